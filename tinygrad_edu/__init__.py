@@ -1,0 +1,25 @@
+"""tinygrad_edu: a readable reverse-mode autograd engine for learning backpropagation."""
+from . import functional
+from ._random import manual_seed
+from .autograd import Function, grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck
+from .tensor import Tensor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "Function", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "gradcheck", "GradcheckError", "manual_seed", "functional",
+]
+
+
+def __getattr__(name):
+    # nn, optim and viz load on first use, so `import tinygrad_edu` stays light
+    if name in ("nn", "optim", "viz", "documents", "data"):
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    if name == "detect_anomaly":
+        from .anomaly import detect_anomaly
+        return detect_anomaly
+    raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")

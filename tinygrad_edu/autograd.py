@@ -1,0 +1,267 @@
+"""The engine: `Function` (one graph node per op) and reverse-mode differentiation.
+
+Every op is a subclass of `Function` with
+  * `forward(self, *arrays) -> np.ndarray`      the value, in numpy;
+  * `backward(self, grad) -> tuple`             its LOCAL derivative only: given dL/d(output)
+    as a Tensor, return dL/d(input) for each input (a Tensor, or None when not needed),
+    written with Tensor operations so that the derivative is itself differentiable.
+Everything shared lives here, once: recording the node, reducing a broadcast gradient back to
+its input's shape, casting it to the input's dtype, summing the gradients of a reused tensor,
+keeping `.grad` on every tensor of the graph, and checking that saved tensors were not
+modified in place.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from .grad_mode import enable_grad, no_grad, state
+from .tensor import Tensor, describe
+
+
+class Function:
+    name = "op"         # shown on the graph and in error messages
+    derivative = ""     # the local derivative in textbook notation, shown on the graph
+    uses_inputs = True  # backward reads the inputs' values: guard them against in-place edits
+    uses_output = False  # backward reads the output's value (kept through a weak reference)
+
+    inputs: tuple
+    needs_input_grad: tuple
+    saved_versions: tuple
+    output_ref: "weakref.ref | None" = None
+    created_at = None   # the user's line of code, recorded only under detect_anomaly()
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params) -> Tensor:
+        fn = cls.__new__(cls)
+        if params:
+            fn.__dict__.update(params)
+        try:
+            data = fn.forward(*[t.data for t in inputs])
+        except (ValueError, IndexError, TypeError) as err:
+            message = str(err).removeprefix(f"{cls.name}: ")
+            raise type(err)(f"{cls.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from None
+        if state.anomaly:
+            from .anomaly import check_forward
+            check_forward(fn, inputs, data)
+        if not state.enabled:
+            return Tensor._wrap(data)
+        needs = tuple([t.requires_grad for t in inputs])
+        if True not in needs:
+            return Tensor._wrap(data)
+        fn.inputs = inputs
+        fn.needs_input_grad = needs
+        if cls.uses_inputs:
+            fn.saved_versions = tuple([t._version[0] for t in inputs])
+        out = Tensor._wrap(data, fn)
+        if cls.uses_output:
+            fn.output_ref = weakref.ref(out)
+        if state.anomaly:
+            from .anomaly import record_creation
+            record_creation(fn)
+        return out
+
+    @property
+    def output(self) -> Tensor:
+        out = self.output_ref() if self.output_ref is not None else None
+        if out is None:
+            raise RuntimeError(f"{self.name}: the output this op saved for backward no longer exists")
+        return out
+
+    def forward(self, *arrays: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor) -> tuple:
+        raise NotImplementedError
+
+    def check_saved_versions(self) -> None:
+        """Raise if a tensor this op saved for backward was modified in place since."""
+        if self.uses_inputs:
+            for t, seen in zip(self.inputs, self.saved_versions):
+                if t._version[0] != seen:
+                    raise _modified_error(self, t, seen)
+        if self.uses_output:
+            out = self.output
+            if out._version[0] != 0:
+                raise _modified_error(self, out, 0)
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+def _modified_error(fn: Function, t: Tensor, seen: int) -> RuntimeError:
+    return RuntimeError(
+        f"one of the tensors needed for gradient computation has been modified by an in-place "
+        f"operation: {describe(t)}, saved by op '{fn.name}', is at version {t._version[0]}; "
+        f"expected version {seen}. Use an out-of-place operation (y = y + 1) instead.")
+
+
+# ---------------------------------------------------------------------------------------------
+# shared gradient mechanics
+
+def reduce_to_input(grad: Tensor, inp: Tensor) -> Tensor:
+    """Sum a broadcast gradient back to the input's shape and cast it to the input's dtype."""
+    if grad.shape != inp.shape:
+        grad = sum_to_shape(grad, inp.shape)
+    if grad.data.dtype != inp.data.dtype:
+        grad = grad.cast(inp.data.dtype)
+    return grad
+
+
+def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor:
+    """The adjoint of numpy broadcasting: sum over the axes that broadcasting added or stretched."""
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if lead or grad.shape != shape:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def _as_grad_tensor(grad, like: Tensor) -> Tensor:
+    if isinstance(grad, Tensor):
+        g = grad
+    else:
+        g = Tensor._wrap(np.array(grad, dtype=like.dtype))
+    if g.shape != like.shape:
+        raise ValueError(f"backward: gradient of shape {g.shape} does not match "
+                         f"{describe(like)} of shape {like.shape}")
+    return g
+
+
+def topological_order(roots) -> list:
+    """Tensors of the graph below `roots`, each after every tensor computed from it (iterative)."""
+    order, visited = [], set()
+    stack = [(r, False) for r in roots]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        if id(t) in visited:
+            continue
+        visited.add(id(t))
+        stack.append((t, True))
+        fn = t._ctx
+        if fn is not None:
+            for inp in fn.inputs:
+                if inp.requires_grad and id(inp) not in visited:
+                    stack.append((inp, False))
+    order.reverse()
+    return order
+
+
+def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=None):
+    """Propagate `root_grads` from `roots` down the graph.
+
+    deposit: accumulate each tensor's gradient into its `.grad` (leaves and intermediates).
+    capture: ids of tensors whose gradient of this pass is returned in a dict.
+    """
+    grads = {}
+    for r, g in zip(roots, root_grads):
+        k = id(r)
+        grads[k] = g if k not in grads else grads[k] + g
+    captured = {}
+    order = topological_order(roots)
+    with (enable_grad() if create_graph else no_grad()):
+        for t in order:
+            g = grads.pop(id(t), None)
+            if g is None:
+                continue
+            if deposit:
+                _accumulate_grad(t, g, create_graph)
+            if capture is not None and id(t) in capture:
+                captured[id(t)] = g
+            fn = t._ctx
+            if fn is None:
+                continue
+            fn.check_saved_versions()
+            input_grads = fn.backward(g)
+            if state.anomaly:
+                from .anomaly import check_backward
+                check_backward(fn, input_grads)
+            for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
+                if ig is None or not needed:
+                    continue
+                ig = reduce_to_input(ig, inp)
+                k = id(inp)
+                prev = grads.get(k)
+                grads[k] = ig if prev is None else prev + ig
+    return captured
+
+
+def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
+    if not create_graph:
+        # .grad arrays may share memory (add passes one gradient to both inputs, reshape gives
+        # a view): make them read-only so that an in-place edit fails loudly instead of
+        # silently changing another tensor's gradient. Accumulation is always out of place.
+        g.data.flags.writeable = False
+    t.grad = g if t.grad is None else _add_grads(t.grad, g)
+
+
+def _add_grads(a: Tensor, b: Tensor) -> Tensor:
+    out = a + b
+    if not out.requires_grad:
+        out.data.flags.writeable = False
+    return out
+
+
+def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
+    if not root.requires_grad:
+        raise RuntimeError(f"backward: {describe(root)} does not require grad and has no grad_fn; "
+                           "create the leaves with requires_grad=True")
+    if grad is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"backward: grad can be implicitly created only for a single-element output, but "
+                f"{describe(root)} has shape {root.shape}; a gradient argument is needed "
+                f"(t.backward(grad) with grad of shape {root.shape})")
+        grad = Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
+    else:
+        grad = _as_grad_tensor(grad, root)
+    run_backward([root], [grad], create_graph, deposit=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_unused: bool = True):
+    """Gradients of `outputs` with respect to `inputs`, returned as a tuple; no `.grad` is touched.
+
+    An input that the outputs do not depend on gets a zero gradient (PyTorch's
+    `materialize_grads=True`), so that e.g. the second derivative of relu is 0, not an error;
+    pass allow_unused=False to make that an error instead.
+    """
+    single_out = isinstance(outputs, Tensor)
+    outputs = [outputs] if single_out else list(outputs)
+    single_in = isinstance(inputs, Tensor)
+    inputs = [inputs] if single_in else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, (Tensor, np.ndarray)) and single_out:
+        grad_outputs = [grad_outputs]
+    for i, x in enumerate(inputs):
+        if not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} ({describe(x)}) does not require grad")
+    roots, root_grads = [], []
+    for o, g in zip(outputs, grad_outputs):
+        if not o.requires_grad:
+            raise RuntimeError(f"grad: output {describe(o)} does not require grad and has no grad_fn")
+        if g is None:
+            if o.size != 1:
+                raise RuntimeError(f"grad: output of shape {o.shape} is not a single element; "
+                                   "a grad_outputs argument is needed")
+            g = Tensor._wrap(np.ones(o.shape, dtype=o.dtype))
+        roots.append(o)
+        root_grads.append(_as_grad_tensor(g, o))
+    captured = run_backward(roots, root_grads, create_graph, deposit=False,
+                            capture={id(x) for x in inputs})
+    result = []
+    for i, x in enumerate(inputs):
+        g = captured.get(id(x))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"grad: input {i} ({describe(x)}) was not used to compute the outputs")
+            g = Tensor._wrap(np.zeros(x.shape, dtype=x.dtype))
+        result.append(g)
+    return tuple(result)

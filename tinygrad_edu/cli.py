@@ -1,0 +1,29 @@
+"""`tinygrad-edu` (also `python -m tinygrad_edu`): one sub-command per module in `commands/`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "demo": "train the write-ups' networks and a digits MLP, check the formulas, draw the graphs",
+    "check": "compare the write-ups' hand-derived gradients with autograd (exit 1 on disagreement)",
+    "graph": "render a write-up network's backprop graph (SVG/PNG/HTML)",
+    "bench": "time tinygrad_edu against hand-written numpy, side by side",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tinygrad-edu", description="learn backprop by looking inside it")
+    sub = parser.add_subparsers(dest="command", required=True)
+    modules = {}
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"tinygrad_edu.commands.{name}")
+        modules[name] = module
+        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    return int(modules[args.command].run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

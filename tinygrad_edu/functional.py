@@ -1,0 +1,128 @@
+"""`tinygrad_edu.functional` (import as F): activations, softmax, `linear` and the losses."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .tensor import Tensor, describe
+
+
+def _tensor(x, name: str) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, list, tuple, int, float)):
+        return Tensor(x)
+    raise TypeError(f"{name}: expected a Tensor, got {type(x).__name__}")
+
+
+def exp(t): return _tensor(t, "exp").exp()
+def log(t): return _tensor(t, "log").log()
+def sqrt(t): return _tensor(t, "sqrt").sqrt()
+def abs(t): return _tensor(t, "abs").abs()  # noqa: A001 (the contract's name)
+def sigmoid(t): return _tensor(t, "sigmoid").sigmoid()
+def tanh(t): return _tensor(t, "tanh").tanh()
+def relu(t): return _tensor(t, "relu").relu()
+def leaky_relu(t, negative_slope: float = 0.01): return _tensor(t, "leaky_relu").leaky_relu(negative_slope)
+def softmax(t, axis: int = -1): return _tensor(t, "softmax").softmax(axis)
+def log_softmax(t, axis: int = -1): return _tensor(t, "log_softmax").log_softmax(axis)
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x Wᵀ + b, with W of shape (out_features, in_features) as in PyTorch."""
+    x = _tensor(x, "linear")
+    if bias is None:
+        return ops.Linear.apply(x, weight)
+    return ops.Linear.apply(x, weight, bias)
+
+
+def _check_reduction(op: str, reduction: str) -> None:
+    if reduction not in ops.losses.REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {ops.losses.REDUCTIONS}, got {reduction!r}")
+
+
+def _same_shape(op: str, pred: Tensor, target: Tensor) -> None:
+    if pred.shape != target.shape:
+        raise ValueError(f"{op}: input shape {pred.shape} and target shape {target.shape} differ; "
+                         "reshape one of them (broadcasting them is almost always a bug)")
+
+
+def _target_like(target, pred: Tensor, op: str) -> Tensor:
+    if isinstance(target, Tensor):
+        return target
+    return Tensor(target, dtype=pred.dtype)
+
+
+def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy. logits (N, C); target: class indices (N,) or probabilities (N, C).
+    Stable for any finite logits."""
+    _check_reduction("cross_entropy", reduction)
+    logits = _tensor(logits, "cross_entropy")
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
+    n, c = logits.shape
+    if isinstance(target, Tensor) and target.shape == logits.shape:
+        return ops.CrossEntropy.apply(logits, target, reduction=reduction, classes=None)
+    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if target_data.shape == logits.shape and target_data.dtype.kind == "f":
+        probs = Tensor(target_data, dtype=logits.dtype)
+        return ops.CrossEntropy.apply(logits, probs, reduction=reduction, classes=None)
+    if target_data.ndim != 1:
+        raise ValueError(f"cross_entropy: target must be class indices of shape ({n},) or "
+                         f"probabilities of shape {logits.shape}, got shape {target_data.shape}")
+    if target_data.shape[0] != n:
+        raise ValueError(f"cross_entropy: logits have N={n} rows (shape {logits.shape}) but target "
+                         f"has {target_data.shape[0]} entries (shape {target_data.shape})")
+    classes = _class_indices(target_data, c)
+    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes)
+
+
+def _class_indices(target: np.ndarray, num_classes: int) -> np.ndarray:
+    if target.dtype.kind == "f":
+        if not np.all(target == np.round(target)):
+            raise ValueError("cross_entropy: class indices must be whole numbers, got "
+                             f"{target[target != np.round(target)][:3]}")
+        target = target.astype(np.int64)
+    elif target.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: class indices must be integers, got dtype {target.dtype}")
+    bad = np.flatnonzero((target < 0) | (target >= num_classes))
+    if bad.size:
+        i = int(bad[0])
+        raise IndexError(f"cross_entropy: target class index {int(target[i])} at position {i} is "
+                         f"out of range for {num_classes} classes (valid: 0..{num_classes - 1})")
+    return target
+
+
+def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tensor:
+    """−[y log p + (1−y) log(1−p)], logs clamped at −100 (as PyTorch), so p = 0 or 1 is finite."""
+    _check_reduction("binary_cross_entropy", reduction)
+    probs = _tensor(probs, "binary_cross_entropy")
+    target = _target_like(target, probs, "binary_cross_entropy")
+    _same_shape("binary_cross_entropy", probs, target)
+    if probs.size and (np.min(probs.data) < 0 or np.max(probs.data) > 1):
+        raise ValueError(f"binary_cross_entropy: every element of the input ({describe(probs)}) must "
+                         "lie in [0, 1]; for raw scores use binary_cross_entropy_with_logits")
+    return ops.BinaryCrossEntropy.apply(probs, target, reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(logits: Tensor, target, reduction: str = "mean") -> Tensor:
+    """BCE of sigmoid(logits), computed stably for any finite logits."""
+    _check_reduction("binary_cross_entropy_with_logits", reduction)
+    logits = _tensor(logits, "binary_cross_entropy_with_logits")
+    target = _target_like(target, logits, "binary_cross_entropy_with_logits")
+    _same_shape("binary_cross_entropy_with_logits", logits, target)
+    return ops.BCEWithLogits.apply(logits, target, reduction=reduction)
+
+
+def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
+    """Σ or mean of (pred − target)²; reduction='sum' is the write-ups' sum-of-squares error."""
+    _check_reduction("mse_loss", reduction)
+    pred = _tensor(pred, "mse_loss")
+    target = _target_like(target, pred, "mse_loss")
+    _same_shape("mse_loss", pred, target)
+    diff = pred - target
+    squared = diff * diff
+    if reduction == "mean":
+        return squared.mean()
+    if reduction == "sum":
+        return squared.sum()
+    return squared

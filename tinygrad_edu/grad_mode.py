@@ -1,0 +1,63 @@
+"""Whether operations record a graph: per thread, switched by `no_grad()` / `enable_grad()`."""
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _GradState(threading.local):
+    enabled = True   # record graphs
+    anomaly = False  # detect_anomaly(): check every op's output and local derivative
+
+
+state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    return state.enabled
+
+
+class _GradModeSwitch:
+    """Context manager and decorator that sets grad recording for the current thread."""
+
+    enabled: bool
+
+    def __enter__(self):
+        self._prev = state.enabled
+        state.enabled = self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        state.enabled = self._prev
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return func(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradModeSwitch):
+    """Nothing inside records a graph; results have requires_grad=False."""
+    enabled = False
+
+
+class enable_grad(_GradModeSwitch):
+    """Record graphs again inside a no_grad block."""
+    enabled = True
+
+
+class set_grad_enabled(_GradModeSwitch):
+    def __init__(self, mode: bool):
+        self.enabled = bool(mode)
+
+    def __call__(self, func):
+        mode = self.enabled
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+        return wrapper

@@ -1,0 +1,92 @@
+"""+ − × ÷ and powers. Inputs broadcast like numpy; the engine sums each gradient back to its
+input's shape, so these state only the derivative of one element."""
+import numpy as np
+
+from ..autograd import Function
+
+
+class Add(Function):
+    name, derivative = "add", "∂a = G, ∂b = G"
+    uses_inputs = False
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(Function):
+    name, derivative = "sub", "∂a = G, ∂b = −G"
+    uses_inputs = False
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, g):
+        return g, (-g if self.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    name, derivative = "mul", "∂a = G·b, ∂b = G·a"
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (g * b if need_a else None), (g * a if need_b else None)
+
+
+class Div(Function):
+    name, derivative = "div", "∂a = G / b, ∂b = −G·a / b²"
+
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (g / b if need_a else None), (-g * a / (b * b) if need_b else None)
+
+
+class Neg(Function):
+    name, derivative = "neg", "∂ = −G"
+    uses_inputs = False
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, g):
+        return (-g,)
+
+
+class PowScalar(Function):
+    """x ** p for a Python number p."""
+    name, derivative = "pow", "∂ = G·p·x^(p−1)"
+
+    def forward(self, x):
+        return x ** np.asarray(self.exponent, dtype=x.dtype)
+
+    def backward(self, g):
+        (x,), p = self.inputs, self.exponent
+        if p == 2:
+            return (g * (2 * x),)
+        return (g * (p * x ** (p - 1)),)
+
+
+class Pow(Function):
+    """a ** b for tensors: d/da = b·a^(b−1), d/db = a^b·ln a."""
+    name, derivative = "pow", "∂a = G·b·a^(b−1), ∂b = G·a^b·ln a"
+    uses_output = True
+
+    def forward(self, a, b):
+        return a ** b
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        grad_a = g * b * a ** (b - 1) if need_a else None
+        grad_b = g * self.output * a.log() if need_b else None
+        return grad_a, grad_b

@@ -1,0 +1,94 @@
+"""Losses fused into one op each, so their derivatives are the short, stable textbook ones."""
+import numpy as np
+
+from ..autograd import Function
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def reduce_loss(per_element: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "mean":
+        return np.mean(per_element)
+    if reduction == "sum":
+        return np.sum(per_element)
+    return per_element
+
+
+def spread_loss_grad(g, shape: tuple, reduction: str):
+    """dL/d(per-element loss) for each reduction: G/n, G, or G itself."""
+    if reduction == "mean":
+        return (g * (1.0 / int(np.prod(shape)))).broadcast_to(shape)
+    if reduction == "sum":
+        return g.broadcast_to(shape)
+    return g
+
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy of logits (N, C) against class indices (N,) — a parameter, not an
+    input — or class probabilities (N, C), a second input.
+    With p = softmax(z): L_i = −Σ_c y_ic log p_ic, and ∂L_i/∂z_i = p_i·Σ_c y_ic − y_i
+    (= p − onehot for indices)."""
+    name, derivative = "cross_entropy", "∂z = G·(softmax(z) − y)"
+
+    def forward(self, z, probs=None):
+        shifted = z - np.max(z, axis=1, keepdims=True)
+        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        if probs is None:
+            per_sample = -log_p[np.arange(z.shape[0]), self.classes]
+        else:
+            per_sample = -np.sum(probs * log_p, axis=1)
+        return reduce_loss(per_sample, self.reduction)
+
+    def backward(self, g):
+        z = self.inputs[0]
+        n = z.shape[0]
+        g = spread_loss_grad(g, (n,), self.reduction).reshape(n, 1)
+        p = z.softmax(axis=1)
+        if len(self.inputs) == 1:
+            onehot = np.zeros(z.shape, dtype=z.dtype)
+            onehot[np.arange(n), self.classes] = 1
+            return ((p - onehot) * g,)
+        y = self.inputs[1]
+        grad_z = (p * y.sum(axis=1, keepdims=True) - y) * g if self.needs_input_grad[0] else None
+        grad_y = -z.log_softmax(axis=1) * g if self.needs_input_grad[1] else None
+        return grad_z, grad_y
+
+
+class BinaryCrossEntropy(Function):
+    """L = −[y·log p + (1 − y)·log(1 − p)] with both logs clamped at −100, as PyTorch does.
+    ∂p = G·(p − y) / max(p(1 − p), 1e−12), ∂y = G·(log(1 − p) − log p)."""
+    name, derivative = "binary_cross_entropy", "∂p = G·(p − y) / (p(1 − p))"
+    EPS = 1e-12
+
+    def forward(self, p, y):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_1mp = np.maximum(np.log(1 - p), -100)
+        return reduce_loss(-(y * log_p + (1 - y) * log_1mp), self.reduction)
+
+    def backward(self, g):
+        p, y = self.inputs
+        g = spread_loss_grad(g, p.shape, self.reduction)
+        grad_p = grad_y = None
+        if self.needs_input_grad[0]:
+            grad_p = g * (p - y) / (p * (1 - p)).clip(min=self.EPS)
+        if self.needs_input_grad[1]:
+            grad_y = g * ((1 - p).log().clip(min=-100) - p.log().clip(min=-100))
+        return grad_p, grad_y
+
+
+class BCEWithLogits(Function):
+    """L = max(x, 0) − x·y + log(1 + e^−|x|)  (stable for any finite x);
+    ∂x = G·(σ(x) − y), ∂y = −G·x."""
+    name, derivative = "bce_with_logits", "∂x = G·(σ(x) − y)"
+
+    def forward(self, x, y):
+        per_element = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+        return reduce_loss(per_element, self.reduction)
+
+    def backward(self, g):
+        x, y = self.inputs
+        g = spread_loss_grad(g, x.shape, self.reduction)
+        grad_x = g * (x.sigmoid() - y) if self.needs_input_grad[0] else None
+        grad_y = -g * x if self.needs_input_grad[1] else None
+        return grad_x, grad_y

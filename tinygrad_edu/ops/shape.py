@@ -1,0 +1,42 @@
+"""Ops that move elements without changing them; their gradients move G back the same way.
+Forward results are numpy views where numpy can make one (no copies)."""
+import numpy as np
+
+from ..autograd import Function, sum_to_shape
+
+
+class Reshape(Function):
+    name, derivative = "reshape", "∂ = G reshaped back"
+    uses_inputs = False
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return x.reshape(self.shape)
+
+    def backward(self, g):
+        return (g.reshape(self.in_shape),)
+
+
+class Transpose(Function):
+    name, derivative = "transpose", "∂ = G transposed back"
+    uses_inputs = False
+
+    def forward(self, x):
+        if len(self.axes) != x.ndim or sorted(self.axes) != list(range(x.ndim)):
+            raise ValueError(f"axes {self.axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
+        return x.transpose(self.axes)
+
+    def backward(self, g):
+        return (g.transpose(*np.argsort(self.axes).tolist()),)
+
+
+class BroadcastTo(Function):
+    name, derivative = "broadcast", "∂ = G summed over the broadcast axes"
+    uses_inputs = False
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return np.broadcast_to(x, self.shape)
+
+    def backward(self, g):
+        return (sum_to_shape(g, self.in_shape),)

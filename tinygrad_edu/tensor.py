@@ -1,0 +1,381 @@
+"""`Tensor`: a numpy array that remembers the op that made it, so gradients can flow back."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _random
+from .grad_mode import state
+
+DEFAULT_DTYPE = np.float32
+
+
+def describe(t) -> str:
+    """How errors name a tensor: its name if it has one, else its shape and dtype."""
+    if not isinstance(t, Tensor):
+        return f"{type(t).__name__}"
+    label = f"'{t.name}' " if t.name else ""
+    return f"tensor {label}of shape {t.shape} ({t.data.dtype})"
+
+
+def _to_array(data, dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=dtype)
+    arr = np.array(data)
+    if not np.issubdtype(arr.dtype, np.floating):
+        if arr.dtype == object:
+            raise TypeError(f"Tensor: cannot make a tensor from {type(data).__name__} data")
+        arr = arr.astype(DEFAULT_DTYPE)
+    elif not isinstance(data, np.ndarray):
+        arr = arr.astype(DEFAULT_DTYPE, copy=False)  # Python floats and lists: float32
+    return arr
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    `Tensor(data, requires_grad=False, dtype=None, name=None)`: data is a numpy array, nested
+    list, Python number or Tensor (always copied). Floating numpy arrays keep their dtype; lists,
+    numbers and integer arrays become float32 unless `dtype` is given.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_version", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: np_array @ t works
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self.name = name
+        self._version = [0]
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray, ctx=None, version=None) -> "Tensor":
+        """Internal constructor: no copy, no checks (ops already produced a fresh array)."""
+        t = object.__new__(cls)
+        t.data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
+        t._ctx = ctx
+        t.requires_grad = ctx is not None
+        t.name = None
+        t._version = [0] if version is None else version
+        return t
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
+            raise TypeError(f"requires_grad=True needs a floating dtype, but {describe(self)} "
+                            f"has dtype {self.data.dtype}; only floating tensors can have gradients")
+        if not requires_grad and self._ctx is not None:
+            raise RuntimeError("requires_grad_(False) is only allowed on leaves; use detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # --- attributes ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._ctx is None
+
+    @property
+    def grad_fn(self):
+        return self._ctx
+
+    @property
+    def T(self) -> "Tensor":
+        return self.transpose()
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a single-element tensor can be converted to a Python "
+                             f"number, but {describe(self)} has {self.data.size} elements")
+        return self.data.item()
+
+    def detach(self) -> "Tensor":
+        """The same values (sharing memory and version counter), cut from the graph."""
+        t = Tensor._wrap(self.data, version=self._version)
+        t.name = self.name
+        return t
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __repr__(self) -> str:
+        parts = []
+        if self.data.size <= 24:
+            parts.append(np.array2string(self.data, precision=4, separator=", ", threshold=24))
+        parts.append(f"shape={self.shape}")
+        parts.append(f"dtype={self.data.dtype}")
+        if self.name:
+            parts.append(f"name='{self.name}'")
+        if self._ctx is not None:
+            parts.append(f"grad_fn=<{self._ctx.name}>")
+        elif self.requires_grad:
+            parts.append("requires_grad=True")
+        return f"Tensor({', '.join(parts)})"
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of {describe(self)} with {self.data.size} elements "
+                             "is ambiguous")
+        return bool(self.data)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    # --- factories ----------------------------------------------------------------------------
+    @staticmethod
+    def _shape(shape) -> tuple:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            return tuple(shape[0])
+        return tuple(shape)
+
+    @classmethod
+    def zeros(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        return cls._factory(np.zeros(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
+
+    @classmethod
+    def ones(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        return cls._factory(np.ones(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
+
+    @classmethod
+    def randn(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        data = _random.generator().standard_normal(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
+        return cls._factory(data, requires_grad, name)
+
+    @classmethod
+    def uniform(cls, *shape, low=-1.0, high=1.0, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        data = _random.generator().uniform(low, high, cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
+        return cls._factory(data, requires_grad, name)
+
+    @classmethod
+    def _factory(cls, data, requires_grad, name) -> "Tensor":
+        t = cls._wrap(data)
+        t.name = name
+        return t.requires_grad_(requires_grad) if requires_grad else t
+
+    # --- autograd -----------------------------------------------------------------------------
+    def backward(self, grad=None, create_graph: bool = False) -> None:
+        """Reverse-mode differentiation from this tensor; every tensor of the graph that
+        requires grad (leaves and intermediates) accumulates its gradient into `.grad`."""
+        autograd.backward(self, grad, create_graph)
+
+    # --- operand conversion -------------------------------------------------------------------
+    def _operand(self, other) -> "Tensor":
+        """Turn the other side of a binary op into a Tensor. Python numbers take this tensor's
+        floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (int, float)):
+            dtype = self.data.dtype if self.data.dtype.kind == "f" else DEFAULT_DTYPE
+            return Tensor._wrap(np.array(other, dtype=dtype))
+        if isinstance(other, np.ndarray):
+            return Tensor._wrap(other)
+        return Tensor(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None)
+
+    # --- arithmetic ---------------------------------------------------------------------------
+    def __add__(self, other):
+        return ops.Add.apply(self, self._operand(other))
+
+    def __radd__(self, other):
+        return ops.Add.apply(self._operand(other), self)
+
+    def __sub__(self, other):
+        return ops.Sub.apply(self, self._operand(other))
+
+    def __rsub__(self, other):
+        return ops.Sub.apply(self._operand(other), self)
+
+    def __mul__(self, other):
+        return ops.Mul.apply(self, self._operand(other))
+
+    def __rmul__(self, other):
+        return ops.Mul.apply(self._operand(other), self)
+
+    def __truediv__(self, other):
+        return ops.Div.apply(self, self._operand(other))
+
+    def __rtruediv__(self, other):
+        return ops.Div.apply(self._operand(other), self)
+
+    def __neg__(self):
+        return ops.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, (int, float)):
+            return ops.PowScalar.apply(self, exponent=exponent)
+        return ops.Pow.apply(self, self._operand(exponent))
+
+    def __rpow__(self, base):
+        return ops.Pow.apply(self._operand(base), self)
+
+    def __matmul__(self, other):
+        return ops.MatMul.apply(self, self._operand(other))
+
+    def __rmatmul__(self, other):
+        return ops.MatMul.apply(self._operand(other), self)
+
+    def matmul(self, other):
+        return self @ other
+
+    # --- comparisons: plain boolean tensors, never differentiable ----------------------------
+    def _compare(self, other, np_op):
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._wrap(np_op(self.data, other))
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    # --- elementwise --------------------------------------------------------------------------
+    def exp(self):
+        return ops.Exp.apply(self)
+
+    def log(self):
+        return ops.Log.apply(self)
+
+    def sqrt(self):
+        return ops.Sqrt.apply(self)
+
+    def abs(self):
+        return ops.Abs.apply(self)
+
+    def sigmoid(self):
+        return ops.Sigmoid.apply(self)
+
+    def tanh(self):
+        return ops.Tanh.apply(self)
+
+    def relu(self):
+        return ops.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        return ops.LeakyReLU.apply(self, negative_slope=negative_slope)
+
+    def clip(self, min=None, max=None):
+        return ops.Clip.apply(self, low=min, high=max)
+
+    clamp = clip
+
+    def cast(self, dtype):
+        return ops.Cast.apply(self, dtype=np.dtype(dtype))
+
+    def float(self):
+        return self.cast(np.float32)
+
+    def double(self):
+        return self.cast(np.float64)
+
+    # --- reductions ---------------------------------------------------------------------------
+    def sum(self, axis=None, keepdims: bool = False):
+        return ops.Sum.apply(self, axis=ops.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims: bool = False):
+        return ops.Mean.apply(self, axis=ops.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
+
+    def max(self, axis=None, keepdims: bool = False):
+        return ops.Max.apply(self, axis=ops.normalize_axis(axis, self.ndim, "max"), keepdims=keepdims)
+
+    def softmax(self, axis: int = -1):
+        return ops.Softmax.apply(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1):
+        return ops.LogSoftmax.apply(self, axis=axis)
+
+    # --- shape --------------------------------------------------------------------------------
+    def reshape(self, *shape):
+        shape = Tensor._shape(shape)
+        if shape == self.shape:
+            return self
+        return ops.Reshape.apply(self, shape=shape)
+
+    def transpose(self, *axes):
+        axes = Tensor._shape(axes) if axes else tuple(range(self.ndim - 1, -1, -1))
+        return ops.Transpose.apply(self, axes=axes)
+
+    def broadcast_to(self, shape):
+        shape = tuple(shape)
+        if shape == self.shape:
+            return self
+        return ops.BroadcastTo.apply(self, shape=shape)
+
+    def __getitem__(self, index):
+        return ops.GetItem.apply(self, index=ops.normalize_index(index))
+
+    # --- in-place ops: change the data, bump the version counter ------------------------------
+    def _inplace(self, np_op, other, symbol: str) -> "Tensor":
+        if state.enabled and self.requires_grad:
+            kind = "a leaf tensor that requires grad" if self._ctx is None else "a tensor that is part of a graph"
+            raise RuntimeError(
+                f"in-place '{symbol}' on {kind} ({describe(self)}) would silently break its "
+                f"gradient; write it out of place (t = t {symbol[0]} x), or, to update "
+                f"parameters, do it under tg.no_grad()")
+        value = other.data if isinstance(other, Tensor) else other
+        np_op(self.data, value, out=self.data, casting="same_kind")
+        self._version[0] += 1
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace(np.add, other, "+=")
+
+    def __isub__(self, other):
+        return self._inplace(np.subtract, other, "-=")
+
+    def __imul__(self, other):
+        return self._inplace(np.multiply, other, "*=")
+
+    def __itruediv__(self, other):
+        return self._inplace(np.true_divide, other, "/=")
+
+    def __setitem__(self, index, value):
+        if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+            raise RuntimeError(
+                f"t[index] = value on {describe(self)} would break the gradient: assignment into a "
+                "tensor that requires grad (or of a value that requires grad) is not recorded; "
+                "build the new tensor out of place, or do it under tg.no_grad()")
+        self.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
+        self._version[0] += 1
+
+
+from . import autograd, ops  # noqa: E402  (ops and the engine need the Tensor class first)
