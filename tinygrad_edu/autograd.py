@@ -154,11 +154,14 @@ def topological_order(roots) -> list:
     return order
 
 
-def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=None):
+def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=None, on_step=None):
     """Propagate `root_grads` from `roots` down the graph.
 
     deposit: accumulate each tensor's gradient into its `.grad` (leaves and intermediates).
     capture: ids of tensors whose gradient of this pass is returned in a dict.
+    on_step: optional callback `on_step(tensor, grad, fn, input_grads)` after each op's local
+      derivative is applied (input_grads as the op returned them, before broadcast reduction);
+      used by viz.backward_steps to show the backward pass step by step.
     """
     grads = {}
     for r, g in zip(roots, root_grads):
@@ -180,6 +183,8 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                 continue
             fn.check_saved_versions()
             input_grads = fn.backward(g)
+            if on_step is not None:
+                on_step(t, g, fn, input_grads)
             if state.anomaly:
                 from .anomaly import check_backward
                 check_backward(fn, input_grads)
