@@ -32,7 +32,8 @@ def broadcastable_pair(**kwargs):
 
 
 def floats(low: float = -3.0, high: float = 3.0):
-    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False, width=64)
+    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False,
+                     allow_subnormal=False, width=64)
 
 
 def arrays(shape, low: float = -3.0, high: float = 3.0, away_from_zero: float = 0.0, dtype=np.float64):
