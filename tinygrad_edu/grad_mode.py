@@ -22,6 +22,12 @@ class _GradModeSwitch:
 
     enabled: bool
 
+    def __new__(cls, *args):
+        self = super().__new__(cls)
+        if len(args) == 1 and callable(args[0]):  # used bare, as PyTorch allows: @tg.no_grad
+            return self(args[0])
+        return self
+
     def __enter__(self):
         self._prev = state.enabled
         state.enabled = self.enabled
