@@ -129,6 +129,8 @@ def _as_grad_tensor(grad, like: Tensor) -> Tensor:
     if g.shape != like.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} does not match "
                          f"{describe(like)} of shape {like.shape}")
+    if g.dtype != like.dtype:
+        g = g.cast(like.dtype)  # gradients have their tensor's dtype
     return g
 
 
