@@ -1,0 +1,9 @@
+"""The six workloads, in the order of the results table."""
+from .chains import CHAIN_100K, CHAIN_200
+from .mlp import MLP_BIG, MLP_MNIST
+from .planar import PLANAR
+from .seed_net import SEED_NET
+
+WORKLOADS = [SEED_NET, PLANAR, MLP_MNIST, MLP_BIG, CHAIN_200, CHAIN_100K]
+
+__all__ = ["WORKLOADS"]

@@ -1,0 +1,22 @@
+"""What a workload is: one problem (data + initial weights, as numpy arrays) and, per engine,
+a factory that copies the initial weights and returns `step()`: one training step (forward,
+backward, parameter update) that returns the loss as a Python float."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+Step = Callable[[], float]
+
+
+@dataclass
+class Workload:
+    name: str                                   # used by --workload
+    title: str                                  # the row label of the results table
+    build: Callable[[bool], dict]               # build(tiny) -> problem
+    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", "torch" -> factory
+    goal: float                                 # target ratio tinygrad_edu / numpy
+    float64: bool = True                        # sets the tolerance of the same-loss check
+    ops_per_step: int = 1                       # > 1: times are also reported per op
+    heavy: bool = False                         # skipped by --quick unless named
+    notes: list[str] = field(default_factory=list)
