@@ -191,3 +191,10 @@ def test_five_steps_match_pytorch(kind):
     for name, value in reference.named_parameters():
         np.testing.assert_allclose(model.state_dict()[name], value.detach().numpy(), atol=1e-6, rtol=0,
                                    err_msg=name)
+
+
+def test_gradient_of_wrong_shape_is_refused():
+    p = nn.Parameter(np.ones(3), name="w")
+    p.grad = np.ones(2)
+    with pytest.raises(ValueError, match=r"w of shape \(3,\) has a gradient of shape \(2,\)"):
+        optim.SGD([p], lr=0.1).step()

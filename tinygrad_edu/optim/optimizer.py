@@ -39,7 +39,11 @@ class Optimizer:
         for p, state in zip(self.params, self.state):
             if p.grad is None:
                 continue
-            self.update(p.data, p.grad.data, state)
+            grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+            if grad.shape != p.shape:
+                raise ValueError(f"{type(self).__name__}.step: parameter {p.name or ''} of shape "
+                                 f"{p.shape} has a gradient of shape {grad.shape}")
+            self.update(p.data, grad, state)
             p._version[0] += 1
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict) -> None:
