@@ -11,7 +11,11 @@ class Reshape(Function):
 
     def forward(self, x):
         self.in_shape = x.shape
-        return x.reshape(self.shape)
+        try:
+            return x.reshape(self.shape)
+        except ValueError:
+            raise ValueError(f"cannot reshape shape {x.shape} ({x.size} elements) into shape "
+                             f"{self.shape} (at most one -1; sizes must multiply to {x.size})") from None
 
     def backward(self, g):
         return (g.reshape(self.in_shape),)
