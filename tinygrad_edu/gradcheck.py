@@ -35,7 +35,12 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     out = fn(*wide)
     outs = out if isinstance(out, (tuple, list)) else (out,)
     rng = np.random.default_rng(0)
-    weights = [rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape) for o in outs]
+    scalar_output = len(outs) == 1 and outs[0].size == 1
+    if scalar_output:  # weight 1: the reported values are then the derivatives of fn itself
+        weights = [np.ones(outs[0].shape)]
+    else:
+        weights = [rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape) for o in outs]
+    of = "" if scalar_output else " of Σ w·output (fixed random weights w)"
     analytic = grad(_scalarize(out, weights), [wide[i] for i in checked])
 
     for slot, i in enumerate(checked):
@@ -56,7 +61,7 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
             if not abs(a - numeric) <= atol + rtol * abs(numeric):
                 where = np.unravel_index(k, x.shape) if x.ndim else ()
                 raise GradcheckError(
-                    f"gradcheck: gradient of input {label} (shape {x.shape}) at element "
+                    f"gradcheck: gradient{of} with respect to input {label} (shape {x.shape}) at element "
                     f"{tuple(int(j) for j in where)}: analytic {a!r} != numeric {numeric!r} "
                     f"(|diff| {abs(a - numeric):.3g} > atol {atol} + rtol {rtol}·|numeric|)")
     return True
