@@ -21,6 +21,7 @@ import numpy as np
 from .. import functional as F
 from ..tensor import Tensor
 from .datasets import xor_table
+from .training import TrainResult, accuracy, gradient_descent
 from .network import Network, named
 
 TITLE = "002 · two-layer sigmoid network, rows as samples, no biases, sum of squares"
@@ -88,3 +89,14 @@ def formulas(net: Network) -> dict[str, np.ndarray]:
 def predict(params: dict[str, Tensor], x: np.ndarray) -> np.ndarray:
     layer1 = 1 / (1 + np.exp(-(x @ params["weights1"].data)))
     return 1 / (1 + np.exp(-(layer1 @ params["weights2"].data)))
+
+
+def train(iterations: int = 1500, seed: int = 0, on_step=None) -> TrainResult:
+    """As written: 1500 iterations of `weights += d_weights`, i.e. gradient descent with lr = 1."""
+    x, y = xor_table()
+    params = param_tensors(init_params(x.shape[1], seed))
+    losses = gradient_descent(lambda p: forward(p, x, y), params, iterations, 1.0, on_step)
+    output = predict(params, x)
+    metrics = {"max |output − y|": float(np.max(np.abs(output - y))),
+               "accuracy": accuracy((output > 0.5).astype(np.float64), y)}
+    return TrainResult("002", losses, params, metrics, {"iterations": iterations, "lr": 1.0, "hidden": HIDDEN_UNITS})
