@@ -48,16 +48,21 @@ def test_digits_and_breast_cancer_dtypes_and_shapes():
     assert X.shape == (569, 30) and X.dtype == np.float32 and set(np.unique(y)) == {0, 1}
 
 
+def test_bundled_files_match_sklearns_own_loaders():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = data.load_digits()
+    np.testing.assert_array_equal(X, datasets.load_digits().data)
+    np.testing.assert_array_equal(y, datasets.load_digits().target)
+    X, y = data.load_breast_cancer()
+    np.testing.assert_allclose(X, datasets.load_breast_cancer().data, rtol=1e-6)
+    np.testing.assert_array_equal(y, datasets.load_breast_cancer().target)
+
+
 def test_missing_sklearn_gives_install_hint(monkeypatch):
-    import builtins
-    real_import = builtins.__import__
-
-    def fake_import(name, *args, **kwargs):
-        if name.startswith("sklearn"):
-            raise ImportError("No module named 'sklearn'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", fake_import)
+    import importlib.util
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "sklearn" else real_find_spec(name, *a))
     with pytest.raises(ImportError, match=r"pip install tinygrad_edu\[data\]"):
         data.load_digits()
 

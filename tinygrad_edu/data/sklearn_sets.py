@@ -2,32 +2,45 @@
 breast cancer (30 features, binary). scikit-learn is an optional extra: pip install tinygrad_edu[data]."""
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 
 from .split import Split, standardize, train_test_split
 
 
-def _datasets():
-    try:
-        from sklearn import datasets
-    except ImportError as err:
-        raise ImportError("this data set ships with scikit-learn, which is not installed; "
-                          "install it with: pip install tinygrad_edu[data]  (or pip install scikit-learn)") from err
-    return datasets
+INSTALL_HINT = ("this data set ships with scikit-learn, which is not installed; install it with: "
+                "pip install tinygrad_edu[data]  (or pip install scikit-learn)")
+
+
+def _bundled_table(filename: str, skiprows: int) -> np.ndarray:
+    """One of scikit-learn's bundled CSV files, read directly: importing sklearn itself can take
+    seconds, reading the file takes milliseconds. Falls back to sklearn's own loader."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None:
+        raise ImportError(INSTALL_HINT)
+    for folder in spec.submodule_search_locations or ():
+        path = Path(folder) / "datasets" / "data" / filename
+        if path.exists():
+            return np.loadtxt(path, delimiter=",", skiprows=skiprows, dtype=np.float64, ndmin=2)
+    from sklearn import datasets  # the file moved: let sklearn find it
+    bunch = getattr(datasets, "load_" + filename.split(".")[0])()
+    return np.column_stack([bunch.data, bunch.target])
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's handwritten digits: X (1797, 64) float32 pixel intensities 0..16 (an 8×8
     image per row), y (1797,) int64 labels 0..9."""
-    bunch = _datasets().load_digits()
-    return bunch.data.astype(np.float32), bunch.target.astype(np.int64)
+    table = _bundled_table("digits.csv.gz", skiprows=0)
+    return table[:, :-1].astype(np.float32), table[:, -1].astype(np.int64)
 
 
 def load_breast_cancer() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's Wisconsin breast cancer data: X (569, 30) float32, y (569,) int64
     (0 = malignant, 1 = benign)."""
-    bunch = _datasets().load_breast_cancer()
-    return bunch.data.astype(np.float32), bunch.target.astype(np.int64)
+    table = _bundled_table("breast_cancer.csv", skiprows=1)
+    return table[:, :-1].astype(np.float32), table[:, -1].astype(np.int64)
 
 
 LOADERS = {"digits": load_digits, "breast_cancer": load_breast_cancer}
