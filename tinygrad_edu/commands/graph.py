@@ -1,10 +1,58 @@
-"""`tinygrad-edu graph`: not built yet."""
+"""`tinygrad-edu graph`: draw a write-up network's backprop graph, or regenerate the gallery.
+
+    tinygrad-edu graph --network 000 --format svg --out graph.svg [--color-by grad]
+    tinygrad-edu graph --network 002 --format html --out steps.html   # backward step-through
+    tinygrad-edu graph --gallery [--out viz/]                          # the README's pictures
+"""
+from __future__ import annotations
+
+import os
+
+NETWORK_KEYS = ("000", "001", "002")
 
 
 def add_arguments(parser):
-    pass
+    parser.add_argument("--network", choices=NETWORK_KEYS, default="000",
+                        help="which write-up's network to draw (default 000)")
+    parser.add_argument("--format", choices=("svg", "png", "pdf", "html", "dot"), default=None,
+                        help="output format (default: from --out's extension, else svg)")
+    parser.add_argument("--out", default=None,
+                        help="output file (default graph_<network>.<format>); with --gallery, a folder")
+    parser.add_argument("--color-by", choices=("grad",), default=None,
+                        help="shade tensors by the norm of their gradient (log scale)")
+    parser.add_argument("--gallery", action="store_true",
+                        help="regenerate the gallery of pictures (default folder: the repository's viz/)")
 
 
-def run(args):
-    print("tinygrad-edu graph: not available yet")
-    return 1
+def run(args) -> int:
+    from tinygrad_edu.viz import GraphvizNotInstalled
+    try:
+        if args.gallery:
+            from tinygrad_edu.viz.gallery import build_gallery
+            for path in build_gallery(args.out):
+                print("wrote", path)
+            return 0
+        return _one_graph(args)
+    except GraphvizNotInstalled as err:
+        print(f"tinygrad-edu graph: {err}")
+        return 1
+
+
+def _one_graph(args) -> int:
+    fmt = args.format
+    if fmt is None:
+        ext = os.path.splitext(args.out)[1].lstrip(".").lower() if args.out else ""
+        fmt = ext if ext in ("svg", "png", "pdf", "html", "dot") else "svg"
+    out = args.out or f"graph_{args.network}.{fmt}"
+    if fmt == "dot":
+        from tinygrad_edu.viz import draw_graph
+        from tinygrad_edu.viz.gallery import build_network
+        module, net = build_network(args.network)
+        graph = draw_graph(net.loss, params=net.params, color_by=args.color_by, title=module.TITLE)
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(graph.source)
+    else:
+        from tinygrad_edu.viz.gallery import write_network_graph
+        write_network_graph(args.network, out, color_by=args.color_by, fmt=fmt)
+    print("wrote", out)
+    return 0

@@ -1,0 +1,108 @@
+"""Regenerate the repository's `viz/` gallery (the pictures the README shows):
+
+    python -m tinygrad_edu.viz.gallery            # or: tinygrad-edu graph --gallery
+
+  000_graph.svg, 001_graph.svg, 002_graph.svg   the write-ups' networks, values and gradients
+  001_gradient_flow.svg                         001 coloured by gradient norm (its randn·0.01
+                                                init makes the first layer's gradient vanish)
+  vanishing_gradients.png                       10-layer sigmoid vs ReLU, gradient norm per layer
+  gradient_flow_training.png                    per-layer norms and dead ReLUs during training
+  backward_steps.html (+ .png screenshot)       step through 002's backward pass in a browser
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .graph import draw_graph
+from .html_page import save_html
+from .render import render
+from .vanishing import vanishing_gradient_comparison
+
+
+def default_dir() -> Path:
+    repo = Path(__file__).resolve().parents[2]
+    return repo / "viz" if (repo / "pyproject.toml").exists() else Path.cwd() / "viz"
+
+
+def build_network(key: str):
+    """A write-up's network after one backward pass (so every tensor holds its gradient)."""
+    from ..documents import NETWORKS
+    module = NETWORKS[key]
+    net = module.build()
+    net.loss.backward()
+    return module, net
+
+
+def write_network_graph(key: str, path, color_by=None, fmt=None) -> str:
+    module, net = build_network(key)
+    title = module.TITLE + ("   ·   coloured by gradient norm" if color_by else "")
+    if fmt == "html" or str(path).endswith(".html"):
+        return save_html(net.loss, path, params=net.params, title=module.TITLE)
+    return render(draw_graph(net.loss, params=net.params, color_by=color_by, title=title), path, fmt)
+
+
+def build_gallery(out_dir=None, screenshot: bool = True) -> list:
+    out = Path(out_dir) if out_dir is not None else default_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_network_graph(key, out / f"{key}_graph.svg") for key in ("000", "001", "002")]
+    written.append(write_network_graph("001", out / "001_gradient_flow.svg", color_by="grad"))
+    comparison = vanishing_gradient_comparison(steps=30)
+    print(comparison.table())
+    for fig_path, figure in ((out / "vanishing_gradients.png", comparison.plot),
+                             (out / "gradient_flow_training.png", _training_plot(comparison))):
+        fig = figure(fig_path)
+        if fig is not None:
+            _close(fig)
+            written.append(str(fig_path))
+    written.append(write_network_graph("002", out / "backward_steps.html"))
+    if screenshot:
+        png = screenshot_html(out / "backward_steps.html", out / "backward_steps.png", click_next=0)
+        if png:
+            written.append(png)
+    return [str(p) for p in written]
+
+
+def _training_plot(comparison):
+    recorder = comparison.recorders["relu"]
+    return lambda path: recorder.plot(
+        path, title="10-layer ReLU network: ‖dL/dW‖ per layer over SGD steps")
+
+
+def screenshot_html(html_path, png_path, size=(1400, 900), click_next: int = 0):
+    """A PNG of the page in headless Chromium (None when Chromium is not installed)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        print("Chromium not found: skipping the screenshot of the step-through page")
+        return None
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}",
+               f"--screenshot={os.fspath(png_path)}", f"--window-size={size[0]},{size[1]}",
+               Path(html_path).resolve().as_uri()]
+        subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    return str(png_path) if Path(png_path).exists() else None
+
+
+def _close(fig):
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=None, help="folder (default: the repository's viz/)")
+    args = parser.parse_args(argv)
+    for path in build_gallery(args.out):
+        print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""`draw_graph`: the graph that produced a tensor, as a Graphviz Digraph.
+
+Tensor nodes are tables: name, shape and dtype; then the values and the gradient (every
+number for small tensors, mean/std/min/max/norm for large ones). Op nodes are rounded boxes
+with the op's name and its local derivative, read from the op class (`Function.name`,
+`Function.derivative`), so a new op brings its own label. Arrows run forward (input → op →
+output); backpropagation walks them in reverse. Dashed grey arrows carry no gradient (data,
+constants).
+
+Colours (color_by=None): green = the root (usually the loss), blue = parameters and other
+leaves that require grad, grey = data and constants, white = intermediate results.
+color_by='grad': every tensor is shaded by the norm of its gradient on an absolute log scale
+(see `colors.py` and the legend in the picture): blue = vanishing, red = exploding.
+"""
+from __future__ import annotations
+
+import html
+
+import graphviz
+import numpy as np
+
+from . import colors
+from .render import BackpropGraph
+from .labels import array_text, grad_norm, shape_text
+from .walk import GraphWalk
+
+DEFAULT_MAX_NODES = 200
+_NOT_GIVEN = object()
+
+
+def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=None,
+               max_nodes: int | None = DEFAULT_MAX_NODES, module=None, params=None,
+               title: str | None = None, rankdir: str = "TB", grads=_NOT_GIVEN,
+               highlight_op=None, highlight_tensors=(), missing_grad: str = "None") -> graphviz.Digraph:
+    """Draw the graph that produced `root`; returns a `graphviz.Digraph` (`.source` is DOT).
+
+    module / params: name parameters after their module path (`fc1.weight`) and group each
+      layer's parameters, ops and outputs in a cluster; `module` is anything with
+      `named_parameters()`, `params` a dict {name: tensor}.
+    max_nodes: draw at most this many nodes (those closest to root) and say what was left out;
+      None draws everything.
+    grads: {id(tensor): array} to show instead of each tensor's `.grad` (used by the
+      backward step-through); highlight_op: the op node to outline; highlight_tensors: tensor
+      ids to outline in red, or {id: colour}; missing_grad: the text shown for a tensor that has no gradient (yet).
+    """
+    if color_by not in (None, "grad"):
+        raise ValueError(f"draw_graph: color_by must be None or 'grad', not {color_by!r}")
+    walk = GraphWalk(root, module=module, params=params, max_nodes=max_nodes)
+    grad_of = _grad_lookup(grads)
+    dot = BackpropGraph("backprop", format="svg")
+    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname="DejaVu Sans")
+    dot.attr("node", fontname="DejaVu Sans", fontsize="11")
+    dot.attr("edge", color="#555555", arrowsize="0.7")
+    if title:
+        dot.attr(label=title, labelloc="t", fontsize="16")
+
+    clusters = _clusters(walk)
+    outline = (dict(highlight_tensors) if isinstance(highlight_tensors, dict)
+               else {k: "#d32f2f" for k in highlight_tensors})
+    for t in walk.tensors:
+        fill = _tensor_fill(t, walk, grad_of(t), color_by)
+        label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
+                              missing_grad, outline=outline.get(id(t)))
+        _target(dot, clusters, ("t", id(t))).node(walk.tensor_ids[id(t)], label, shape="plain")
+    for fn in walk.ops:
+        is_current = fn is highlight_op
+        _target(dot, clusters, ("op", id(fn))).node(
+            walk.op_ids[id(fn)], _op_label(fn), shape="box", style="rounded,filled",
+            fillcolor=colors.HIGHLIGHT if is_current else colors.OP,
+            color="#d32f2f" if is_current else "#777777", penwidth="3" if is_current else "1",
+            **({"class": "current"} if is_current else {}))
+    for sub in clusters.values():
+        dot.subgraph(sub["graph"])
+
+    _edges(dot, walk)
+    if walk.left_out:
+        _note_left_out(dot, walk, max_nodes)
+    if color_by == "grad":
+        dot.node("legend", colors.legend_label(), shape="plain", fontsize="10")
+    return dot
+
+
+def _grad_lookup(grads):
+    if grads is _NOT_GIVEN:
+        return lambda t: None if t.grad is None else t.grad.data
+    return lambda t: grads.get(id(t))
+
+
+def _edges(dot, walk) -> None:
+    for fn in walk.ops:
+        op_id = walk.op_ids[id(fn)]
+        for inp in fn.inputs:
+            if id(inp) in walk.tensor_ids:
+                style = {} if inp.requires_grad else {"style": "dashed", "color": "#aaaaaa"}
+                dot.edge(walk.tensor_ids[id(inp)], op_id, **style)
+    for t in walk.tensors:
+        if t._ctx is not None and id(t._ctx) in walk.op_ids:
+            dot.edge(walk.op_ids[id(t._ctx)], walk.tensor_ids[id(t)])
+
+
+def _note_left_out(dot, walk, max_nodes) -> None:
+    total = len(walk.tensors) + len(walk.ops) + walk.left_out
+    text = (f"… {walk.left_out} more nodes not drawn\n"
+            f"({walk.left_out_tensors} tensors, {walk.left_out_ops} ops):\n"
+            f"the graph has {total} nodes, more than max_nodes={max_nodes}.\n"
+            f"Pass max_nodes=None to draw all of it.")
+    dot.node("left_out", text, shape="note", style="filled", fillcolor="#fff3cd", color="#b58900")
+    for t in walk.tensors:
+        if t._ctx is not None and id(t._ctx) not in walk.op_ids:
+            dot.edge("left_out", walk.tensor_ids[id(t)], style="dotted")
+
+
+def _clusters(walk) -> dict:
+    """{module path: {"graph": Digraph, "members": set}}: a layer's params, ops and outputs."""
+    clusters = {}
+
+    def member(prefix, key):
+        if prefix not in clusters:
+            sub = graphviz.Digraph(f"cluster_{len(clusters)}")
+            sub.attr(label=prefix, style="rounded,dashed", color="#7f7f7f", fontcolor="#444444")
+            clusters[prefix] = {"graph": sub, "members": set()}
+        clusters[prefix]["members"].add(key)
+
+    for fn in walk.ops:
+        prefixes = [walk.module_of(t) for t in fn.inputs]
+        prefix = next((p for p in prefixes if p), None)
+        if prefix is None:
+            continue
+        member(prefix, ("op", id(fn)))
+        for t in fn.inputs:
+            if walk.module_of(t) == prefix:
+                member(prefix, ("t", id(t)))
+        out = next((t for t in walk.tensors if t._ctx is fn), None)
+        if out is not None and out is not walk.root:
+            member(prefix, ("t", id(out)))
+    return clusters
+
+
+def _target(dot, clusters, key):
+    for sub in clusters.values():
+        if key in sub["members"]:
+            return sub["graph"]
+    return dot
+
+
+def _tensor_fill(t, walk, grad, color_by) -> str:
+    if color_by == "grad" and t.requires_grad:
+        return colors.grad_color(grad_norm(grad))
+    if t is walk.root:
+        return colors.ROOT
+    if not t.requires_grad:
+        return colors.DATA
+    return colors.LEAF if t._ctx is None else colors.INTERMEDIATE
+
+
+def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outline=None) -> str:
+    font = colors.font_color(fill)
+    dtype = np.dtype(t.data.dtype).name
+    rows = [f"<B>{_esc(name)}</B>   {shape_text(t.shape)} {dtype}"]
+    if show_data:
+        rows.append(_block("value", array_text(t.data)))
+    if show_grad and t.requires_grad:
+        rows.append(_block("grad", array_text(grad) if grad is not None else missing_grad))
+    border = f'COLOR="{outline}" BORDER="3"' if outline else 'COLOR="#555555" BORDER="1"'
+    cells = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
+    return (f'<<TABLE {border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}">'
+            f'<TR><TD><FONT COLOR="{font}"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
+            f"{cells}</TABLE></FONT></TD></TR></TABLE>>")
+
+
+def _block(title: str, text: str) -> str:
+    # no-break spaces: SVG viewers collapse runs of spaces, which would misalign the columns
+    # (and two at the end: browsers' monospace fonts run a little wider than dot measures)
+    lines = [_esc(line).replace(" ", "\u00a0") + "\u00a0\u00a0" for line in text.split("\n")]
+    body = "<BR/>".join(lines)
+    return f'<I>{title}</I><BR/><FONT FACE="DejaVu Sans Mono" POINT-SIZE="9">{body}</FONT>'
+
+
+def _op_label(fn) -> str:
+    derivative = f"<BR/><FONT POINT-SIZE=\"10\">{_esc(fn.derivative)}</FONT>" if fn.derivative else ""
+    return f"<<B>{_esc(fn.name)}</B>{derivative}>"
+
+
+def _esc(text: str) -> str:
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,160 @@
+"""`save_html`: the backward pass as ONE self-contained HTML page (no network, no CDN).
+
+One frame per backward step: the graph rendered by `dot` as inline SVG with the step's op and
+tensors outlined and the gradients known so far filled in, plus text naming the op, its local
+derivative, the gradient it received and the gradients it produced. A slider, Prev/Next
+buttons and the arrow keys walk forward and back. Inline CSS and JS only.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+
+from .graph import draw_graph
+from .labels import array_text
+from .render import to_svg
+from .steps import backward_steps
+
+RECEIVED, PRODUCED = "#d32f2f", "#ef6c00"   # outlines: the gradient taken in, the ones given out
+_SVG_PROLOGUE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
+_SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
+
+
+def save_html(root, path, module=None, params=None, title: str = "Backpropagation, step by step",
+              show_data: bool = False) -> str:
+    """Write the step-through page for the backward pass from `root` to `path`; returns path.
+
+    show_data: also show every tensor's values in each frame (bigger file); the gradients are
+    always shown.
+    """
+    steps = backward_steps(root, module=module, params=params)
+    frames = [_frame(root, step, len(steps), module, params, show_data) for step in steps]
+    page = _PAGE.format(title=html.escape(title), count=len(steps), last=len(steps) - 1,
+                        frames="\n".join(frames), style=_STYLE, script=_SCRIPT)
+    path = os.fspath(path)
+    if os.path.dirname(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)
+    return path
+
+
+def inline_svg(svg: str) -> str:
+    """Graphviz's SVG, stripped of its XML prologue and namespace URLs for inlining in HTML5."""
+    return _SVG_NAMESPACES.sub("", _SVG_PROLOGUE.sub("", svg)).strip()
+
+
+def _frame(root, step, count, module, params, show_data) -> str:
+    touched = {id(t): PRODUCED for t, g in zip(step.inputs, step.input_grads) if g is not None}
+    touched[id(step.output)] = RECEIVED
+    graph = draw_graph(root, show_data=show_data, module=module, params=params, max_nodes=None,
+                       grads=step.grads_so_far, highlight_op=step.fn, highlight_tensors=touched,
+                       missing_grad="not yet")
+    produced = "".join(
+        f"<div class='grad'><b class='produced'>dL/d{html.escape(name)}</b> "
+        + ("<span class='none'>no gradient (needs none)</span>" if g is None
+           else f"<pre>{html.escape(array_text(g))}</pre>") + "</div>"
+        for name, g in zip(step.input_names, step.input_grads))
+    return f"""<section class="frame" data-step="{step.index}"{'' if step.index == 0 else ' hidden'}>
+<div class="info">
+<h2 class="step-title">Step {step.index + 1} of {count}: <code>{html.escape(step.op)}</code></h2>
+<p class="derivative">local derivative: <code>{html.escape(step.derivative or '(none given)')}</code></p>
+<div class="grad"><b class="received">received dL/d{html.escape(step.output_name)}</b>
+<pre>{html.escape(array_text(step.grad))}</pre></div>
+<p>produced, one per input (summed back to the input's shape):</p>
+{produced}
+<p class="key">In the graph: the op being applied is yellow, the tensor whose gradient it
+received is outlined <span class="received">red</span>, the inputs it gave gradients to
+<span class="produced">orange</span>. A tensor used twice shows a partial sum until both uses
+have sent their gradient.</p>
+</div>
+<div class="graph">{inline_svg(to_svg(graph))}</div>
+</section>"""
+
+
+_STYLE = """
+body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 0; color: #222; }
+header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ccc;
+         padding: 6px 16px; z-index: 1; }
+header h1 { font-size: 17px; margin: 0 0 6px; }
+.controls { display: flex; gap: 12px; align-items: center; white-space: nowrap; }
+.controls input[type=range] { flex: 1; min-width: 120px; }
+button { font-size: 15px; padding: 4px 14px; }
+#position { min-width: 100px; font-weight: bold; }
+.frame { display: flex; gap: 16px; padding: 12px 16px; align-items: flex-start; }
+.frame[hidden] { display: none; }
+.info { flex: 0 0 340px; font-size: 14px; position: sticky; top: 90px; }
+.info h2 { font-size: 17px; margin: 4px 0 8px; }
+.info pre { background: #f4f4f4; padding: 4px 6px; margin: 2px 0 8px; font-size: 12px;
+            overflow-x: auto; }
+.derivative code { background: #fff3c4; padding: 2px 4px; }
+.none { color: #888; }
+.received { color: #d32f2f; }
+.produced { color: #ef6c00; }
+.key { color: #555; font-size: 12px; border-top: 1px solid #ddd; padding-top: 6px; }
+.graph { flex: 1; min-width: 0; overflow-x: auto; }
+body.fit .graph svg { max-width: 100%; max-height: calc(100vh - 110px); width: auto; height: auto; }
+.hint { color: #666; font-size: 13px; }
+"""
+
+_SCRIPT = """
+(function () {
+  var frames = document.querySelectorAll('.frame');
+  var slider = document.getElementById('slider');
+  var prev = document.getElementById('prev'), next = document.getElementById('next');
+  var position = document.getElementById('position');
+  var current = 0;
+  function show(i) {
+    current = Math.max(0, Math.min(frames.length - 1, i));
+    for (var k = 0; k < frames.length; k++) { frames[k].hidden = (k !== current); }
+    slider.value = current;
+    position.textContent = 'step ' + (current + 1) + ' / ' + frames.length;
+    prev.disabled = current === 0;
+    next.disabled = current === frames.length - 1;
+    if (!document.body.classList.contains('fit')) {
+      var node = frames[current].querySelector('.current');
+      if (node) { node.scrollIntoView({block: 'center', inline: 'center'}); }
+    }
+  }
+  document.getElementById('fit').addEventListener('change', function (e) {
+    document.body.classList.toggle('fit', e.target.checked);
+    show(current);
+  });
+  prev.addEventListener('click', function () { show(current - 1); });
+  next.addEventListener('click', function () { show(current + 1); });
+  slider.addEventListener('input', function () { show(parseInt(slider.value, 10)); });
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'ArrowLeft') { show(current - 1); e.preventDefault(); }
+    if (e.key === 'ArrowRight') { show(current + 1); e.preventDefault(); }
+  });
+  show(0);
+})();
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<div class="controls">
+<button id="prev" type="button">&#9664; Prev</button>
+<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="backward step">
+<button id="next" type="button">Next &#9654;</button>
+<span id="position">step 1 / {count}</span>
+<label><input id="fit" type="checkbox"> fit graph to window</label>
+<span class="hint">← → keys work too</span>
+</div>
+</header>
+<main>
+{frames}
+</main>
+<script>{script}</script>
+</body>
+</html>
+"""

@@ -1,0 +1,80 @@
+"""`backward_steps`: the backward pass, one step per op, with the engine's real numbers.
+
+The steps come from the engine itself (`run_backward`'s `on_step` hook), run with
+`deposit=False`, so the user's `.grad` fields are left untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..autograd import reduce_to_input, run_backward
+from ..tensor import Tensor
+from .walk import GraphWalk
+
+
+@dataclass
+class BackwardStep:
+    """One op's local derivative applied to the gradient of its output.
+
+    grad: dL/d(output), the gradient the op received; input_grads: what it produced for each
+    input (None where no gradient flows, e.g. data), already summed back to the input's shape.
+    grads_so_far: {id(tensor): gradient accumulated so far} after this step — a tensor used
+    twice shows a partial sum until its second use has been processed.
+    """
+    index: int
+    op: str
+    derivative: str
+    fn: object
+    output: Tensor
+    output_name: str
+    grad: np.ndarray
+    inputs: tuple
+    input_names: tuple
+    input_grads: tuple
+    grads_so_far: dict = field(repr=False)
+
+    def describe(self) -> str:
+        lines = [f"step {self.index + 1}: {self.op}   {self.derivative}".rstrip(),
+                 f"  received dL/d{self.output_name} of shape {self.grad.shape}"]
+        for name, g in zip(self.input_names, self.input_grads):
+            lines.append(f"  → dL/d{name}: " + ("no gradient" if g is None else f"shape {g.shape}"))
+        return "\n".join(lines)
+
+
+def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
+    """The sequence of backward steps from `root`, in the engine's order.
+
+    `grad` defaults to ones (dL/dL = 1 for a scalar loss). Leaves' `.grad` are not changed.
+    """
+    if not root.requires_grad:
+        raise RuntimeError("backward_steps: the root does not require grad, so there is no "
+                           "backward pass to show; create the leaves with requires_grad=True")
+    seed = np.ones(root.shape, dtype=root.dtype) if grad is None else np.asarray(
+        grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
+    if seed.shape != root.shape:
+        raise ValueError(f"backward_steps: grad of shape {seed.shape} does not match the root's "
+                         f"shape {root.shape}")
+    walk = GraphWalk(root, module=module, params=params)
+    so_far = {id(root): seed.copy()}
+    steps = []
+
+    def on_step(t, g, fn, input_grads):
+        produced = []
+        for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
+            if ig is None or not needed:
+                produced.append(None)
+                continue
+            ig = np.array(reduce_to_input(ig, inp).data)
+            produced.append(ig)
+            prev = so_far.get(id(inp))
+            so_far[id(inp)] = ig.copy() if prev is None else prev + ig
+        steps.append(BackwardStep(
+            index=len(steps), op=fn.name, derivative=fn.derivative, fn=fn, output=t,
+            output_name=walk.name(t), grad=np.array(g.data), inputs=tuple(fn.inputs),
+            input_names=tuple(walk.name(i) for i in fn.inputs), input_grads=tuple(produced),
+            grads_so_far=dict(so_far)))
+
+    run_backward([root], [Tensor._wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
+    return steps

@@ -1,0 +1,103 @@
+"""Walk the graph that produced a tensor: its tensors and ops in forward order, and their names."""
+from __future__ import annotations
+
+from collections import deque
+
+
+def named_tensors(module=None, params=None) -> dict:
+    """{id(tensor): name} from a module's `named_parameters()` and/or a params dict or list."""
+    names = {}
+    if module is not None:
+        for name, p in module.named_parameters():
+            names[id(p)] = name
+    if isinstance(params, dict):
+        for name, p in params.items():
+            names.setdefault(id(p), name)
+    elif params is not None:
+        for p in params:
+            if getattr(p, "name", None):
+                names.setdefault(id(p), p.name)
+    return names
+
+
+class GraphWalk:
+    """The tensors and op nodes below `root`, inputs before outputs, with stable node ids.
+
+    Every input of a recorded op gets a tensor node, including inputs that do not require grad
+    (data such as X, constants such as the 1 in `1 - a`). With `max_nodes`, only the nodes
+    closest to `root` are kept (breadth-first from the root) and `left_out` counts the rest.
+    """
+
+    def __init__(self, root, module=None, params=None, max_nodes=None):
+        self.root = root
+        self.param_names = named_tensors(module, params)
+        self.tensors, self.ops = _forward_order(root)
+        self.left_out_tensors = self.left_out_ops = 0
+        if max_nodes is not None and len(self.tensors) + len(self.ops) > max_nodes:
+            self._keep_closest(max_nodes)
+        self.tensor_ids = {id(t): f"t{i}" for i, t in enumerate(self.tensors)}
+        self.op_ids = {id(fn): f"op{i}" for i, fn in enumerate(self.ops)}
+
+    def name(self, t) -> str:
+        """The tensor's label: its own name, its parameter name, or the op that made it."""
+        if t.name:
+            return t.name
+        if id(t) in self.param_names:
+            return self.param_names[id(t)]
+        if t._ctx is not None:
+            return t._ctx.name
+        if t.requires_grad:
+            return "leaf"
+        return "data" if t.size > 1 else "const"
+
+    def module_of(self, t) -> str | None:
+        """The module path of a named parameter (`fc1` for `fc1.weight`), else None."""
+        name = self.param_names.get(id(t)) or t.name or ""
+        return name.rsplit(".", 1)[0] if "." in name else None
+
+    @property
+    def left_out(self) -> int:
+        return self.left_out_tensors + self.left_out_ops
+
+    def _keep_closest(self, max_nodes: int) -> None:
+        kept_t, kept_op = {id(self.root)}, set()
+        budget = max_nodes - 1
+        queue = deque([self.root])
+        while queue and budget > 0:
+            t = queue.popleft()
+            fn = t._ctx
+            if fn is None or id(fn) in kept_op:
+                continue
+            kept_op.add(id(fn))
+            budget -= 1
+            for inp in fn.inputs:
+                if id(inp) not in kept_t and budget > 0:
+                    kept_t.add(id(inp))
+                    budget -= 1
+                    queue.append(inp)
+        self.left_out_tensors = sum(id(t) not in kept_t for t in self.tensors)
+        self.left_out_ops = sum(id(fn) not in kept_op for fn in self.ops)
+        self.tensors = [t for t in self.tensors if id(t) in kept_t]
+        self.ops = [fn for fn in self.ops if id(fn) in kept_op]
+
+
+def _forward_order(root):
+    """Tensors (inputs before outputs) and op nodes of the graph below `root`, iteratively."""
+    tensors, ops, seen = [], [], set()
+    stack = [(root, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            tensors.append(t)
+            if t._ctx is not None:
+                ops.append(t._ctx)
+            continue
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        stack.append((t, True))
+        if t._ctx is not None:
+            for inp in reversed(t._ctx.inputs):
+                if id(inp) not in seen:
+                    stack.append((inp, False))
+    return tensors, ops
