@@ -93,7 +93,7 @@ def ensure_oracles() -> None:
             log("PyTorch could not be installed: the PyTorch-oracle tests will skip")
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         log("installing Chromium for the browser test")
-        if not apt_install("chromium"):
+        if not apt_install("chromium", "chromium-driver"):
             log("Chromium could not be installed: the browser test will skip")
 
 
