@@ -144,3 +144,28 @@ def test_module_gradients_pass_gradcheck():
     m = nn.Sequential(nn.Linear(3, 4, dtype=np.float64), nn.Tanh(), nn.Linear(4, 1, dtype=np.float64))
     x = Tensor(np.random.default_rng(0).standard_normal((5, 3)))
     assert tg.gradcheck(lambda *ps: m(x).sum(), m.parameters())
+
+
+def test_sequential_subclass_attributes_are_found():
+    class Scaled(nn.Sequential):
+        def __init__(self):
+            super().__init__(nn.Linear(2, 2))
+            self.scale = nn.Parameter([2.0])
+
+        def forward(self, x):
+            return super().forward(x) * self.scale
+
+    names = [n for n, _ in Scaled().named_parameters()]
+    assert names == ["0.weight", "0.bias", "scale"]
+
+
+def test_double_and_float_convert_every_parameter_in_place():
+    m = TwoLayer()
+    weight = m.fc1.weight
+    assert m.double() is m and weight.dtype == np.float64 and m.fc2.bias.dtype == np.float64
+    assert m.fc1.weight is weight
+    assert m(Tensor(np.ones((1, 3)))).dtype == np.float64
+    m.float()
+    assert all(p.dtype == np.float32 for p in m.parameters())
+    with pytest.raises(TypeError, match="floating"):
+        m.to(np.int64)

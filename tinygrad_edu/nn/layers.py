@@ -46,7 +46,8 @@ class Sequential(Module):
         self.layers = list(modules)
 
     def _members(self):
-        return ((str(i), m) for i, m in enumerate(self.layers))
+        yield from ((str(i), m) for i, m in enumerate(self.layers))
+        yield from ((k, v) for k, v in vars(self).items() if k != "layers")  # a subclass's own
 
     def forward(self, x):
         for layer in self.layers:

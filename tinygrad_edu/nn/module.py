@@ -80,6 +80,25 @@ class Module:
     def eval(self) -> "Module":
         return self.train(False)
 
+    def to(self, dtype) -> "Module":
+        """Convert every parameter to a floating dtype, in place (do it before creating the
+        optimizer: its state buffers keep the dtype they were made with)."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: parameters need a floating dtype, got {dtype}")
+        for p in self.parameters():
+            if p.data.dtype != dtype:
+                p.data = p.data.astype(dtype)
+                p.grad = None
+                p._version[0] += 1
+        return self
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
+
+    def float(self) -> "Module":
+        return self.to(np.float32)
+
     # --- state --------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
         """{dotted name: a copy of the parameter's array}."""
