@@ -169,3 +169,9 @@ def test_double_and_float_convert_every_parameter_in_place():
     assert all(p.dtype == np.float32 for p in m.parameters())
     with pytest.raises(TypeError, match="floating"):
         m.to(np.int64)
+
+
+def test_errors_name_the_parameter_even_before_parameters_is_called():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(5, 2))
+    with pytest.raises(ValueError, match=r"expected input with 5 features.*got 4.*'2.weight'"):
+        model(Tensor(np.ones((2, 3))))

@@ -22,6 +22,7 @@ from .parameter import Parameter
 # names that parameters() gave to parameters created without one (so a later, more qualified
 # name such as 'fc1.weight' may replace an earlier 'weight'; a user's own name is never touched)
 _auto_names: "weakref.WeakKeyDictionary[Parameter, str]" = weakref.WeakKeyDictionary()
+_labelled: dict[int, None] = {}  # ids of (live) modules whose parameters were named
 
 
 class Module:
@@ -33,6 +34,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        if id(self) not in _labelled:  # first call: name the parameters, so errors say 'fc1.weight'
+            _labelled[id(self)] = None
+            weakref.finalize(self, _labelled.pop, id(self), None)
+            for _ in self.named_parameters():
+                pass
         return self.forward(*args, **kwargs)
 
     # --- discovery ----------------------------------------------------------------------------
