@@ -59,11 +59,13 @@ def build_gallery(out_dir=None, screenshot: bool = True) -> list:
         fig = figure(fig_path)
         if fig is not None:
             _close(fig)
+            shrink_png(fig_path)
             written.append(str(fig_path))
     written.append(write_network_graph("002", out / "backward_steps.html"))
     if screenshot:
-        png = screenshot_html(out / "backward_steps.html", out / "backward_steps.png", click_next=0)
+        png = screenshot_html(out / "backward_steps.html", out / "backward_steps.png", fragment="fit&step=4")
         if png:
+            shrink_png(png)
             written.append(png)
     return [str(p) for p in written]
 
@@ -74,7 +76,7 @@ def _training_plot(comparison):
         path, title="10-layer ReLU network: ‖dL/dW‖ per layer over SGD steps")
 
 
-def screenshot_html(html_path, png_path, size=(1400, 900), click_next: int = 0):
+def screenshot_html(html_path, png_path, size=(1300, 1100), fragment: str = ""):
     """A PNG of the page in headless Chromium (None when Chromium is not installed)."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:
@@ -85,9 +87,22 @@ def screenshot_html(html_path, png_path, size=(1400, 900), click_next: int = 0):
                "--no-first-run", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}",
                f"--screenshot={os.fspath(png_path)}", f"--window-size={size[0]},{size[1]}",
-               Path(html_path).resolve().as_uri()]
+               Path(html_path).resolve().as_uri() + (f"#{fragment}" if fragment else "")]
         subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     return str(png_path) if Path(png_path).exists() else None
+
+
+def shrink_png(path) -> None:
+    """Re-save a PNG with a 256-colour palette (charts and screenshots use few colours): about
+    a third of the size, so the committed gallery stays small. Needs Pillow (matplotlib's)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                           dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
 
 
 def _close(fig):

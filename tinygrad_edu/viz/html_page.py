@@ -128,7 +128,11 @@ _SCRIPT = """
     if (e.key === 'ArrowLeft') { show(current - 1); e.preventDefault(); }
     if (e.key === 'ArrowRight') { show(current + 1); e.preventDefault(); }
   });
-  show(0);
+  // page.html#fit&step=4 opens fitted to the window at step 4
+  var hash = window.location.hash;
+  if (/fit/.test(hash)) { document.getElementById('fit').checked = true; document.body.classList.add('fit'); }
+  var start = /step=(\d+)/.exec(hash);
+  show(start ? parseInt(start[1], 10) - 1 : 0);
 })();
 """
 
