@@ -211,7 +211,20 @@ def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
         # a view): make them read-only so that an in-place edit fails loudly instead of
         # silently changing another tensor's gradient. Accumulation is always out of place.
         g.data.flags.writeable = False
+    else:
+        g = _differentiable(g)
     t.grad = g if t.grad is None else _add_grads(t.grad, g)
+
+
+def _differentiable(g: Tensor) -> Tensor:
+    """Under create_graph every gradient can be differentiated again. One that is constant (the
+    gradient of a linear function, or of an unused input) becomes a leaf that requires grad:
+    its own derivative is then 0 rather than an error."""
+    if g.requires_grad:
+        return g
+    out = Tensor._wrap(g.data)
+    out.requires_grad = True
+    return out
 
 
 def _add_grads(a: Tensor, b: Tensor) -> Tensor:
@@ -275,5 +288,5 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_u
             if not allow_unused:
                 raise RuntimeError(f"grad: input {i} ({describe(x)}) was not used to compute the outputs")
             g = Tensor._wrap(np.zeros(x.shape, dtype=x.dtype))
-        result.append(g)
+        result.append(_differentiable(g) if create_graph else g)
     return tuple(result)
