@@ -395,3 +395,14 @@ def test_in_place_on_leaf_requiring_grad_is_refused_outside_no_grad():
     with tg.no_grad():
         x -= 1
     np.testing.assert_array_equal(x.data, [0.0, 1.0])
+
+
+def test_constant_gradient_under_create_graph_is_still_differentiable():
+    x = leaf([1.0, 2.0])
+    (x * 2 - 1).sum().backward(create_graph=True)
+    assert x.grad.requires_grad                                 # contract: requires grad...
+    (gg,) = tg.grad(x.grad.sum(), [x])                          # ...and can be differentiated again
+    np.testing.assert_array_equal(gg.data, [0.0, 0.0])
+    (g,) = tg.grad((-x).sum(), [x], create_graph=True)
+    assert g.requires_grad
+    np.testing.assert_array_equal(tg.grad(g.sum(), [x])[0].data, [0.0, 0.0])
