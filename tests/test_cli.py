@@ -1,0 +1,64 @@
+"""`tinygrad-edu check` and `tinygrad-edu demo`, end to end in a subprocess."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+
+def run_cli(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "tinygrad_edu", *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_check_prints_three_tables_and_passes():
+    result = run_cli("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for title in ("000 ·", "001 ·", "002 ·"):
+        assert title in out
+    for quantity in ("dZ2", "m·Z2.grad", "dW1", "dA0", "d_weights1", "−weights1.grad"):
+        assert quantity in out
+    worst = float(re.search(r"largest relative error ([0-9.e+-]+)", out).group(1))
+    assert worst < 1e-10
+    assert "FAIL" not in out and "NEGATIVE" in out
+
+
+def test_check_exits_1_when_a_formula_disagrees():
+    result = run_cli("check", "--inject-error", "1e-3")
+    assert result.returncode == 1
+    assert "FAILED: 3 of" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def quick_demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    return out, run_cli("demo", "--quick", "--out", str(out))
+
+
+def test_demo_quick_trains_checks_and_writes(quick_demo):
+    out, result = quick_demo
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = result.stdout
+    for network in ("000 ·", "001 ·", "002 ·", "digits MLP"):
+        assert network in text
+    assert "All hand-derived formulas agree with autograd." in text
+    assert str(out.resolve()) in text
+    csv = (out / "losses.csv").read_text().splitlines()
+    assert csv[0] == "step,000,001,002,digits" and len(csv) == 1 + 1500   # 002: 1500 iterations
+    pytest.importorskip("matplotlib")
+    assert (out / "loss_curves.png").stat().st_size > 1000
+
+
+def test_demo_default_reaches_its_accuracies(tmp_path):
+    result = run_cli("demo", "--out", str(tmp_path), "--no-progress")
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = {line.split("·")[0].split()[0]: line for line in result.stdout.splitlines()
+            if re.match(r"^(000|001|002|digits) ", line) and "%" in line}
+    percents = {key: [float(p) for p in re.findall(r"([0-9.]+)%", line)] for key, line in rows.items()}
+    assert percents["000"][1] >= 85          # test accuracy on a fresh flower draw
+    assert percents["001"][1] >= 90          # breast-cancer test split
+    assert percents["digits"][1] >= 95
+    assert float(re.search(r"max \|output − y\| = ([0-9.]+)", result.stdout).group(1)) < 0.1
+    seconds = float(re.search(r"Demo finished in ([0-9.]+) s", result.stdout).group(1))
+    assert seconds < 60
