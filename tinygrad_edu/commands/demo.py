@@ -50,7 +50,8 @@ def run(args) -> int:
 
     written = write_loss_curves(results, out)
     # ── graphs: the visualisation's call goes here (it writes into `out` and returns paths) ──
-    # written += <viz call>(out)
+    from tinygrad_edu.viz.gallery import write_demo_pictures
+    written += write_demo_pictures(out)
     print(f"\nWrote {len(written)} file(s) to {out.resolve()}/:")
     for path in written:
         print(f"  {path.name}")
