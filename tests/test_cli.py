@@ -62,3 +62,18 @@ def test_demo_default_reaches_its_accuracies(tmp_path):
     assert float(re.search(r"max \|output − y\| = ([0-9.]+)", result.stdout).group(1)) < 0.1
     seconds = float(re.search(r"Demo finished in ([0-9.]+) s", result.stdout).group(1))
     assert seconds < 60
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("seed000_two_layer_tanh.py", "training accuracy"),
+    ("seed001_l_layer_sigmoid.py", "test accuracy"),
+    ("seed002_sum_of_squares.py", "predictions"),
+])
+def test_examples_run(script, expected):
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "examples" / script
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    first_errors = [float(v) for v in re.findall(r"(?:grad:?|=)\s+([0-9.e+-]+)\s*$", result.stdout, re.M)]
+    assert first_errors and max(first_errors) < 1e-12      # each example's formula check
