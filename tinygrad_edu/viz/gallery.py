@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .graph import draw_graph
 from .html_page import save_html
-from .render import render
+from .render import GraphvizNotInstalled, render
 from .vanishing import vanishing_gradient_comparison
 
 
@@ -47,20 +47,17 @@ def write_network_graph(key: str, path, color_by=None, fmt=None) -> str:
     return render(draw_graph(net.loss, params=net.params, color_by=color_by, title=title), path, fmt)
 
 
-def build_gallery(out_dir=None, screenshot: bool = True) -> list:
+def build_gallery(out_dir=None, screenshot: bool = True, quiet: bool = False) -> list:
+    """Write every gallery picture into `out_dir` (default: the repository's viz/); returns paths."""
     out = Path(out_dir) if out_dir is not None else default_dir()
     out.mkdir(parents=True, exist_ok=True)
+    return write_graphs(out, screenshot) + write_charts(out, quiet)
+
+
+def write_graphs(out: Path, screenshot: bool = True) -> list:
+    """The write-ups' graphs (SVG) and the step-through page; needs Graphviz's `dot`."""
     written = [write_network_graph(key, out / f"{key}_graph.svg") for key in ("000", "001", "002")]
     written.append(write_network_graph("001", out / "001_gradient_flow.svg", color_by="grad"))
-    comparison = vanishing_gradient_comparison(steps=30)
-    print(comparison.table())
-    for fig_path, figure in ((out / "vanishing_gradients.png", comparison.plot),
-                             (out / "gradient_flow_training.png", _training_plot(comparison))):
-        fig = figure(fig_path)
-        if fig is not None:
-            _close(fig)
-            shrink_png(fig_path)
-            written.append(str(fig_path))
     written.append(write_network_graph("002", out / "backward_steps.html"))
     if screenshot:
         png = screenshot_html(out / "backward_steps.html", out / "backward_steps.png", fragment="fit&step=4")
@@ -68,6 +65,42 @@ def build_gallery(out_dir=None, screenshot: bool = True) -> list:
             shrink_png(png)
             written.append(png)
     return [str(p) for p in written]
+
+
+def write_charts(out: Path, quiet: bool = False) -> list:
+    """The vanishing-gradient comparison and the training chart (PNG with matplotlib; without
+    it the tables are printed and nothing is written)."""
+    comparison = vanishing_gradient_comparison(steps=30)
+    if not quiet:
+        print(comparison.table())
+    written = []
+    for fig_path, figure in ((out / "vanishing_gradients.png", comparison.plot),
+                             (out / "gradient_flow_training.png", _training_plot(comparison))):
+        fig = figure(fig_path)
+        if fig is not None:
+            _close(fig)
+            shrink_png(fig_path)
+            written.append(str(fig_path))
+    return written
+
+
+def write_demo_pictures(out) -> list:
+    """What `tinygrad-edu demo` adds to its folder: the graphs (skipped with a note when `dot` is
+    missing), the gradient-flow charts and the step-through page. Returns Paths."""
+    out = Path(out)
+    written = []
+    try:
+        written += write_graphs(out, screenshot=False)
+    except GraphvizNotInstalled:
+        print("(backprop graphs skipped: Graphviz's `dot` is not installed — "
+              "apt-get/brew/conda/winget install graphviz)")
+    written += write_charts(out, quiet=True)
+    names = {Path(p).name for p in written}
+    if "vanishing_gradients.png" in names:
+        print("Vanishing gradients (10-layer sigmoid vs ReLU network): vanishing_gradients.png")
+    if "backward_steps.html" in names:
+        print("Step through a backward pass: open backward_steps.html in a browser")
+    return [Path(p) for p in written]
 
 
 def _training_plot(comparison):

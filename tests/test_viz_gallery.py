@@ -1,0 +1,30 @@
+import shutil
+
+import pytest
+
+pytest.importorskip("tinygrad_edu.documents")
+from tinygrad_edu.viz import gallery  # noqa: E402
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_gallery_writes_every_picture(tmp_path):
+    paths = gallery.build_gallery(tmp_path, screenshot=False, quiet=True)
+    names = {p.rsplit("/", 1)[-1] for p in paths}
+    expected = {"000_graph.svg", "001_graph.svg", "002_graph.svg", "001_gradient_flow.svg",
+                "backward_steps.html"}
+    try:
+        import matplotlib  # noqa: F401
+        expected |= {"vanishing_gradients.png", "gradient_flow_training.png"}
+    except ImportError:
+        pass
+    assert expected <= names
+    for name in expected:
+        assert (tmp_path / name).stat().st_size > 1000
+    assert "vanishing" in (tmp_path / "001_gradient_flow.svg").read_text(encoding="utf-8")
+
+
+def test_demo_pictures_without_dot_skip_graphs_with_a_note(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    paths = gallery.write_demo_pictures(tmp_path)
+    assert not any(p.suffix == ".svg" for p in paths)
+    assert "install graphviz" in capsys.readouterr().out
