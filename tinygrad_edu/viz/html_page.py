@@ -131,7 +131,7 @@ _SCRIPT = """
   // page.html#fit&step=4 opens fitted to the window at step 4
   var hash = window.location.hash;
   if (/fit/.test(hash)) { document.getElementById('fit').checked = true; document.body.classList.add('fit'); }
-  var start = /step=(\d+)/.exec(hash);
+  var start = /step=(\\d+)/.exec(hash);
   show(start ? parseInt(start[1], 10) - 1 : 0);
 })();
 """
