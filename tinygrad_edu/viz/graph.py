@@ -26,6 +26,9 @@ from .walk import GraphWalk
 
 DEFAULT_MAX_NODES = 200
 _NOT_GIVEN = object()
+# DejaVu is what dot measures with on Linux; the fallbacks keep SVGs readable elsewhere
+SANS = "DejaVu Sans,Arial,Helvetica,sans-serif"
+MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
 
 
 def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=None,
@@ -48,8 +51,8 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     walk = GraphWalk(root, module=module, params=params, max_nodes=max_nodes)
     grad_of = _grad_lookup(grads)
     dot = BackpropGraph("backprop", format="svg")
-    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname="DejaVu Sans")
-    dot.attr("node", fontname="DejaVu Sans", fontsize="11")
+    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname=SANS)
+    dot.attr("node", fontname=SANS, fontsize="11")
     dot.attr("edge", color="#555555", arrowsize="0.7")
     if title:
         dot.attr(label=title, labelloc="t", fontsize="16")
@@ -173,7 +176,7 @@ def _block(title: str, text: str) -> str:
     # (and two at the end: browsers' monospace fonts run a little wider than dot measures)
     lines = [_esc(line).replace(" ", "\u00a0") + "\u00a0\u00a0" for line in text.split("\n")]
     body = "<BR/>".join(lines)
-    return f'<I>{title}</I><BR/><FONT FACE="DejaVu Sans Mono" POINT-SIZE="9">{body}</FONT>'
+    return f'<I>{title}</I><BR/><FONT FACE="{MONO}" POINT-SIZE="9">{body}</FONT>'
 
 
 def _op_label(fn) -> str:
