@@ -71,6 +71,8 @@ class PowScalar(Function):
 
     def backward(self, g):
         (x,), p = self.inputs, self.exponent
+        if p == 0:  # x⁰ = 1 is constant: 0, not 0·x⁻¹ (= nan at x = 0), as in PyTorch
+            return (g * 0.0,)
         if p == 2:
             return (g * (2 * x),)
         return (g * (p * x ** (p - 1)),)
