@@ -589,3 +589,10 @@ def test_gradcheck_catches_a_wrong_gradient():
     with pytest.raises(tg.GradcheckError):
         tg.gradcheck(lambda t: WrongSquare.apply(t).sum(), [x])
     assert issubclass(tg.GradcheckError, Exception)
+
+
+def test_pow_zero_has_zero_gradient_even_at_zero():
+    with np.errstate(all="raise"):
+        x = leaf([0.0, 2.0])
+        (x ** 0).sum().backward()
+        np.testing.assert_array_equal(x.grad.data, [0.0, 0.0])
