@@ -29,6 +29,7 @@ class Function:
     derivative = ""     # the local derivative in textbook notation, shown on the graph
     uses_inputs = True  # backward reads the inputs' values: guard them against in-place edits
     uses_output = False  # backward reads the output's value (kept through a weak reference)
+    is_view = False     # forward may return a numpy view of its first input (reshape, transpose…)
 
     inputs: tuple
     needs_input_grad: tuple
@@ -49,16 +50,17 @@ class Function:
         if anomaly_threads and state.anomaly:
             from .anomaly import check_forward
             check_forward(fn, inputs, data)
+        version = _shared_version(data, inputs[0]) if cls.is_view else None
         if not state.enabled:
-            return Tensor._wrap(data)
+            return Tensor._wrap(data, None, version)
         needs = tuple([t.requires_grad for t in inputs])
         if True not in needs:
-            return Tensor._wrap(data)
+            return Tensor._wrap(data, None, version)
         fn.inputs = inputs
         fn.needs_input_grad = needs
         if cls.uses_inputs:
             fn.saved_versions = tuple([t._version[0] for t in inputs])
-        out = Tensor._wrap(data, fn)
+        out = Tensor._wrap(data, fn, version)
         if cls.uses_output:
             fn.output_ref = weakref.ref(out)
         if anomaly_threads and state.anomaly:
@@ -92,6 +94,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
+
+
+def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
+    """The source's version counter if `data` is a view of its memory (numpy sets `.base` to the
+    array that owns the memory), so that an in-place edit through either one is seen by both."""
+    x, base = source.data, data.base
+    if data is x or (base is not None and (base is x or base is x.base)):
+        return source._version
+    return None
 
 
 def _modified_error(fn: Function, t: Tensor, seen: int) -> RuntimeError:

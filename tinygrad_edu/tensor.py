@@ -344,15 +344,45 @@ class Tensor:
         return ops.GetItem.apply(self, index=ops.normalize_index(index))
 
     # --- in-place ops: change the data, bump the version counter ------------------------------
-    def _inplace(self, np_op, other, symbol: str) -> "Tensor":
+    # `_version` is a one-element list shared by every tensor that views the same memory
+    # (detach(), reshape, transpose, basic indexing). Ops that saved a tensor for backward
+    # remember its version; backward raises if it changed (Function.check_saved_versions).
+
+    def _check_inplace(self, what: str, rewrite: str, value=None) -> None:
+        """Refuse an in-place edit that would silently break a gradient or shared memory."""
         if state.enabled and self.requires_grad:
             kind = "a leaf tensor that requires grad" if self._ctx is None else "a tensor that is part of a graph"
             raise RuntimeError(
-                f"in-place '{symbol}' on {kind} ({describe(self)}) would silently break its "
-                f"gradient; write it out of place (t = t {symbol[0]} x), or, to update "
-                f"parameters, do it under tg.no_grad()")
+                f"{what} on {kind} ({describe(self)}) would silently break its gradient; write it "
+                f"out of place ({rewrite}), or, to update parameters, do it under tg.no_grad()")
+        if state.enabled and isinstance(value, Tensor) and value.requires_grad:
+            raise RuntimeError(
+                f"{what} of {describe(value)}, which requires grad, into {describe(self)} is not "
+                f"recorded in the graph, so its gradient would be lost; build the result out of "
+                f"place, or do it under tg.no_grad()")
+        if not self.data.flags.writeable:
+            raise RuntimeError(
+                f"{what} on {describe(self)}: its memory is read-only. Gradients in .grad are "
+                f"read-only because they may share memory with other gradients (both inputs of an "
+                f"add get the same array), and a broadcast result repeats one element many times. "
+                f"Write it out of place (x.grad = x.grad * 0.5, or {rewrite}), or copy it first "
+                f"(Tensor(t.numpy().copy())).")
+
+    def _inplace(self, np_op, other, symbol: str) -> "Tensor":
+        self._check_inplace(f"in-place '{symbol}'", f"t = t {symbol[0]} x")
         value = other.data if isinstance(other, Tensor) else other
-        np_op(self.data, value, out=self.data, casting="same_kind")
+        try:
+            np_op(self.data, value, out=self.data, casting="same_kind")
+        except TypeError:  # numpy's UFuncTypeError: e.g. a float result into an integer tensor
+            raise TypeError(
+                f"in-place '{symbol}' on {describe(self)}: the result of {describe(other)} cannot be "
+                f"stored in dtype {self.data.dtype} without changing its kind; write it out of "
+                f"place (t = t {symbol[0]} x) or cast first (t.float())") from None
+        except ValueError:  # numpy: non-broadcastable output operand
+            raise ValueError(
+                f"in-place '{symbol}' on {describe(self)}: {describe(other)} of shape "
+                f"{np.shape(value)} does not broadcast to shape {self.shape}; an in-place op "
+                f"cannot change a tensor's shape") from None
         self._version[0] += 1
         return self
 
@@ -369,12 +399,13 @@ class Tensor:
         return self._inplace(np.true_divide, other, "/=")
 
     def __setitem__(self, index, value):
-        if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
-            raise RuntimeError(
-                f"t[index] = value on {describe(self)} would break the gradient: assignment into a "
-                "tensor that requires grad (or of a value that requires grad) is not recorded; "
-                "build the new tensor out of place, or do it under tg.no_grad()")
-        self.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
+        self._check_inplace("t[index] = value", "e.g. t = t * keep + v * (1 - keep) with a 0/1 mask keep", value)
+        array = value.data if isinstance(value, Tensor) else value
+        try:
+            self.data[ops.normalize_index(index)] = array
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"t[index] = value on {describe(self)} with a value of shape "
+                            f"{np.shape(array)}: {err}") from None
         self._version[0] += 1
 
 

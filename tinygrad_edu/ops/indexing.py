@@ -28,6 +28,7 @@ def _is_advanced(index) -> bool:
 class GetItem(Function):
     name, derivative = "index", "∂ = G scattered back (repeats add up)"
     uses_inputs = False
+    is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
         self.in_shape = x.shape

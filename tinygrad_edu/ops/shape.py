@@ -26,6 +26,8 @@ class Transpose(Function):
     uses_inputs = False
 
     def forward(self, x):
+        # numpy's meaning: negative axes count from the end
+        self.axes = tuple(a + x.ndim if -x.ndim <= a < 0 else a for a in self.axes)
         if len(self.axes) != x.ndim or sorted(self.axes) != list(range(x.ndim)):
             raise ValueError(f"axes {self.axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
         return x.transpose(self.axes)
