@@ -313,6 +313,8 @@ def test_transpose_permutations_and_T(shape, data):
     check(lambda t: t.transpose(*perm), x.transpose(perm), x)
     check(lambda t: t.transpose(tuple(perm)), x.transpose(perm), x)
     check(lambda t: t.transpose(), x.transpose(), x)
+    mixed = [a - len(shape) if data.draw(st.booleans()) else a for a in perm]   # negative axes
+    check(lambda t: t.transpose(*mixed), x.transpose(mixed), x)
     check(lambda t: t.T, x.T, x)
 
 
