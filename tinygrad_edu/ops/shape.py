@@ -8,6 +8,7 @@ from ..autograd import Function, sum_to_shape
 class Reshape(Function):
     name, derivative = "reshape", "∂ = G reshaped back"
     uses_inputs = False
+    is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
         self.in_shape = x.shape
@@ -24,6 +25,7 @@ class Reshape(Function):
 class Transpose(Function):
     name, derivative = "transpose", "∂ = G transposed back"
     uses_inputs = False
+    is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
         # numpy's meaning: negative axes count from the end
@@ -39,6 +41,7 @@ class Transpose(Function):
 class BroadcastTo(Function):
     name, derivative = "broadcast", "∂ = G summed over the broadcast axes"
     uses_inputs = False
+    is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
         self.in_shape = x.shape
