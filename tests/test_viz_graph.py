@@ -171,3 +171,15 @@ def test_missing_dot_says_how_to_install(monkeypatch, tmp_path):
             assert hint in message
     import graphviz
     assert issubclass(viz.GraphvizNotInstalled, graphviz.ExecutableNotFound)
+
+
+def test_write_up_notation_params_become_layer_clusters_with_their_activation():
+    loss, params, _ = two_layer()
+    src = viz.draw_graph(loss, params=params).source
+    assert 'label="layer 1"' in src and 'label="layer 2"' in src
+    body = src.split("subgraph cluster_0 {")[1].split("}")[0]
+    for name in ("W1", "b1", "Z1", "A1"):  # A1 = tanh(Z1): the layer's activation joins it
+        assert f"<B>{name}</B>" in body
+    assert "<B>tanh</B>" in body and "<B>W2</B>" not in body and "<B>X</B>" not in body
+    # without params there are no clusters
+    assert "cluster" not in viz.draw_graph(loss).source

@@ -114,7 +114,8 @@ def _note_left_out(dot, walk, max_nodes) -> None:
 
 
 def _clusters(walk) -> dict:
-    """{module path: {"graph": Digraph, "members": set}}: a layer's params, ops and outputs."""
+    """{layer: {"graph": Digraph, "members": set}}: each op with a parameter input, that
+    parameter, the op's output, and the elementwise ops (activations) applied after it."""
     clusters = {}
 
     def member(prefix, key):
@@ -124,6 +125,7 @@ def _clusters(walk) -> dict:
             clusters[prefix] = {"graph": sub, "members": set()}
         clusters[prefix]["members"].add(key)
 
+    outputs = {id(t._ctx): t for t in walk.tensors if t._ctx is not None}
     for fn in walk.ops:
         prefixes = [walk.module_of(t) for t in fn.inputs]
         prefix = next((p for p in prefixes if p), None)
@@ -133,8 +135,17 @@ def _clusters(walk) -> dict:
         for t in fn.inputs:
             if walk.module_of(t) == prefix:
                 member(prefix, ("t", id(t)))
-        out = next((t for t in walk.tensors if t._ctx is fn), None)
+        out = outputs.get(id(fn))
         if out is not None and out is not walk.root:
+            member(prefix, ("t", id(out)))
+    # an elementwise op applied to a layer's output (its activation) belongs to that layer
+    for fn in walk.ops:
+        out = outputs.get(id(fn))
+        if len(fn.inputs) != 1 or out is None or out is walk.root or out.shape != fn.inputs[0].shape:
+            continue
+        prefix = next((p for p, c in clusters.items() if ("t", id(fn.inputs[0])) in c["members"]), None)
+        if prefix is not None and ("op", id(fn)) not in clusters[prefix]["members"]:
+            member(prefix, ("op", id(fn)))
             member(prefix, ("t", id(out)))
     return clusters
 

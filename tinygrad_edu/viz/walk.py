@@ -1,7 +1,10 @@
 """Walk the graph that produced a tensor: its tensors and ops in forward order, and their names."""
 from __future__ import annotations
 
+import re
 from collections import deque
+
+_LAYER_NUMBER = re.compile(r"^[A-Za-z]+?_?\[?(\d+)\]?$")   # W1, b1, W[2], weights2
 
 
 def named_tensors(module=None, params=None) -> dict:
@@ -51,9 +54,13 @@ class GraphWalk:
         return "data" if t.size > 1 else "const"
 
     def module_of(self, t) -> str | None:
-        """The module path of a named parameter (`fc1` for `fc1.weight`), else None."""
+        """The layer a parameter belongs to: `fc1` for `fc1.weight`; `layer 2` for `W2`/`b2`
+        (the write-ups' notation, for tensors passed as params); else None."""
         name = self.param_names.get(id(t)) or t.name or ""
-        return name.rsplit(".", 1)[0] if "." in name else None
+        if "." in name:
+            return name.rsplit(".", 1)[0]
+        match = _LAYER_NUMBER.match(name) if id(t) in self.param_names else None
+        return f"layer {match.group(1)}" if match else None
 
     @property
     def left_out(self) -> int:
