@@ -92,3 +92,13 @@ def test_clicking_through_the_steps_in_a_real_browser(page):
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_too_many_steps_is_refused_clearly(tmp_path):
+    from viz_fixtures import chain
+    loss, _ = chain(30)
+    n = len(viz.backward_steps(loss))
+    assert n == 61  # 30 × (mul, sigmoid) + sum
+    with pytest.raises(ValueError, match=f"{n} steps, more than max_steps=20"):
+        viz.save_html(loss, tmp_path / "x.html", max_steps=20)
+    assert not (tmp_path / "x.html").exists()

@@ -22,13 +22,18 @@ _SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
 def save_html(root, path, module=None, params=None, title: str = "Backpropagation, step by step",
-              show_data: bool = False) -> str:
+              show_data: bool = False, max_steps: int | None = 100) -> str:
     """Write the step-through page for the backward pass from `root` to `path`; returns path.
 
     show_data: also show every tensor's values in each frame (bigger file); the gradients are
-    always shown.
+    always shown. max_steps: refuse graphs with more backward steps than this (each step is
+    one rendered picture); None for no limit.
     """
     steps = backward_steps(root, module=module, params=params)
+    if max_steps is not None and len(steps) > max_steps:
+        raise ValueError(f"save_html: the backward pass has {len(steps)} steps, more than "
+                         f"max_steps={max_steps} (one rendered graph each); step through a smaller "
+                         f"network, or pass max_steps=None")
     frames = [_frame(root, step, len(steps), module, params, show_data) for step in steps]
     page = _PAGE.format(title=html.escape(title), count=len(steps), last=len(steps) - 1,
                         frames="\n".join(frames), style=_STYLE, script=_SCRIPT)
