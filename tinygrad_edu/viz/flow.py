@@ -92,9 +92,7 @@ class GradientFlowRecorder:
         rows = [[str(e["step"])] + [f"{e['norms'][layer]:.3e}" for layer in self.layers]
                 + [f"{e['dead_relu'].get(r, float('nan')):.0%}" for r in relus]
                 for e in self.history]
-        widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-        lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in [head] + rows]
-        return "\n".join([lines[0], "-" * len(lines[0])] + lines[1:])
+        return text_table(head, rows)
 
     def plot(self, path=None, title: str = "Gradient norm per layer during training"):
         """Gradient norm of each layer over the steps (log scale) and the dead-ReLU share.
@@ -168,6 +166,11 @@ def curves_table(curves: dict) -> str:
     head = ["layer"] + labels
     rows = [[str(i + 1)] + [f"{curves[k][i]:.3e}" if i < len(curves[k]) else "" for k in labels]
             for i in range(n)]
+    return text_table(head, rows)
+
+
+def text_table(head: list, rows: list) -> str:
+    """Right-aligned columns under a header and a rule."""
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in [head] + rows]
     return "\n".join([lines[0], "-" * len(lines[0])] + lines[1:])

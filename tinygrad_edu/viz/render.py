@@ -5,6 +5,7 @@ helpers raise `GraphvizNotInstalled`, whose message says how to install it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 
 import graphviz
@@ -25,40 +26,37 @@ class GraphvizNotInstalled(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, message)
 
 
+@contextlib.contextmanager
+def explain_missing_dot():
+    """Turn graphviz's bare `ExecutableNotFound` into `GraphvizNotInstalled` with install help."""
+    try:
+        yield
+    except GraphvizNotInstalled:
+        raise
+    except graphviz.ExecutableNotFound as err:
+        raise GraphvizNotInstalled() from err
+
+
 class BackpropGraph(graphviz.Digraph):
     """A `graphviz.Digraph` whose `render`/`pipe`/`view` explain how to install a missing `dot`."""
 
     def pipe(self, *args, **kwargs):
-        try:
+        with explain_missing_dot():
             return super().pipe(*args, **kwargs)
-        except GraphvizNotInstalled:
-            raise
-        except graphviz.ExecutableNotFound as err:
-            raise GraphvizNotInstalled() from err
 
     def render(self, *args, **kwargs):
-        try:
+        with explain_missing_dot():
             return super().render(*args, **kwargs)
-        except GraphvizNotInstalled:
-            raise
-        except graphviz.ExecutableNotFound as err:
-            raise GraphvizNotInstalled() from err
 
     def view(self, *args, **kwargs):
-        try:
+        with explain_missing_dot():
             return super().view(*args, **kwargs)
-        except GraphvizNotInstalled:
-            raise
-        except graphviz.ExecutableNotFound as err:
-            raise GraphvizNotInstalled() from err
 
 
 def pipe(graph: graphviz.Digraph, format: str = "svg") -> bytes:
     """The rendered picture as bytes."""
-    try:
+    with explain_missing_dot():
         return graph.pipe(format=format)
-    except graphviz.ExecutableNotFound as err:
-        raise GraphvizNotInstalled() from err
 
 
 def to_svg(graph: graphviz.Digraph) -> str:
