@@ -109,3 +109,28 @@ def test_graph_command_without_dot(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert main(["graph", "--network", "000", "--out", str(tmp_path / "g.svg")]) == 1
     assert "brew install graphviz" in capsys.readouterr().out
+
+
+def test_recorder_with_an_nn_module_and_optimizer():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    optim = pytest.importorskip("tinygrad_edu.optim")
+    import tinygrad_edu as tg
+    import tinygrad_edu.functional as F
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((16, 4)).astype(np.float32))
+    y = rng.integers(0, 3, 16)
+    rec = viz.GradientFlowRecorder(model)
+    for _ in range(3):
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        rec.record(loss)
+        opt.step()
+    names = [n for n, _ in model.named_parameters()]
+    assert rec.layers == list(dict.fromkeys(n.rsplit(".", 1)[0] for n in names))
+    assert len(rec.history) == 3 and all(v > 0 for v in rec.history[0]["norms"].values())
+    assert len(rec.history[0]["dead_relu"]) == 1
+    assert f"‖∇{rec.layers[0]}‖" in rec.table()
