@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tinygrad_edu.documents import NETWORKS, Network, compare, format_table
+from tinygrad_edu.documents import NETWORKS, Network, compare, compare_network, format_table
 from tinygrad_edu.documents import errata
 from tinygrad_edu.documents.datasets import breast_cancer_columns, xor_table
 
@@ -64,6 +64,31 @@ def test_every_formula_row_agrees_with_autograd(key, seed):
     for row in rows:
         assert row.max_rel < 1e-10, row
         assert row.ok
+
+
+def _far_from_zero(key, scale):
+    # the initial weights (0.01·randn) keep tanh and σ nearly linear; check where they bend
+    module = NETWORKS[key]
+    net = module.build()
+    arrays = {k: v.data * scale + 0.1 for k, v in net.params.items()}
+    data = [net.tensor(n).data for n in (("input", "y") if key == "002" else ("X", "Y"))]
+    return module.forward(module.param_tensors(arrays), *data)
+
+
+@pytest.mark.parametrize("key", sorted(NETWORKS))
+def test_formulas_agree_far_from_the_initial_weights(key):
+    net = _far_from_zero(key, 100.0 if key != "002" else 3.0)
+    rows = compare_network(key, net)
+    assert all(r.ok for r in rows), format_table(rows)
+    hidden, centre = {"000": ("A1", 0.0), "001": ("A1", 0.5), "002": ("layer1", 0.5)}[key]
+    assert np.max(np.abs(net.tensor(hidden).data - centre)) > 0.3      # well into the curved part
+
+
+def test_compare_network_resets_gradients():
+    net = _far_from_zero("000", 10.0)
+    first = compare_network("000", net)
+    second = compare_network("000", net)                    # a second backward must not accumulate
+    assert [r.max_rel for r in first] == [r.max_rel for r in second]
 
 
 def test_rows_cover_parameters_and_intermediates():

@@ -35,10 +35,10 @@ def run(args) -> int:
         t = time.perf_counter()
         with Progress(steps[key], f"{key} {module.TITLE.split('·')[1].strip()[:28]}", show) as bar:
             result = module.train(iterations=steps[key], on_step=bar.step)
-        results.append(Summary(key, module.TITLE, "gradient descent", steps[key], result.losses,
+        results.append(Summary(key, module.TITLE, "GD steps", steps[key], result.losses,
                                result.metrics, time.perf_counter() - t))
     digits = train_digits_mlp(epochs=steps["digits"], seed=0, progress=show)
-    results.append(Summary("digits", "digits MLP 64-64-10 ReLU, softmax cross-entropy", "Adam, epochs",
+    results.append(Summary("digits", "digits MLP 64-64-10 ReLU, softmax cross-entropy", "Adam epochs",
                            steps["digits"], digits["losses"],
                            {"train accuracy": digits["train_accuracy"], "test accuracy": digits["test_accuracy"]},
                            digits["seconds"]))
@@ -68,12 +68,12 @@ class Summary:
 
 
 def summary_table(results: list[Summary]) -> str:
-    header = ("network", "steps", "first loss", "final loss", "train acc", "test acc", "time")
+    header = ("network", "training", "first loss", "final loss", "train acc", "test acc", "time")
     rows = []
     for r in results:
         train = r.metrics.get("train accuracy", r.metrics.get("accuracy"))
         test = r.metrics.get("test accuracy")
-        rows.append((r.title if r.key == "digits" else r.title.split(",")[0], str(r.steps),
+        rows.append((r.title if r.key == "digits" else r.title.split(",")[0], f"{r.method} ×{r.steps}",
                      f"{r.losses[0]:.4f}", f"{r.losses[-1]:.4f}", _percent(train), _percent(test),
                      f"{r.seconds:.1f} s"))
     widths = [max(len(line[i]) for line in [header] + rows) for i in range(len(header))]

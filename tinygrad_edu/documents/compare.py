@@ -32,14 +32,23 @@ def _label(tensor_name: str, factor) -> str:
 
 
 def compare(key: str, dtype=np.float64, seed: int | None = None, inject_error: float = 0.0) -> list[Row]:
-    """Build write-up `key`'s network, run autograd once, and compare every quantity its formulas
-    name. `inject_error` adds that much to the first formula's value (to prove a check can fail)."""
+    """Build write-up `key`'s network at its initial weights, run autograd once, and compare every
+    quantity its formulas name. `inject_error` adds that much to the first formula's value (to
+    prove a check can fail)."""
     from . import NETWORKS
     module = NETWORKS[key]
     kwargs = dict(getattr(module, "CHECK_BUILD", {}))
     if seed is not None:
         kwargs["seed"] = seed
-    net = module.build(dtype=dtype, **kwargs)
+    return compare_network(key, module.build(dtype=dtype, **kwargs), inject_error)
+
+
+def compare_network(key: str, net, inject_error: float = 0.0) -> list[Row]:
+    """The comparison for a network of write-up `key` already built (any weights, any data)."""
+    from . import NETWORKS
+    module = NETWORKS[key]
+    for tensor in list(net.params.values()) + list(net.intermediates.values()):
+        tensor.grad = None
     net.loss.backward()
     hand = module.formulas(net)
     m = net.tensor(module.SAMPLES_FROM).shape[-1] if hasattr(module, "SAMPLES_FROM") else 1
