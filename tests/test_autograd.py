@@ -406,3 +406,36 @@ def test_constant_gradient_under_create_graph_is_still_differentiable():
     (g,) = tg.grad((-x).sum(), [x], create_graph=True)
     assert g.requires_grad
     np.testing.assert_array_equal(tg.grad(g.sum(), [x])[0].data, [0.0, 0.0])
+
+
+# --- every op records itself, under its contract name ----------------------------------------------
+
+@pytest.mark.parametrize("expr, name", [
+    (lambda a, b: a + b, "add"), (lambda a, b: a - b, "sub"), (lambda a, b: a * b, "mul"),
+    (lambda a, b: a / b, "div"), (lambda a, b: -a, "neg"), (lambda a, b: a ** 2, "pow"),
+    (lambda a, b: a ** b, "pow"), (lambda a, b: a @ b.T, "matmul"), (lambda a, b: a.exp(), "exp"),
+    (lambda a, b: a.log(), "log"), (lambda a, b: a.sqrt(), "sqrt"), (lambda a, b: a.abs(), "abs"),
+    (lambda a, b: a.sigmoid(), "sigmoid"), (lambda a, b: a.tanh(), "tanh"), (lambda a, b: a.relu(), "relu"),
+    (lambda a, b: a.leaky_relu(), "leaky_relu"), (lambda a, b: a.sum(), "sum"), (lambda a, b: a.mean(), "mean"),
+    (lambda a, b: a.max(), "max"), (lambda a, b: a.softmax(), "softmax"),
+    (lambda a, b: a.log_softmax(), "log_softmax"), (lambda a, b: a.reshape(-1), "reshape"),
+    (lambda a, b: a.T, "transpose"), (lambda a, b: a[0], "index"),
+    (lambda a, b: F.cross_entropy(a, [0, 1]), "cross_entropy"),
+])
+def test_every_op_records_a_named_node_only_when_an_input_requires_grad(expr, name):
+    data_a, data_b = np.array([[0.5, 1.0], [2.0, 0.3]]), np.array([[1.5, 0.2], [0.7, 1.1]])
+    out = expr(leaf(data_a), Tensor(data_b))
+    assert out.requires_grad and out.grad_fn is not None and out.grad_fn.name == name
+    out_b = expr(Tensor(data_a), leaf(data_b))
+    assert out_b.requires_grad == (out_b.grad_fn is not None)
+    plain = expr(Tensor(data_a), Tensor(data_b))
+    assert not plain.requires_grad and plain.grad_fn is None
+
+
+def test_grad_with_single_tensor_input_returns_a_tuple():
+    x = leaf([1.0, 2.0])
+    result = tg.grad((x * x).sum(), x)
+    assert isinstance(result, tuple) and len(result) == 1
+    np.testing.assert_allclose(result[0].data, [2.0, 4.0])
+    second = tg.grad(tg.grad((x ** 3).sum(), x, create_graph=True)[0].sum(), x)   # the contract's example
+    np.testing.assert_allclose(second[0].data, 6 * x.data)

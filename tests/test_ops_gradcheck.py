@@ -598,3 +598,8 @@ def test_pow_zero_has_zero_gradient_even_at_zero():
         x = leaf([0.0, 2.0])
         (x ** 0).sum().backward()
         np.testing.assert_array_equal(x.grad.data, [0.0, 0.0])
+
+
+def test_indexing_with_default_float_tensor_of_labels():
+    x = np.arange(6.0)
+    check(lambda t: t[Tensor([5, 0, 5])], x[[5, 0, 5]], x)
