@@ -97,6 +97,9 @@ def test_graph_command_writes_the_three_networks(tmp_path):
         assert main(["graph", "--network", key, "--out", str(out)]) == 0
         text = out.read_text(encoding="utf-8")
         assert "<svg" in text and "matmul" in text
+    assert main(["graph", "--network", "all", "--out", str(tmp_path / "all")]) == 0
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
+        "graph_000.svg", "graph_001.svg", "graph_002.svg"]
     out = tmp_path / "g.png"
     assert main(["graph", "--network", "001", "--format", "png", "--color-by", "grad",
                  "--out", str(out)]) == 0

@@ -2,6 +2,7 @@
 
     tinygrad-edu graph --network 000 --format svg --out graph.svg [--color-by grad]
     tinygrad-edu graph --network 002 --format html --out steps.html   # backward step-through
+    tinygrad-edu graph --network all --out graphs/                     # graph_000.svg, _001, _002
     tinygrad-edu graph --gallery [--out viz/]                          # the README's pictures
 """
 from __future__ import annotations
@@ -12,8 +13,9 @@ NETWORK_KEYS = ("000", "001", "002")
 
 
 def add_arguments(parser):
-    parser.add_argument("--network", choices=NETWORK_KEYS, default="000",
-                        help="which write-up's network to draw (default 000)")
+    parser.add_argument("--network", choices=NETWORK_KEYS + ("all",), default="000",
+                        help="which write-up's network to draw (default 000); all: the three, "
+                             "into the folder --out")
     parser.add_argument("--format", choices=("svg", "png", "pdf", "html", "dot"), default=None,
                         help="output format (default: from --out's extension, else svg)")
     parser.add_argument("--out", default=None,
@@ -32,10 +34,22 @@ def run(args) -> int:
             for path in build_gallery(args.out):
                 print("wrote", path)
             return 0
+        if args.network == "all":
+            return _all_graphs(args)
         return _one_graph(args)
     except GraphvizNotInstalled as err:
         print(f"tinygrad-edu graph: {err}")
         return 1
+
+
+def _all_graphs(args) -> int:
+    folder = args.out or "."
+    os.makedirs(folder, exist_ok=True)
+    fmt = args.format or "svg"
+    for key in NETWORK_KEYS:
+        args.network, args.out, args.format = key, os.path.join(folder, f"graph_{key}.{fmt}"), fmt
+        _one_graph(args)
+    return 0
 
 
 def _one_graph(args) -> int:
