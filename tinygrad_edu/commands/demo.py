@@ -8,7 +8,7 @@ from pathlib import Path
 
 DEFAULT_OUT = "tinygrad_edu_output"
 # iterations of full-batch gradient descent (000, 001, 002) and epochs of Adam (digits)
-SETTINGS = {"full": {"000": 2000, "001": 500, "002": 1500, "digits": 15},
+SETTINGS = {"full": {"000": 10000, "001": 500, "002": 1500, "digits": 15},
             "quick": {"000": 300, "001": 250, "002": 1500, "digits": 3}}
 
 
