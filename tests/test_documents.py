@@ -220,6 +220,12 @@ def test_001_backprop_loses_the_output_layer(w001):
     assert first[1].shape != params["W2"].shape
 
 
+def test_001_dZ_is_m_times_the_cost_gradient(all_errata):
+    e = next(e for e in all_errata if "linear output" in e.title)
+    m = NETWORKS["001"].build().tensor("X").shape[1]
+    assert f"[{m}, {m}]" in e.evidence
+
+
 def test_001_init_reseeds_numpy():
     w = errata.as_written("seed001")
     draws = []

@@ -149,6 +149,20 @@ def update_reads_wrong_keys() -> Erratum:
 
 
 @erratum
+def dZ_is_not_the_costs_derivative() -> Erratum:
+    net = l_layer_sigmoid.build()
+    net.loss.backward()
+    hand = l_layer_sigmoid.formulas(net)
+    L = len(net.params) // 2
+    ratio = hand[f"dZ{L}"] / net.tensor(f"Z{L}").grad.data
+    return Erratum("001", "the text calls dZ \"the derivative of the cost function with respect to the "
+                   "linear output\" (and dA_prev likewise), but dAL = −(Y/AL − (1−Y)/(1−AL)) has no 1/m: "
+                   "dA and dZ are derivatives of m·cost, the SUM of the losses; only dW, db are the cost's",
+                   f"dZ{L} / Z{L}.grad ranges over [{ratio.min():.6g}, {ratio.max():.6g}]; m = "
+                   f"{net.tensor('X').shape[1]}", "say so (as the course does), or put 1/m in dAL and drop it from dW, db")
+
+
+@erratum
 def init_reseeds_global_generator() -> Erratum:
     w = as_written("seed001")
     np.random.seed(12345)
