@@ -6,7 +6,8 @@ breast-cancer data (569 patients, 30 measurements, benign or malignant).
     A0 = X;  Zl = Wl A(l−1) + bl;  Al = σ(Zl)  (l = 1 … L);  J = mean binary cross-entropy
 
 The write-up's own code does not run (see docs/networks.md); here autograd does its backward,
-and its corrected formula dWl = 1/m dZl A(l−1)ᵀ is checked against autograd once.
+and its formulas for the output layer (dAL, dZ, dW = 1/m dZ A_prevᵀ, dA_prev = Wᵀ dZ) are
+checked against autograd once.
 """
 import numpy as np
 
@@ -45,10 +46,14 @@ for step in range(501):
     for p in params:
         p.zero_grad()
     J.backward()
-    if step == 0:   # the write-up's formula for the first layer, against autograd
-        dZ1 = m * Zs[1].grad.data                     # dZ is the gradient of the SUM of losses
-        dW1 = 1 / m * dZ1 @ X.data.T
-        print("dW1 = 1/m dZ1 A0ᵀ vs W1.grad:", np.max(np.abs(dW1 - W[1].grad.data)))
+    if step == 0:   # the write-up's formulas for the output layer, by hand, against autograd
+        AL, A_prev, Y_np = As[L].data, As[L - 1].data, Y.data
+        dAL = -(Y_np / AL - (1 - Y_np) / (1 - AL))
+        dZL = dAL * AL * (1 - AL)                       # dZ = dA·σ(Z)(1 − σ(Z)), σ(Z) = AL
+        dWL = 1 / m * dZL @ A_prev.T
+        dA_prev = W[L].data.T @ dZL
+        print("dWL vs WL.grad:          ", np.max(np.abs(dWL - W[L].grad.data)))
+        print("dA_prev vs m·A(L-1).grad:", np.max(np.abs(dA_prev - m * As[L - 1].grad.data)))  # dA: SUM of losses
     with tg.no_grad():
         for p in params:
             p -= 1.0 * p.grad

@@ -276,3 +276,26 @@ def test_no_learning_rate_erratum_numbers(all_errata):
 
 def test_documents_reachable_lazily():
     assert tg.documents.NETWORKS is NETWORKS
+
+
+@pytest.mark.parametrize("key", sorted(NETWORKS))
+def test_autograd_gradients_equal_torchs(key):
+    torch = pytest.importorskip("torch")
+    module = NETWORKS[key]
+    net = module.build()
+    net.loss.backward()
+    tp = {k: torch.tensor(v.data, requires_grad=True) for k, v in net.params.items()}
+    if key == "002":
+        x, y = (torch.tensor(net.tensor(n).data) for n in ("input", "y"))
+        out = torch.sigmoid(torch.sigmoid(x @ tp["weights1"]) @ tp["weights2"])
+        loss = ((out - y) ** 2).sum()
+    else:
+        A, Y = torch.tensor(net.tensor("X").data), torch.tensor(net.tensor("Y").data)
+        for l in range(1, len(tp) // 2 + 1):
+            Z = tp[f"W{l}"] @ A + tp[f"b{l}"]
+            A = torch.tanh(Z) if key == "000" and l == 1 else torch.sigmoid(Z)
+        loss = torch.nn.functional.binary_cross_entropy(A, Y)
+    loss.backward()
+    assert net.loss.item() == pytest.approx(loss.item(), rel=1e-12)
+    for name, p in tp.items():
+        np.testing.assert_allclose(net.params[name].grad.data, p.grad.numpy(), rtol=1e-10, atol=1e-18)
