@@ -212,3 +212,16 @@ def test_gradcheck_error_is_an_exception_and_inputs_are_unchanged():
         tg.gradcheck(lambda t: WrongSquare.apply(t).sum(), [x])
     np.testing.assert_array_equal(x.data, before)
     assert issubclass(tg.GradcheckError, Exception)
+
+
+# --- names in messages ------------------------------------------------------------------------------
+
+def test_error_messages_use_tensor_names():
+    W1 = Tensor.ones(3, 4, name="W1", requires_grad=True)
+    X = Tensor.ones(5, 6, name="X")
+    message = raises((ValueError, RuntimeError), lambda: W1 @ X)
+    assert "W1" in message and "X" in message
+    message = raises(ValueError, lambda: Tensor.ones(2, 3, name="A1").item())
+    assert "A1" in message
+    message = raises(RuntimeError, lambda: Tensor.ones(1, name="cost").backward())
+    assert "cost" in message

@@ -272,3 +272,13 @@ def test_bool_of_single_element_and_ambiguous_bool():
     assert bool(Tensor([1.0]))
     with pytest.raises((ValueError, RuntimeError)):
         bool(Tensor([1.0, 2.0]))
+
+
+def test_manual_seed_also_seeds_layer_initialisation():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    tg.manual_seed(7)
+    a = nn.Linear(3, 2)
+    tg.manual_seed(7)
+    b = nn.Linear(3, 2)
+    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    np.testing.assert_array_equal(a.bias.data, b.bias.data)
