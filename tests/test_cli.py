@@ -77,3 +77,16 @@ def test_examples_run(script, expected):
     assert expected in result.stdout
     first_errors = [float(v) for v in re.findall(r"(?:grad:?|=)\s+([0-9.e+-]+)\s*$", result.stdout, re.M)]
     assert first_errors and max(first_errors) < 1e-12      # each example's formula check
+
+
+def test_demo_without_matplotlib_or_tqdm_writes_csv(tmp_path, monkeypatch, capsys):
+    from tinygrad_edu.commands import demo
+    for missing in ("matplotlib", "matplotlib.pyplot", "tqdm", "tqdm.auto"):
+        monkeypatch.setitem(sys.modules, missing, None)          # import now raises ImportError
+    results = [demo.Summary("002", "002 · net, rows", "GD steps", 3, [1.0, 0.5, 0.25], {}, 0.1)]
+    with demo.Progress(3, "002", show=True) as bar:
+        bar.step(0, 1.0)
+    written = demo.write_loss_curves(results, tmp_path)
+    assert [p.name for p in written] == ["losses.csv"]
+    assert (tmp_path / "losses.csv").read_text().splitlines() == ["step,002", "0,1", "1,0.5", "2,0.25"]
+    assert "matplotlib is not installed" in capsys.readouterr().out
