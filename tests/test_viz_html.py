@@ -89,6 +89,11 @@ def test_clicking_through_the_steps_in_a_real_browser(page):
             browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
         assert visible().startswith(f"Step {len(steps)} of {len(steps)}")
         assert browser.find_element(By.ID, "next").get_attribute("disabled") is not None
+        # page.html#fit&step=3 opens fitted to the window at step 3
+        browser.get("about:blank")
+        browser.get(path.resolve().as_uri() + "#fit&step=3")
+        assert visible() == f"Step 3 of {len(steps)}: {steps[2].op}"
+        assert "fit" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
