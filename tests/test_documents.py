@@ -299,3 +299,14 @@ def test_autograd_gradients_equal_torchs(key):
     assert net.loss.item() == pytest.approx(loss.item(), rel=1e-12)
     for name, p in tp.items():
         np.testing.assert_allclose(net.params[name].grad.data, p.grad.numpy(), rtol=1e-10, atol=1e-18)
+
+
+def test_001_without_scikit_learn_falls_back_to_the_flower(monkeypatch):
+    from tinygrad_edu.documents import datasets
+
+    def no_sklearn(*args, **kwargs):
+        raise ImportError("scikit-learn is not installed")
+    monkeypatch.setattr(datasets.data, "load_split", no_sklearn)
+    net = NETWORKS["001"].build()
+    assert net.tensor("X").shape == (2, 400)
+    assert all(r.ok for r in compare("001"))
