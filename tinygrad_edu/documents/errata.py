@@ -11,6 +11,8 @@ from typing import Callable
 
 import numpy as np
 
+from .. import functional as F
+from ..tensor import Tensor
 from . import l_layer_sigmoid, sum_of_squares, two_layer_tanh
 from .compare import compare
 from .datasets import breast_cancer_columns, planar_flower, xor_table
@@ -265,8 +267,6 @@ def weight_shape_statements() -> Erratum:
 
 @erratum
 def hidden_sigmoid_vs_tanh_formula() -> Erratum:
-    import tinygrad_edu.functional as F
-    from tinygrad_edu.tensor import Tensor
     X, Y = planar_flower()
     p = two_layer_tanh.init_params(2, seed=0)
     p = {k: v * 100 for k, v in p.items()}               # away from 0, where σ and tanh look alike
