@@ -103,24 +103,40 @@ def matmul_shapes(draw, max_batch_dims: int = 2, max_side: int = MAX_SIDE):
 
 @st.composite
 def index_for(draw, shape: tuple):
-    """An index for an array of `shape`: ints (maybe negative), slices (with steps), None,
-    Ellipsis, or an integer array with repeated entries on one axis."""
-    kind = draw(st.sampled_from(["basic", "int_array", "ellipsis"]))
+    """A valid numpy index for an array of `shape` (ndim ≥ 1): ints (maybe negative), slices
+    (any start/stop, negative steps, possibly empty), None, Ellipsis, or integer arrays (1-D or
+    2-D, with repeated entries) on one or two axes, mixed with slices."""
+    ndim = len(shape)
+    kind = draw(st.sampled_from(["basic", "int_array", "ellipsis", "two_arrays", "array_and_slice"]))
+
+    def int_array(n):
+        dims = draw(st.sampled_from([(draw(st.integers(1, 5)),), (2, 2)]))
+        return np.array(draw(st.lists(st.integers(-n, n - 1), min_size=int(np.prod(dims)),
+                                      max_size=int(np.prod(dims))))).reshape(dims)
+
+    def a_slice(n):
+        bound = st.one_of(st.none(), st.integers(-n - 1, n + 1))
+        return slice(draw(bound), draw(bound), draw(st.sampled_from([None, 1, 2, 3, -1, -2])))
+
     if kind == "int_array":
-        axis_len = shape[0]
-        idx = draw(st.lists(st.integers(-axis_len, axis_len - 1), min_size=1, max_size=6))
-        return np.array(idx)
-    if kind == "ellipsis" and len(shape) >= 1:
+        axis = draw(st.integers(0, ndim - 1))
+        return (slice(None),) * axis + (int_array(shape[axis]),)
+    if kind == "two_arrays" and ndim >= 2:
+        rows, cols = int_array(shape[0]), int_array(shape[1])
+        if rows.shape != cols.shape:
+            cols = np.resize(cols, rows.shape)
+        return rows, cols
+    if kind == "array_and_slice" and ndim >= 2:
+        return int_array(shape[0]), a_slice(shape[1])
+    if kind == "ellipsis":
         return (Ellipsis, draw(st.integers(-shape[-1], shape[-1] - 1)))
     index = []
-    for n in shape[: draw(st.integers(1, len(shape)))]:
+    for n in shape[: draw(st.integers(1, ndim))]:
         choice = draw(st.sampled_from(["int", "slice", "none_then_slice"]))
         if choice == "int":
             index.append(draw(st.integers(-n, n - 1)))
         else:
-            start = draw(st.integers(0, n - 1))
-            step = draw(st.sampled_from([1, 2, -1]))
-            index.append(slice(start, None, step) if step > 0 else slice(None, None, -1))
+            index.append(a_slice(n))
             if choice == "none_then_slice":
                 index.append(None)
     return tuple(index)
