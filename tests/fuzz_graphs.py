@@ -1,0 +1,370 @@
+"""Random expression graphs for the fuzzer (tests/test_fuzz.py).
+
+A graph is a `Recipe`: the leaves' shapes and values, then a list of steps. Each step applies one
+op of the contract to earlier nodes, chosen at random, so intermediate nodes get reused; the
+output is Σ_k (sink_k · W_k).sum() over the nodes nothing else used, with fixed weights W_k.
+The same recipe runs on two backends, tinygrad_edu and PyTorch, so their gradients can be
+compared; gradcheck compares tinygrad_edu with finite differences.
+
+Inputs stay in each op's safe domain by construction (log and sqrt of x² + 0.5, division by
+y² + 0.5, max of values made distinct by fixed offsets), so finite differences are meaningful.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from hypothesis import strategies as st
+
+from strategies import axes_for, index_for, shapes, single_axis
+
+MAX_SIZE = 48   # elements per node: keeps finite differences fast
+MAX_NDIM = 4
+
+
+@dataclass
+class Step:
+    op: str
+    args: tuple          # indices of earlier nodes
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Recipe:
+    leaves: list         # float64 arrays
+    steps: list = field(default_factory=list)
+    sinks: list = field(default_factory=list)     # node indices that make up the output
+    weights: list = field(default_factory=list)   # one fixed array per sink
+
+    def __repr__(self) -> str:  # what hypothesis prints for a failing example
+        lines = [f"leaf {i}: shape {a.shape}" for i, a in enumerate(self.leaves)]
+        n = len(self.leaves)
+        for k, s in enumerate(self.steps):
+            shown = {p: (f"array{np.shape(v)}" if isinstance(v, np.ndarray) and v.size > 4 else v)
+                     for p, v in s.params.items()}
+            lines.append(f"node {n + k} = {s.op}{s.args} {shown}")
+        lines.append(f"output = sum of nodes {self.sinks}")
+        return "Recipe(\n  " + "\n  ".join(lines) + "\n)"
+
+
+# ---------------------------------------------------------------------------------------------
+# the two backends: the same ops, spelled for each library
+
+class TinygradOps:
+    def __init__(self):
+        import tinygrad_edu as tg
+        import tinygrad_edu.functional as F
+        self.tg, self.F = tg, F
+
+    def const(self, a):
+        a = np.asarray(a)
+        return self.tg.Tensor(a, dtype=np.float64 if a.dtype.kind == "f" else None)
+
+    def __getattr__(self, name):  # ops whose method name is the same in both libraries
+        return lambda t, *args, **kw: getattr(t, name)(*args, **kw)
+
+    def leaky_relu(self, t, slope):
+        return t.leaky_relu(slope)
+
+    def reduce(self, kind, t, axis, keepdims):
+        return getattr(t, kind)(axis=axis, keepdims=keepdims)
+
+    def softmax(self, t, axis, log):
+        return t.log_softmax(axis) if log else t.softmax(axis)
+
+    def transpose(self, t, axes):
+        return t.transpose(*axes)
+
+    def index(self, t, index, flat):
+        return t[index]
+
+    def linear(self, x, w, b):
+        return self.F.linear(x, w, b)
+
+    def loss(self, kind, t, target, reduction):
+        F = self.F
+        if kind == "ce_index":
+            return F.cross_entropy(t, target, reduction=reduction)
+        target = self.const(target)
+        if kind == "ce_probs":
+            return F.cross_entropy(t, target, reduction=reduction)
+        if kind == "bce_logits":
+            return F.binary_cross_entropy_with_logits(t, target, reduction=reduction)
+        if kind == "bce":
+            return F.binary_cross_entropy(t.sigmoid(), target, reduction=reduction)
+        return F.mse_loss(t, target, reduction=reduction)
+
+
+class TorchOps:
+    def __init__(self):
+        import torch
+        self.torch = torch
+
+    def const(self, a):
+        return self.torch.tensor(np.asarray(a, dtype=np.float64))
+
+    def exp(self, t): return t.exp()
+    def log(self, t): return t.log()
+    def sqrt(self, t): return t.sqrt()
+    def abs(self, t): return t.abs()
+    def sigmoid(self, t): return t.sigmoid()
+    def tanh(self, t): return t.tanh()
+    def relu(self, t): return t.relu()
+
+    def leaky_relu(self, t, slope):
+        return self.torch.nn.functional.leaky_relu(t, slope)
+
+    def reduce(self, kind, t, axis, keepdims):
+        dims = tuple(range(t.ndim)) if axis is None else axis
+        if kind == "sum":
+            return t.sum(dim=dims, keepdim=keepdims) if dims else t.clone()
+        if kind == "mean":
+            return t.mean(dim=dims, keepdim=keepdims) if dims else t.clone()
+        return t.amax(dim=dims, keepdim=keepdims) if dims else t.clone()
+
+    def softmax(self, t, axis, log):
+        return t.log_softmax(axis) if log else t.softmax(axis)
+
+    def reshape(self, t, shape):
+        return t.reshape(shape)
+
+    def transpose(self, t, axes):
+        return t.permute(*axes)
+
+    def index(self, t, index, flat):
+        # torch has no negative-step slices: gather through the flat positions numpy selects
+        return t.reshape(-1)[self.torch.as_tensor(flat)]
+
+    def linear(self, x, w, b):
+        return self.torch.nn.functional.linear(x, w, b)
+
+    def loss(self, kind, t, target, reduction):
+        nn_f = self.torch.nn.functional
+        if kind == "ce_index":
+            return nn_f.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction)
+        target = self.const(target)
+        if kind == "ce_probs":
+            return nn_f.cross_entropy(t, target, reduction=reduction)
+        if kind == "bce_logits":
+            return nn_f.binary_cross_entropy_with_logits(t, target, reduction=reduction)
+        if kind == "bce":
+            return nn_f.binary_cross_entropy(t.sigmoid(), target, reduction=reduction)
+        return nn_f.mse_loss(t, target, reduction=reduction)
+
+
+def apply_step(ops, step: Step, nodes: list):
+    """One step of a recipe on either backend."""
+    x = [nodes[i] for i in step.args]
+    p = step.params
+    op = step.op
+    if op in ("exp", "log", "sqrt"):  # exp of tanh(x); log and sqrt of x² + 0.5
+        inner = x[0].tanh() if op == "exp" else x[0] * x[0] + 0.5
+        return getattr(ops, op)(inner)
+    if op in ("abs", "sigmoid", "tanh", "relu"):
+        return getattr(ops, op)(x[0])
+    if op == "leaky_relu":
+        return ops.leaky_relu(x[0], p["slope"])
+    if op == "neg":
+        return -x[0]
+    if op == "pow_number":
+        base = x[0] * x[0] + 0.5 if p["positive_base"] else x[0]
+        return base ** p["p"]
+    if op == "number_on_left":
+        return {"add": lambda t: 1.5 + t, "sub": lambda t: 2.0 - t, "mul": lambda t: -0.5 * t,
+                "div": lambda t: 1.5 / (t * t + 0.5), "pow": lambda t: 1.5 ** t.tanh()}[p["kind"]](x[0])
+    if op in ("add", "sub", "mul", "div", "pow"):
+        a = x[0]
+        b = x[1] if len(x) > 1 else ops.const(p["const"])
+        if op == "add":
+            return a + b
+        if op == "sub":
+            return a - b
+        if op == "mul":
+            return a * b
+        if op == "div":
+            return a / (b * b + 0.5)
+        return (a * a + 0.5) ** b.tanh()
+    if op in ("sum", "mean"):
+        return ops.reduce(op, x[0], p["axis"], p["keepdims"])
+    if op == "max":  # distinct fixed offsets: no ties, so the gradient is well defined
+        return ops.reduce("max", x[0] + ops.const(p["offsets"]), p["axis"], p["keepdims"])
+    if op in ("softmax", "log_softmax"):
+        return ops.softmax(x[0], p["axis"], log=op == "log_softmax")
+    if op == "reshape":
+        return ops.reshape(x[0], p["shape"])
+    if op == "transpose":
+        return ops.transpose(x[0], p["axes"])
+    if op == "index":
+        return ops.index(x[0], p["index"], p["flat"])
+    if op == "matmul":
+        b = x[1] if len(x) > 1 else ops.const(p["const"])
+        return b @ x[0] if p.get("swap") else x[0] @ b
+    if op == "linear":
+        w = x[1] if len(x) > 1 else ops.const(p["weight"])
+        b = None if p["bias"] is None else ops.const(p["bias"])
+        return ops.linear(x[0], w, b)
+    if op == "loss":
+        return ops.loss(p["kind"], x[0], p["target"], p["reduction"])
+    raise ValueError(op)
+
+
+def run(ops, recipe: Recipe, leaves: list):
+    """All nodes and the scalar output of `recipe` with the given leaf tensors."""
+    nodes = list(leaves)
+    for step in recipe.steps:
+        nodes.append(apply_step(ops, step, nodes))
+    out = None
+    for i, w in zip(recipe.sinks, recipe.weights):
+        term = (nodes[i] * ops.const(w)).sum()
+        out = term if out is None else out + term
+    return nodes, out
+
+
+# ---------------------------------------------------------------------------------------------
+# drawing recipes
+
+UNARY = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "neg", "pow_number",
+         "number_on_left"]
+BINARY = ["add", "sub", "mul", "div", "pow"]
+OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
+         "linear", "loss"]
+ALL_OPS = UNARY + BINARY + OTHER
+
+
+def _broadcast(a: tuple, b: tuple):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        return None
+
+
+@st.composite
+def _shape_broadcasting_with(draw, shape: tuple):
+    """A shape that broadcasts against `shape`: some axes set to 1, leading axes dropped/added."""
+    dims = [1 if draw(st.booleans()) else n for n in shape]
+    drop = draw(st.integers(0, len(dims)))
+    dims = dims[drop:]
+    if drop == 0 and draw(st.integers(0, 4)) == 0:
+        dims = [draw(st.integers(1, 3))] + dims
+    return tuple(dims)
+
+
+@st.composite
+def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
+    """A step applying `op` to random earlier nodes, or None when op does not fit them."""
+    pick = lambda candidates: draw(st.sampled_from(candidates))  # noqa: E731
+    everything = list(range(len(shapes_so_far)))
+    a = pick(everything)
+    sa = shapes_so_far[a]
+    nd = len(sa)
+    if op in ("exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "neg"):
+        return Step(op, (a,))
+    if op == "leaky_relu":
+        return Step(op, (a,), {"slope": pick([0.01, 0.2, 1.5])})
+    if op == "pow_number":
+        p = pick([2, 3, -1, 0.5, 1.5, -0.5])
+        return Step(op, (a,), {"p": p, "positive_base": not float(p).is_integer() or p < 0})
+    if op == "number_on_left":
+        return Step(op, (a,), {"kind": pick(["add", "sub", "mul", "div", "pow"])})
+    if op in BINARY:
+        partners = [i for i in everything if _broadcast(sa, shapes_so_far[i]) is not None]
+        if draw(st.integers(0, 3)) > 0:  # usually another node (maybe a itself: x * x)
+            return Step(op, (a, pick(partners)))
+        const_shape = draw(_shape_broadcasting_with(sa))
+        return Step(op, (a,), {"const": rng.uniform(-2, 2, const_shape)})
+    if op in ("sum", "mean", "max"):
+        params = {"axis": draw(axes_for(nd)), "keepdims": draw(st.booleans())}
+        if params["axis"] is not None:
+            params["axis"] = tuple(sorted({ax % nd for ax in np.atleast_1d(params["axis"])}))
+        if op == "max":
+            size = int(np.prod(sa))
+            params["offsets"] = (rng.permutation(size) * 0.05).reshape(sa)
+        return Step(op, (a,), params)
+    if op in ("softmax", "log_softmax"):
+        if nd == 0:
+            return None
+        return Step(op, (a,), {"axis": draw(single_axis(nd))})
+    if op == "reshape":
+        size = int(np.prod(sa))
+        options = [(size,), (1, size), (size, 1)] + [(d, size // d) for d in range(2, size) if size % d == 0]
+        return Step(op, (a,), {"shape": pick(options)})
+    if op == "transpose":
+        if nd < 2:
+            return None
+        return Step(op, (a,), {"axes": tuple(draw(st.permutations(range(nd))))})
+    if op == "index":
+        if nd == 0 or 0 in sa:
+            return None
+        index = draw(index_for(sa))
+        flat = np.arange(int(np.prod(sa))).reshape(sa)[index]
+        return Step(op, (a,), {"index": index, "flat": np.asarray(flat)})
+    if op == "matmul":
+        if nd == 0:
+            return None
+        if draw(st.booleans()):  # node @ other
+            k = sa[-1]
+            partners = [i for i in everything if _matmul_shape(sa, shapes_so_far[i]) is not None]
+            if partners and draw(st.booleans()):
+                return Step(op, (a, pick(partners)))
+            return Step(op, (a,), {"const": rng.uniform(-1, 1, (k, draw(st.integers(1, 3))))})
+        k = sa[-2] if nd >= 2 else sa[0]  # other @ node
+        return Step(op, (a,), {"const": rng.uniform(-1, 1, (draw(st.integers(1, 3)), k)), "swap": True})
+    if op == "linear":
+        if nd == 0:
+            return None
+        k, m = sa[-1], draw(st.integers(1, 3))
+        bias = rng.uniform(-1, 1, m) if draw(st.booleans()) else None
+        weights = [i for i in everything if len(shapes_so_far[i]) == 2 and shapes_so_far[i][1] == k]
+        if weights and draw(st.booleans()):
+            w = pick(weights)
+            bias = None if bias is None else rng.uniform(-1, 1, shapes_so_far[w][0])
+            return Step(op, (a, w), {"bias": bias})
+        return Step(op, (a,), {"weight": rng.uniform(-1, 1, (m, k)), "bias": bias})
+    if op == "loss":
+        reduction = pick(["mean", "sum", "none"])
+        kinds = ["bce_logits", "bce", "mse"] + (["ce_index", "ce_probs"] if nd == 2 else [])
+        kind = pick(kinds)
+        if kind == "ce_index":
+            target = rng.integers(0, sa[1], sa[0])
+        elif kind == "ce_probs":
+            target = rng.dirichlet(np.ones(sa[1]), sa[0])
+        else:
+            target = rng.uniform(0, 1, sa)
+        return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction})
+    raise ValueError(op)
+
+
+def _matmul_shape(sa: tuple, sb: tuple):
+    try:
+        return np.matmul(np.empty(sa), np.empty(sb)).shape if sa and sb else None
+    except ValueError:
+        return None
+
+
+@st.composite
+def recipes(draw, max_steps: int = 8, ops=ALL_OPS):
+    """A random graph: 1–3 leaves, 1–max_steps steps, reuse of earlier nodes at random."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)  # values: continuous, so no node sits exactly on a kink
+    leaf_shapes = draw(st.lists(shapes(max_dims=3, max_side=4), min_size=1, max_size=3))
+    recipe = Recipe(leaves=[rng.uniform(-2, 2, s) for s in leaf_shapes])
+    from tinygrad_edu import Tensor, no_grad
+    ops_tg = TinygradOps()
+    with no_grad():
+        nodes = [Tensor(a) for a in recipe.leaves]
+        for _ in range(draw(st.integers(1, max_steps))):
+            step = draw(_step(draw(st.sampled_from(ops)), [n.shape for n in nodes], rng))
+            if step is None:
+                continue
+            out = apply_step(ops_tg, step, nodes)
+            if out.size > MAX_SIZE or out.ndim > MAX_NDIM or out.size == 0:
+                continue
+            recipe.steps.append(step)
+            nodes.append(out)
+    used = {i for s in recipe.steps for i in s.args}
+    recipe.sinks = [i for i in range(len(nodes)) if i not in used and i >= len(recipe.leaves)]
+    if not recipe.sinks:  # no step fitted: the output is the leaves themselves
+        recipe.sinks = list(range(len(recipe.leaves)))
+    recipe.weights = [rng.uniform(0.5, 1.5, nodes[i].shape) * rng.choice([-1, 1], nodes[i].shape)
+                      for i in recipe.sinks]
+    return recipe

@@ -1,0 +1,120 @@
+"""Fuzzing: random expression graphs built from every op of the contract (tests/fuzz_graphs.py),
+checked against central finite differences and, when installed, against PyTorch — values, every
+leaf's and every intermediate's gradient, and second derivatives.
+
+The normal run checks a few hundred graphs; set TG_EDU_FUZZ_EXAMPLES=5000 (say) for more:
+each test then draws that many graphs.
+"""
+import os
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import tinygrad_edu as tg
+from tinygrad_edu import Tensor
+from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
+
+OPT_IN = int(os.environ.get("TG_EDU_FUZZ_EXAMPLES", "0"))
+
+
+def fuzz_settings(normal: int):
+    return settings(max_examples=OPT_IN or normal, deadline=None, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                           HealthCheck.data_too_large])
+
+
+def _leaves(recipe):
+    return [Tensor(a, requires_grad=True, name=f"leaf{i}") for i, a in enumerate(recipe.leaves)]
+
+
+def _strict_numpy():
+    """Every numpy warning (overflow, invalid value, divide by zero) is an error."""
+    stack = warnings.catch_warnings()
+    stack.__enter__()
+    warnings.simplefilter("error")
+    return stack
+
+
+@fuzz_settings(150)
+@given(recipe=recipes())
+def test_random_graphs_match_finite_differences(recipe):
+    leaves = _leaves(recipe)
+    ops = TinygradOps()
+    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
+        warnings.simplefilter("error")
+        assert tg.gradcheck(lambda *xs: run(ops, recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
+
+
+def _torch_run(recipe, create_graph=False):
+    torch = pytest.importorskip("torch")
+    leaves = [torch.tensor(a, requires_grad=True) for a in recipe.leaves]
+    nodes, out = run(TorchOps(), recipe, leaves)
+    for n in nodes:
+        if n.requires_grad and not n.is_leaf:
+            n.retain_grad()
+    return torch, leaves, nodes, out
+
+
+def _close(ours, theirs, what, recipe, rtol=1e-7, atol=1e-10):
+    if theirs is None:
+        theirs = 0.0
+    elif not isinstance(theirs, np.ndarray):
+        theirs = theirs.detach().numpy(force=True)  # force: PyTorch may return a ZeroTensor
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol,
+                               err_msg=f"{what} differs from PyTorch for {recipe!r}")
+
+
+@fuzz_settings(200)
+@given(recipe=recipes())
+def test_random_graphs_match_pytorch_values_and_every_gradient(recipe):
+    torch, t_leaves, t_nodes, t_out = _torch_run(recipe)
+    t_out.backward()
+    leaves = _leaves(recipe)
+    nodes, out = run(TinygradOps(), recipe, leaves)
+    out.backward()
+    _close(out.data, t_out, "the output", recipe)
+    for i, (n, tn) in enumerate(zip(nodes, t_nodes)):
+        _close(n.data, tn, f"node {i}", recipe)
+        assert n.requires_grad == tn.requires_grad
+        if tn.grad is not None:
+            assert n.grad is not None, f"node {i} has no gradient"
+            _close(n.grad.data, tn.grad, f"the gradient of node {i}", recipe)
+            assert n.grad.shape == n.shape and n.grad.dtype == np.float64
+        elif n.requires_grad:  # PyTorch leaves .grad None where nothing flowed back
+            assert n.grad is None or not np.any(n.grad.data), f"node {i}"
+
+
+@fuzz_settings(80)
+@given(recipe=recipes(max_steps=6))
+def test_random_graphs_second_derivatives_match_pytorch(recipe):
+    torch, t_leaves, _, t_out = _torch_run(recipe)
+    rng = np.random.default_rng(len(recipe.steps))
+    directions = [rng.uniform(-1, 1, a.shape) for a in recipe.leaves]
+    t_first = torch.autograd.grad(t_out, t_leaves, create_graph=True, allow_unused=True)
+    t_dot = sum((g * torch.tensor(v)).sum() for g, v in zip(t_first, directions) if g is not None)
+    if not isinstance(t_dot, torch.Tensor) or not t_dot.requires_grad:
+        t_second = [None] * len(t_leaves)
+    else:
+        t_second = torch.autograd.grad(t_dot, t_leaves, allow_unused=True)
+
+    leaves = _leaves(recipe)
+    _, out = run(TinygradOps(), recipe, leaves)
+    first = tg.grad(out, leaves, create_graph=True)
+    dot = sum((g * Tensor(v)).sum() for g, v in zip(first, directions))
+    second = tg.grad(dot, leaves) if dot.requires_grad else [None] * len(leaves)
+    for i, (g, tgr) in enumerate(zip(first, t_first)):
+        _close(g.data, tgr, f"d out/d leaf{i}", recipe)
+    for i, (h, th) in enumerate(zip(second, t_second)):
+        # second derivatives go through more rounding (e.g. 1/(p(1-p)) in BCE): looser
+        _close(0.0 if h is None else h.data, th, f"the Hessian-vector product for leaf{i}", recipe,
+               rtol=1e-6, atol=1e-8)
+
+
+def test_every_op_of_the_contract_is_in_the_fuzzer():
+    from fuzz_graphs import _step  # noqa: F401  (each op has a drawing rule: checked by the runs)
+    covered = set(ALL_OPS)
+    assert {"exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "add", "sub", "mul",
+            "div", "pow", "pow_number", "sum", "mean", "max", "softmax", "log_softmax", "reshape",
+            "transpose", "index", "matmul", "linear", "loss"} <= covered
