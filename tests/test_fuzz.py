@@ -77,6 +77,8 @@ def test_random_graphs_match_pytorch_values_and_every_gradient(recipe):
     _close(out.data, t_out, "the output", recipe)
     for i, (n, tn) in enumerate(zip(nodes, t_nodes)):
         _close(n.data, tn, f"node {i}", recipe)
+        if any(n is earlier for earlier in nodes[:i]):
+            continue  # reshape to its own shape returns the tensor itself (PyTorch: a new view)
         assert n.requires_grad == tn.requires_grad
         if tn.grad is not None:
             assert n.grad is not None, f"node {i} has no gradient"
