@@ -62,9 +62,9 @@ class Function:
         if True not in needs:
             return Tensor._wrap(data, None, version)
         fn.inputs = inputs
-        fn.needs_input_grad = needs
+        fn.needs_input_grad = _shared(needs, _shared_flags)
         if cls.uses_inputs:
-            fn.saved_versions = tuple([t._version[0] for t in inputs])
+            fn.saved_versions = _shared(tuple([t._version[0] for t in inputs]), _shared_versions)
         out = Tensor._wrap(data, fn, version)
         if cls.uses_output:
             fn.output_ref = weakref.ref(out)
@@ -101,6 +101,21 @@ class Function:
         return f"<{self.name}>"
 
 
+_shared_flags: dict = {}     # two tables: (True, False) == (1, 0) as dict keys
+_shared_versions: dict = {}
+
+
+def _shared(values: tuple, table: dict) -> tuple:
+    """One shared copy of each small tuple of flags or version numbers, such as (True, False):
+    nodes then keep no tuple of their own, which is fewer objects for the garbage collector."""
+    shared = table.get(values)
+    if shared is None:
+        if len(table) >= 4096:
+            table.clear()
+        shared = table[values] = values
+    return shared
+
+
 def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
     """The source's version counter if `data` is a view of its memory (numpy sets `.base` to the
     array that owns the memory), so that an in-place edit through either one is seen by both."""
@@ -122,10 +137,11 @@ def _modified_error(fn: Function, t: Tensor, seen: int) -> RuntimeError:
 
 def reduce_to_input(grad: Tensor, inp: Tensor) -> Tensor:
     """Sum a broadcast gradient back to the input's shape and cast it to the input's dtype."""
-    if grad.shape != inp.shape:
-        grad = sum_to_shape(grad, inp.shape)
-    if grad.data.dtype != inp.data.dtype:
-        grad = grad.cast(inp.data.dtype)
+    g, x = grad.data, inp.data
+    if g.shape != x.shape:
+        grad = sum_to_shape(grad, x.shape)
+    if g.dtype != x.dtype:
+        grad = grad.cast(x.dtype)
     return grad
 
 

@@ -1,6 +1,8 @@
 """`Tensor`: a numpy array that remembers the op that made it, so gradients can flow back."""
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from . import _random
@@ -30,6 +32,28 @@ def _to_array(data, dtype) -> np.ndarray:
     elif not isinstance(data, np.ndarray):
         arr = arr.astype(DEFAULT_DTYPE, copy=False)  # Python floats and lists: float32
     return arr
+
+
+_constants: dict = {}  # (number, dtype) -> weak reference to its read-only 0-d Tensor
+
+
+def _constant(value, dtype) -> "Tensor":
+    """A Python number as a read-only 0-d Tensor of `dtype`, shared while it is alive: a loop
+    like `y = y * 1.0001` then makes one constant, not one per op. The table holds it weakly,
+    so it is freed with the last graph that uses it. Zero is not shared (0.0 == -0.0 as keys,
+    but their products differ in sign)."""
+    key = (value, dtype)
+    ref = _constants.get(key)
+    t = ref() if ref is not None else None
+    if t is None:
+        data = np.array(value, dtype=dtype)
+        data.flags.writeable = False
+        t = Tensor._wrap(data)
+        if value != 0:
+            if len(_constants) >= 4096:
+                _constants.clear()
+            _constants[key] = weakref.ref(t)
+    return t
 
 
 class Tensor:
@@ -197,8 +221,7 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):
-            dtype = self.data.dtype if self.data.dtype.kind == "f" else DEFAULT_DTYPE
-            return Tensor._wrap(np.array(other, dtype=dtype))
+            return _constant(other, self.data.dtype if self.data.dtype.kind == "f" else DEFAULT_DTYPE)
         if isinstance(other, np.ndarray):
             return Tensor._wrap(other)
         return Tensor(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None)
