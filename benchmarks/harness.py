@@ -128,9 +128,12 @@ def measure(workload: Workload, repeats: int, tiny: bool = False, block_seconds:
     result = {
         "workload": workload, "engines": engines, "losses": losses, "inner": inner,
         "median": {e: statistics.median(ts) for e, ts in times.items()},
-        "ratio": {e: statistics.median(t / b for t, b in zip(times[e], times[BASE]))
-                  for e in engines if e != BASE},
+        "ratio": {}, "spread": {},
     }
+    for e in engines[1:]:
+        paired = sorted(t / b for t, b in zip(times[e], times[BASE]))
+        result["ratio"][e] = statistics.median(paired)
+        result["spread"][e] = (paired[len(paired) // 4], paired[(3 * len(paired)) // 4])
     if with_memory:
         result["memory"] = {e: peak_memory(workload.engines[e], problem) for e in (BASE, OURS)}
     return result
@@ -162,8 +165,12 @@ def table_row(r: dict) -> list:
     t = (lambda e: format_time(med[e] / per) + ("/op" if per > 1 else "")) if per > 1 else \
         (lambda e: format_time(med[e]))
     ratio = r["ratio"][OURS]
-    row = [w.title, t(BASE), t(OURS), f"{ratio:.2f}×"]
-    row += [t(TORCH), f"{r['ratio'][TORCH]:.2f}×"] if TORCH in med else ["–", "–"]
+
+    def ratio_text(e):
+        low, high = r["spread"][e]
+        return f"{r['ratio'][e]:.2f}× ({low:.2f}–{high:.2f})"
+    row = [w.title, t(BASE), t(OURS), ratio_text(OURS)]
+    row += [t(TORCH), ratio_text(TORCH)] if TORCH in med else ["–", "–"]
     if "memory" in r:
         mem_np, mem_ours = r["memory"][BASE][0], r["memory"][OURS][0]
         row += [format_bytes(mem_np), format_bytes(mem_ours), f"{mem_ours / max(mem_np, 1):.2f}×"]
@@ -183,6 +190,7 @@ def machine_line() -> str:
     torch_version = "not installed"
     try:
         import torch
+        torch.set_num_threads(blas_threads())
         torch_version = f"{torch.__version__} ({torch.get_num_threads()} threads)"
     except ImportError:
         pass
@@ -219,8 +227,9 @@ def run(args) -> int:
     if args.threads:
         limit_threads(args.threads)
     print(machine_line())
-    print(f"median of {repeats} interleaved rounds; ratio = median of paired (engine / numpy) "
-          "times; peak memory of one step (tracemalloc, weights and data excluded)\n", flush=True)
+    print(f"median of {repeats} interleaved rounds; ratio = median of the paired (engine / numpy) "
+          "times, with their quartiles in brackets; peak memory of one step (tracemalloc, "
+          "weights and data excluded)\n", flush=True)
     rows = []
     for w in workloads:
         r = measure(w, repeats, block_seconds=0.005 if args.quick else 0.02,
