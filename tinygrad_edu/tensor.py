@@ -221,10 +221,16 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):
-            return _constant(other, self.data.dtype if self.data.dtype.kind == "f" else DEFAULT_DTYPE)
+            kind = self.data.dtype.kind
+            if kind == "f" or (kind in "iu" and isinstance(other, int)):  # int64 + 1 stays int64, as numpy
+                return _constant(other, self.data.dtype)
+            return _constant(other, DEFAULT_DTYPE)
         if isinstance(other, np.ndarray):
             return Tensor._wrap(other)
-        return Tensor(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None)
+        if isinstance(other, (list, tuple, np.generic)):
+            return Tensor(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None)
+        raise TypeError(f"unsupported operand of type {type(other).__name__} with {describe(self)}: "
+                        "expected a Tensor, a numpy array, a Python number or a list")
 
     # --- arithmetic ---------------------------------------------------------------------------
     def __add__(self, other):
