@@ -17,7 +17,7 @@ def reduce_loss(per_element: np.ndarray, reduction: str) -> np.ndarray:
 def spread_loss_grad(g, shape: tuple, reduction: str):
     """dL/d(per-element loss) for each reduction: G/n, G, or G itself."""
     if reduction == "mean":
-        return (g * (1.0 / int(np.prod(shape)))).broadcast_to(shape)
+        return (g * (1.0 / max(int(np.prod(shape)), 1))).broadcast_to(shape)  # empty: no 1/0
     if reduction == "sum":
         return g.broadcast_to(shape)
     return g

@@ -57,7 +57,8 @@ class Mean(Function):
         return np.mean(x, axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
-        return (_spread(g * (1.0 / self.count), self.in_shape, self.axis, self.keepdims),)
+        # max(count, 1): an empty input (count 0) has an empty gradient, not a division by zero
+        return (_spread(g * (1.0 / max(self.count, 1)), self.in_shape, self.axis, self.keepdims),)
 
 
 class Max(Function):
