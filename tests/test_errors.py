@@ -225,3 +225,17 @@ def test_error_messages_use_tensor_names():
     assert "A1" in message
     message = raises(RuntimeError, lambda: Tensor.ones(1, name="cost").backward())
     assert "cost" in message
+
+
+def test_gradcheck_reports_a_gradient_lost_to_detach_as_a_gradcheck_error():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    message = raises(tg.GradcheckError, lambda: tg.gradcheck(lambda t: (t.detach() * 2).sum(), [x]))
+    values = _numbers(message)
+    assert any(v == 0.0 for v in values) and any(v == pytest.approx(2.0, rel=1e-5) for v in values)
+    with pytest.raises(tg.GradcheckError):
+        tg.gradcheck(lambda t: tg.no_grad()(lambda: t * 2)().sum(), [x])
+
+
+def test_gradcheck_of_a_constant_function_passes():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert tg.gradcheck(lambda t: Tensor(np.ones(3)), [x])
