@@ -603,3 +603,24 @@ def test_pow_zero_has_zero_gradient_even_at_zero():
 def test_indexing_with_default_float_tensor_of_labels():
     x = np.arange(6.0)
     check(lambda t: t[Tensor([5, 0, 5])], x[[5, 0, 5]], x)
+
+
+def test_gradcheck_defaults_and_tolerances():
+    import inspect
+    params = inspect.signature(tg.gradcheck).parameters
+    assert (params["eps"].default, params["atol"].default, params["rtol"].default) == (1e-6, 1e-5, 1e-3)
+
+    class SlightlyOff(tg.Function):
+        name = "slightly_off"
+
+        def forward(self, x):
+            return x * x
+
+        def backward(self, g):
+            return (g * self.inputs[0] * (2 * (1 + 1e-4)),)   # relative error 1e-4
+
+    x = leaf([1.0, 3.0])
+    assert tg.gradcheck(lambda t: SlightlyOff.apply(t).sum(), [x])             # within rtol 1e-3
+    with pytest.raises(tg.GradcheckError):
+        tg.gradcheck(lambda t: SlightlyOff.apply(t).sum(), [x], atol=0.0, rtol=1e-6)
+    assert tg.gradcheck(lambda t: SlightlyOff.apply(t).sum(), [x], atol=1e-3, rtol=0.0)
