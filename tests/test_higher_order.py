@@ -231,3 +231,13 @@ def test_hessian_vector_product_matches_pytorch():
     expected = torch.autograd.grad(dot, tparams)
     for ours, theirs in zip(hv, expected):
         np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_second_derivative_through_a_deep_chain_has_no_recursion_error():
+    x = leaf(0.5)
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0
+    (g,) = tg.grad(y * y, [x], create_graph=True)     # d/dx x² = 2x
+    (h,) = tg.grad(g, [x])                            # d²/dx² x² = 2
+    assert g.item() == pytest.approx(1.0) and h.item() == pytest.approx(2.0)
