@@ -297,7 +297,7 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
             return None
         index = draw(index_for(sa))
         flat = np.arange(int(np.prod(sa))).reshape(sa)[index]
-        return Step(op, (a,), {"index": index, "flat": np.ascontiguousarray(flat)})
+        return Step(op, (a,), {"index": index, "flat": np.array(flat, copy=True)})
     if op == "matmul":
         if nd == 0:
             return None
