@@ -15,11 +15,10 @@ def reduce_loss(per_element: np.ndarray, reduction: str) -> np.ndarray:
 
 
 def spread_loss_grad(g, shape: tuple, reduction: str):
-    """dL/d(per-element loss) for each reduction: G/n, G, or G itself."""
+    """dL/d(per-element loss) for each reduction: G/n, G, or G itself. For 'mean' and 'sum' it
+    stays 0-d: it broadcasts against the per-element terms it multiplies."""
     if reduction == "mean":
-        return (g * (1.0 / max(int(np.prod(shape)), 1))).broadcast_to(shape)  # empty: no 1/0
-    if reduction == "sum":
-        return g.broadcast_to(shape)
+        return g * (1.0 / max(int(np.prod(shape)), 1))  # empty: no 1/0
     return g
 
 
@@ -42,7 +41,9 @@ class CrossEntropy(Function):
     def backward(self, g):
         z = self.inputs[0]
         n = z.shape[0]
-        g = spread_loss_grad(g, (n,), self.reduction).reshape(n, 1)
+        g = spread_loss_grad(g, (n,), self.reduction)
+        if self.reduction == "none":
+            g = g.reshape(n, 1)
         p = z.softmax(axis=1)
         if len(self.inputs) == 1:
             onehot = np.zeros(z.shape, dtype=z.dtype)

@@ -29,7 +29,7 @@ def _kept_shape(shape: tuple, axis) -> tuple:
 
 def _spread(g: Tensor, shape: tuple, axis, keepdims: bool) -> Tensor:
     """G of the reduced result, broadcast back over the input's shape."""
-    if not keepdims:
+    if not keepdims and axis is not None:  # (axis=None: G is 0-d and broadcasts as it is)
         g = g.reshape(_kept_shape(shape, axis))
     return g.broadcast_to(shape)
 
