@@ -204,7 +204,8 @@ def apply_step(ops, step: Step, nodes: list):
         b = None if p["bias"] is None else ops.const(p["bias"])
         return ops.linear(x[0], w, b)
     if op == "loss":
-        return ops.loss(p["kind"], x[0], p["target"], p["reduction"])
+        t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
+        return ops.loss(p["kind"], t, p["target"], p["reduction"])
     raise ValueError(op)
 
 
@@ -322,15 +323,18 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
         return Step(op, (a,), {"weight": rng.uniform(-1, 1, (m, k)), "bias": bias})
     if op == "loss":
         reduction = pick(["mean", "sum", "none"])
-        kinds = ["bce_logits", "bce", "mse"] + (["ce_index", "ce_probs"] if nd == 2 else [])
-        kind = pick(kinds)
+        kind = pick(["ce_index", "ce_probs", "bce_logits", "bce", "mse"])
+        params = {}
+        if kind.startswith("ce") and nd != 2:  # cross-entropy wants (N, C): reshape first
+            sa = (sa[0], int(np.prod(sa[1:]))) if nd >= 2 else (1, int(np.prod(sa)))
+            params["shape2d"] = sa
         if kind == "ce_index":
             target = rng.integers(0, sa[1], sa[0])
         elif kind == "ce_probs":
             target = rng.dirichlet(np.ones(sa[1]), sa[0])
         else:
             target = rng.uniform(0, 1, sa)
-        return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction})
+        return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction, **params})
     raise ValueError(op)
 
 
