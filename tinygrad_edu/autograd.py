@@ -126,10 +126,13 @@ def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
 
 
 def _modified_error(fn: Function, t: Tensor, seen: int) -> RuntimeError:
+    where = f" (created at {fn.created_at})" if fn.created_at else ""
     return RuntimeError(
         f"one of the tensors needed for gradient computation has been modified by an in-place "
-        f"operation: {describe(t)}, saved by op '{fn.name}', is at version {t._version[0]}; "
-        f"expected version {seen}. Use an out-of-place operation (y = y + 1) instead.")
+        f"operation: {describe(t)}, saved by op '{fn.name}'{where}, is at version "
+        f"{t._version[0]}; expected version {seen}. Its gradient would be computed from the new "
+        f"values, so it would be wrong. Call backward() before changing the tensor (e.g. before "
+        f"optimizer.step()), or change it out of place (x = x * 2 makes a new tensor).")
 
 
 # ---------------------------------------------------------------------------------------------
