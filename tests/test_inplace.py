@@ -283,3 +283,16 @@ def test_optimizer_step_leaves_parameters_usable():
         loss.backward()
         opt.step()
     assert all(p.requires_grad and p.is_leaf for p in model.parameters())
+
+
+def test_version_error_says_what_to_do_and_under_anomaly_where_the_op_was_created():
+    a = Tensor(_data(3), name="a")
+    w = Tensor(_data(3, seed=1), requires_grad=True)
+    with tg.detect_anomaly():
+        y = (w * a).sum()  # the-mul-line
+    a += 1
+    with pytest.raises(RuntimeError) as info:
+        y.backward()
+    msg = str(info.value)
+    assert "before optimizer.step()" in msg and "out of place" in msg
+    assert "test_inplace.py" in msg and "(w * a).sum()  # the-mul-line" in msg
