@@ -1,5 +1,6 @@
 """detect_anomaly(): the first NaN/inf in forward or backward raises, naming the op and the user's
 line of code; off by default; per thread."""
+import os
 import threading
 
 import numpy as np
@@ -189,3 +190,29 @@ def test_new_thread_starts_with_anomaly_off():
         thread.start()
         thread.join(10)
     assert flags == [False]
+
+
+def test_package_code_that_uses_the_engine_counts_as_the_caller():
+    """The CLI demos and documents live in the package: blame their line, not the engine's."""
+    import tinygrad_edu.anomaly as anomaly
+    package_file = os.path.join(anomaly._PACKAGE_DIR, "documents", "_fake_user_code.py")
+    source = "def run(t):\n    return t.log()\n"
+    code = compile(source, package_file, "exec")
+    namespace = {}
+    exec(code, namespace)
+    import linecache
+    linecache.cache[package_file] = (len(source), None, source.splitlines(True), package_file)
+    try:
+        with tg.detect_anomaly(), pytest.raises(FloatingPointError) as info:
+            namespace["run"](Tensor([-1.0]))
+    finally:
+        linecache.cache.pop(package_file, None)
+    assert "_fake_user_code.py:2, in run: return t.log()" in str(info.value)
+
+
+def test_calls_through_nn_modules_point_at_the_users_line():
+    tg.manual_seed(0)
+    model = tg.nn.Sequential(tg.nn.Linear(2, 2), tg.nn.Tanh())
+    with tg.detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        model(Tensor([[np.nan, 1.0]]))  # through-nn
+    assert f":{_line_of('# through-nn')}" in str(info.value) and "'linear'" in str(info.value)

@@ -23,6 +23,8 @@ from .tensor import describe
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _count_lock = threading.Lock()
+_ENGINE = {"autograd.py", "tensor.py", "functional.py", "anomaly.py", "grad_mode.py", "gradcheck.py",
+           "_random.py", "__init__.py", "ops", "nn", "optim"}
 
 
 class detect_anomaly:
@@ -61,14 +63,17 @@ def is_anomaly_enabled() -> bool:
 # ---------------------------------------------------------------------------------------------
 # where in the user's code
 
-def _in_package(filename: str) -> bool:
-    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
+def _in_engine(filename: str) -> bool:
+    """Whether a frame belongs to the engine (tensor, ops, autograd, nn …), as opposed to code
+    that uses it: the user's, or the package's own demos, documents and training loops."""
+    path = os.path.abspath(filename)
+    return path.startswith(_PACKAGE_DIR) and path[len(_PACKAGE_DIR):].split(os.sep)[0] in _ENGINE
 
 
 def user_line() -> str:
-    """'file:line: source' of the innermost frame outside the tinygrad_edu package."""
+    """'file:line, in function: source' of the innermost frame outside the engine."""
     frame = sys._getframe(1)
-    while frame is not None and _in_package(frame.f_code.co_filename):
+    while frame is not None and _in_engine(frame.f_code.co_filename):
         frame = frame.f_back
     if frame is None:
         return "<inside tinygrad_edu>"
