@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
@@ -114,9 +115,28 @@ def test_random_graphs_second_derivatives_match_pytorch(recipe):
                rtol=1e-6, atol=1e-8)
 
 
-def test_every_op_of_the_contract_is_in_the_fuzzer():
-    from fuzz_graphs import _step  # noqa: F401  (each op has a drawing rule: checked by the runs)
-    covered = set(ALL_OPS)
-    assert {"exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "add", "sub", "mul",
-            "div", "pow", "pow_number", "sum", "mean", "max", "softmax", "log_softmax", "reshape",
-            "transpose", "index", "matmul", "linear", "loss"} <= covered
+@pytest.mark.parametrize("op", ALL_OPS)
+@fuzz_settings(6)
+@given(data=st.data())
+def test_each_op_is_fuzzed_in_every_run(op, data):
+    """Graphs made of one op kind (on random earlier nodes), so each op is checked every run
+    whatever the random mix above drew: finite differences, and PyTorch when installed."""
+    recipe = data.draw(recipes(max_steps=3, ops=[op]))
+    leaves = _leaves(recipe)
+    assert tg.gradcheck(lambda *xs: run(TinygradOps(), recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return
+    _, t_leaves, _, t_out = _torch_run(recipe)
+    t_out.backward()
+    _, out = run(TinygradOps(), recipe, leaves)
+    out.backward()
+    for i, (x, tx) in enumerate(zip(leaves, t_leaves)):
+        _close(0.0 if x.grad is None else x.grad.data, tx.grad, f"the gradient of leaf {i}", recipe)
+
+
+def test_the_fuzzer_covers_every_op_of_the_contract():
+    assert {"exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "neg", "add", "sub",
+            "mul", "div", "pow", "pow_number", "number_on_left", "sum", "mean", "max", "softmax",
+            "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss"} == set(ALL_OPS)
