@@ -83,13 +83,16 @@ def check_same_loss(workload: Workload, problem: dict, engines: list, steps: int
     return losses
 
 
-def time_block(step, inner: int) -> float:
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def time_block(step, inner: int, clock=time.perf_counter) -> float:
     """Seconds per step over `inner` consecutive steps."""
     gc.collect()
-    start = time.perf_counter()
+    start = clock()
     for _ in range(inner):
         step()
-    return (time.perf_counter() - start) / inner
+    return (clock() - start) / inner
 
 
 def peak_memory(factory, problem: dict) -> tuple:
@@ -111,20 +114,20 @@ def peak_memory(factory, problem: dict) -> tuple:
 
 
 def measure(workload: Workload, repeats: int, tiny: bool = False, block_seconds: float = 0.02,
-            with_memory: bool = True) -> dict:
+            with_memory: bool = True, clock=time.perf_counter) -> dict:
     problem = workload.build(tiny)
     engines = available_engines(workload)
     losses = check_same_loss(workload, problem, engines)
     steps = {e: workload.engines[e](problem) for e in engines}
     for step in steps.values():
         step()  # warm-up
-    base_time = time_block(steps[BASE], 1)
+    base_time = time_block(steps[BASE], 1, clock)
     inner = max(1, int(block_seconds / max(base_time, 1e-9)))
     times = {e: [] for e in engines}
     for r in range(repeats):
         for k in range(len(engines)):
             e = engines[(r + k) % len(engines)]
-            times[e].append(time_block(steps[e], inner))
+            times[e].append(time_block(steps[e], inner, clock))
     result = {
         "workload": workload, "engines": engines, "losses": losses, "inner": inner,
         "median": {e: statistics.median(ts) for e, ts in times.items()},
@@ -218,6 +221,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds per workload (default 15, --quick 3)")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS (and torch) threads; default: numpy's own setting")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall time (default), or this process's CPU time: steadier on a busy "
+                             "machine, and right only with --threads 1")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc peak-memory step")
 
 
@@ -227,13 +233,13 @@ def run(args) -> int:
     if args.threads:
         limit_threads(args.threads)
     print(machine_line())
-    print(f"median of {repeats} interleaved rounds; ratio = median of the paired (engine / numpy) "
+    print(f"{args.clock} clock; median of {repeats} interleaved rounds; ratio = median of the paired (engine / numpy) "
           "times, with their quartiles in brackets; peak memory of one step (tracemalloc, "
           "weights and data excluded)\n", flush=True)
     rows = []
     for w in workloads:
         r = measure(w, repeats, block_seconds=0.005 if args.quick else 0.02,
-                    with_memory=not args.no_memory)
+                    with_memory=not args.no_memory, clock=CLOCKS[args.clock])
         rows.append(table_row(r))
         print(f"  {w.name}: loss {r['losses'][BASE][0]:.6g} (all engines agree) · "
               f"ratio {r['ratio'][OURS]:.2f}×", flush=True)
