@@ -64,7 +64,9 @@ class Function:
         fn.inputs = inputs
         fn.needs_input_grad = _shared(needs, _shared_flags)
         if cls.uses_inputs:
-            fn.saved_versions = _shared(tuple([t._version[0] for t in inputs]), _shared_versions)
+            # not shared like the flags: versions change with every optimizer step, so a table
+            # of them would only grow (it kept up to 4096 tuples, ~0.5 MB, alive in training)
+            fn.saved_versions = tuple([t._version[0] for t in inputs])
         out = Tensor._wrap(data, fn, version)
         if cls.uses_output:
             fn.output_ref = weakref.ref(out)
@@ -101,12 +103,11 @@ class Function:
         return f"<{self.name}>"
 
 
-_shared_flags: dict = {}     # two tables: (True, False) == (1, 0) as dict keys
-_shared_versions: dict = {}
+_shared_flags: dict = {}
 
 
 def _shared(values: tuple, table: dict) -> tuple:
-    """One shared copy of each small tuple of flags or version numbers, such as (True, False):
+    """One shared copy of each small tuple of flags, such as (True, False):
     nodes then keep no tuple of their own, which is fewer objects for the garbage collector."""
     shared = table.get(values)
     if shared is None:
