@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor
+from tinygrad_edu import Tensor, optim
 
 from .base import Workload
 
@@ -67,6 +66,7 @@ def tinygrad_step(p: dict):
     names = param_names(p)
     params = [Tensor(p[k], requires_grad=True) for k in names]
     layers = len(params) // 2
+    opt = optim.SGD(params, lr=LR)
 
     def step() -> float:
         h = X
@@ -75,12 +75,9 @@ def tinygrad_step(p: dict):
             if i < layers - 1:
                 h = h.relu()
         loss = F.cross_entropy(h, labels)
-        for q in params:
-            q.grad = None
+        opt.zero_grad()
         loss.backward()
-        with tg.no_grad():
-            for q in params:
-                q -= LR * q.grad
+        opt.step()
         return loss.item()
     return step
 
@@ -91,6 +88,7 @@ def torch_step(p: dict):
     X, labels = torch.from_numpy(p["X"]), torch.from_numpy(p["labels"])
     params = [torch.tensor(p[k], requires_grad=True) for k in param_names(p)]
     layers = len(params) // 2
+    opt = torch.optim.SGD(params, lr=LR)
 
     def step() -> float:
         h = X
@@ -99,12 +97,9 @@ def torch_step(p: dict):
             if i < layers - 1:
                 h = torch.relu(h)
         loss = TF.cross_entropy(h, labels)
-        for q in params:
-            q.grad = None
+        opt.zero_grad()
         loss.backward()
-        with torch.no_grad():
-            for q in params:
-                q -= LR * q.grad
+        opt.step()
         return loss.item()
     return step
 

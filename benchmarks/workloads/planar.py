@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor
+from tinygrad_edu import Tensor, optim
 
 from .base import Workload
 
@@ -52,17 +51,15 @@ def tinygrad_step(p: dict):
     X, Y = Tensor(p["X"]), Tensor(p["Y"])
     params = [Tensor(p[k], requires_grad=True) for k in ("W1", "b1", "W2", "b2")]
     W1, b1, W2, b2 = params
+    opt = optim.SGD(params, lr=LR)
 
     def step() -> float:
         A1 = (W1 @ X + b1).tanh()
         A2 = (W2 @ A1 + b2).sigmoid()
         cost = F.binary_cross_entropy(A2, Y)
-        for q in params:
-            q.grad = None
+        opt.zero_grad()
         cost.backward()
-        with tg.no_grad():
-            for q in params:
-                q -= LR * q.grad
+        opt.step()
         return cost.item()
     return step
 
@@ -72,17 +69,15 @@ def torch_step(p: dict):
     X, Y = torch.from_numpy(p["X"]), torch.from_numpy(p["Y"])
     params = [torch.tensor(p[k], requires_grad=True) for k in ("W1", "b1", "W2", "b2")]
     W1, b1, W2, b2 = params
+    opt = torch.optim.SGD(params, lr=LR)
 
     def step() -> float:
         A1 = torch.tanh(W1 @ X + b1)
         A2 = torch.sigmoid(W2 @ A1 + b2)
         cost = torch.nn.functional.binary_cross_entropy(A2, Y)
-        for q in params:
-            q.grad = None
+        opt.zero_grad()
         cost.backward()
-        with torch.no_grad():
-            for q in params:
-                q -= LR * q.grad
+        opt.step()
         return cost.item()
     return step
 

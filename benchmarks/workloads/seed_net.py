@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor
+from tinygrad_edu import Tensor, optim
 
 from .base import Workload
 
@@ -49,17 +48,15 @@ def tinygrad_step(p: dict):
     X, Y = Tensor(p["X"]), Tensor(p["Y"])
     W1 = Tensor(p["W1"], requires_grad=True)
     W2 = Tensor(p["W2"], requires_grad=True)
+    opt = optim.SGD([W1, W2], lr=LR)
 
     def step() -> float:
-        nonlocal W1, W2
         A1 = (X @ W1).sigmoid()
         A2 = (A1 @ W2).sigmoid()
         loss = F.mse_loss(A2, Y, reduction="sum")
-        W1.grad = W2.grad = None
+        opt.zero_grad()
         loss.backward()
-        with tg.no_grad():
-            W1 -= LR * W1.grad
-            W2 -= LR * W2.grad
+        opt.step()
         return loss.item()
     return step
 
@@ -69,17 +66,15 @@ def torch_step(p: dict):
     X, Y = torch.from_numpy(p["X"]), torch.from_numpy(p["Y"])
     W1 = torch.tensor(p["W1"], requires_grad=True)
     W2 = torch.tensor(p["W2"], requires_grad=True)
+    opt = torch.optim.SGD([W1, W2], lr=LR)
 
     def step() -> float:
-        nonlocal W1, W2
         A1 = torch.sigmoid(X @ W1)
         A2 = torch.sigmoid(A1 @ W2)
         loss = torch.sum((A2 - Y) ** 2)
-        W1.grad = W2.grad = None
+        opt.zero_grad()
         loss.backward()
-        with torch.no_grad():
-            W1 -= LR * W1.grad
-            W2 -= LR * W2.grad
+        opt.step()
         return loss.item()
     return step
 
