@@ -91,7 +91,8 @@ def ensure_oracles() -> None:
         log(f"installing the PyTorch oracle ({TORCH_PIN})")
         if run([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", TORCH_PIN], check=False) != 0:
             log("PyTorch could not be installed: the PyTorch-oracle tests will skip")
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+    has_browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not (has_browser and shutil.which("chromedriver")):
         log("installing Chromium for the browser test")
         if not apt_install("chromium", "chromium-driver"):
             log("Chromium could not be installed: the browser test will skip")
