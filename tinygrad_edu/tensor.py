@@ -35,25 +35,41 @@ def _to_array(data, dtype) -> np.ndarray:
 
 
 _constants: dict = {}  # (number, dtype) -> weak reference to its read-only 0-d Tensor
+_no_grad_constants: dict = {}  # (number, dtype) -> its read-only 0-d Tensor, held strongly
 
 
 def _constant(value, dtype) -> "Tensor":
     """A Python number as a read-only 0-d Tensor of `dtype`, shared while it is alive: a loop
     like `y = y * 1.0001` then makes one constant, not one per op. The table holds it weakly,
-    so it is freed with the last graph that uses it. Zero is not shared (0.0 == -0.0 as keys,
-    but their products differ in sign)."""
+    so it is freed with the last graph that uses it. Under no_grad (derivatives, optimizer
+    updates) no graph keeps it, so a weak table would rebuild it at every call: there it is
+    held strongly, in a table of its own (never in a graph). Zero is not shared (0.0 == -0.0
+    as keys, but their products differ in sign)."""
     key = (value, dtype)
+    if not state.enabled:
+        t = _no_grad_constants.get(key)
+        if t is None:
+            t = _read_only_scalar(value, dtype)
+            if value != 0:
+                if len(_no_grad_constants) >= 4096:
+                    _no_grad_constants.clear()
+                _no_grad_constants[key] = t
+        return t
     ref = _constants.get(key)
     t = ref() if ref is not None else None
     if t is None:
-        data = np.array(value, dtype=dtype)
-        data.flags.writeable = False
-        t = Tensor._wrap(data)
+        t = _read_only_scalar(value, dtype)
         if value != 0:
             if len(_constants) >= 4096:
                 _constants.clear()
             _constants[key] = weakref.ref(t)
     return t
+
+
+def _read_only_scalar(value, dtype) -> "Tensor":
+    data = np.array(value, dtype=dtype)
+    data.flags.writeable = False
+    return Tensor._wrap(data)
 
 
 class Tensor:
