@@ -196,15 +196,18 @@ def topological_order(roots) -> list:
         if expanded:
             order.append(t)
             continue
-        if id(t) in visited:
+        k = id(t)
+        if k in visited:
             continue
-        visited.add(id(t))
-        stack.append((t, True))
+        visited.add(k)
         fn = t._ctx
-        if fn is not None:
-            for inp in fn.inputs:
-                if inp.requires_grad and id(inp) not in visited:
-                    stack.append((inp, False))
+        if fn is None:  # a leaf: nothing below it, so it is finished at once
+            order.append(t)
+            continue
+        stack.append((t, True))
+        for inp in fn.inputs:
+            if inp.requires_grad and id(inp) not in visited:
+                stack.append((inp, False))
     order.reverse()
     return order
 
@@ -246,7 +249,8 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
             for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
                 if ig is None or not needed:
                     continue
-                ig = reduce_to_input(ig, inp)
+                if ig.data.shape != inp.data.shape or ig.data.dtype != inp.data.dtype:
+                    ig = reduce_to_input(ig, inp)
                 k = id(inp)
                 prev = grads.get(k)
                 grads[k] = ig if prev is None else prev + ig

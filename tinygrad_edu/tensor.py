@@ -141,7 +141,7 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        return self.transpose()
+        return self.transpose(1, 0) if self.data.ndim == 2 else self.transpose()
 
     def numpy(self) -> np.ndarray:
         return self.data

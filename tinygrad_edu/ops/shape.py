@@ -28,14 +28,15 @@ class Transpose(Function):
     is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
-        # numpy's meaning: negative axes count from the end
-        self.axes = tuple(a + x.ndim if -x.ndim <= a < 0 else a for a in self.axes)
-        if len(self.axes) != x.ndim or sorted(self.axes) != list(range(x.ndim)):
-            raise ValueError(f"axes {self.axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
-        return x.transpose(self.axes)
+        try:  # numpy checks the permutation (negative axes count from the end)
+            return x.transpose(self.axes)
+        except ValueError:
+            raise ValueError(f"axes {self.axes} are not a permutation of the {x.ndim} axes of "
+                             f"shape {x.shape}") from None
 
     def backward(self, g):
-        return (g.transpose(*np.argsort(self.axes).tolist()),)
+        inverse = np.argsort([a % g.ndim for a in self.axes])
+        return (g.transpose(*inverse.tolist()),)
 
 
 class BroadcastTo(Function):
