@@ -72,7 +72,7 @@ class Function:
         if True not in needs:
             return Tensor._wrap(data, None, version)
         fn.inputs = inputs
-        fn.needs_input_grad = _shared(needs, _shared_flags)
+        fn.needs_input_grad = _shared_flags.get(needs) or _shared(needs, _shared_flags)
         if cls.uses_inputs:
             # not shared like the flags: versions change with every optimizer step, so a table
             # of them would only grow (it kept up to 4096 tuples, ~0.5 MB, alive in training)

@@ -233,7 +233,8 @@ class Tensor:
     # --- operand conversion -------------------------------------------------------------------
     def _operand(self, other) -> "Tensor":
         """Turn the other side of a binary op into a Tensor. Python numbers take this tensor's
-        floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs."""
+        floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs. (+ − × ÷ @ do
+        not call it when `other` is already a Tensor: they run once or twice per op.)"""
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):
@@ -250,25 +251,25 @@ class Tensor:
 
     # --- arithmetic ---------------------------------------------------------------------------
     def __add__(self, other):
-        return ops.Add.apply(self, self._operand(other))
+        return ops.Add.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __radd__(self, other):
         return ops.Add.apply(self._operand(other), self)
 
     def __sub__(self, other):
-        return ops.Sub.apply(self, self._operand(other))
+        return ops.Sub.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rsub__(self, other):
         return ops.Sub.apply(self._operand(other), self)
 
     def __mul__(self, other):
-        return ops.Mul.apply(self, self._operand(other))
+        return ops.Mul.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rmul__(self, other):
         return ops.Mul.apply(self._operand(other), self)
 
     def __truediv__(self, other):
-        return ops.Div.apply(self, self._operand(other))
+        return ops.Div.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rtruediv__(self, other):
         return ops.Div.apply(self._operand(other), self)
@@ -288,7 +289,7 @@ class Tensor:
         return ops.Pow.apply(self._operand(base), self)
 
     def __matmul__(self, other):
-        return ops.MatMul.apply(self, self._operand(other))
+        return ops.MatMul.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rmatmul__(self, other):
         return ops.MatMul.apply(self._operand(other), self)
