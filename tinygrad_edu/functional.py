@@ -98,7 +98,7 @@ def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tens
     probs = _tensor(probs, "binary_cross_entropy")
     target = _target_like(target, probs, "binary_cross_entropy")
     _same_shape("binary_cross_entropy", probs, target)
-    if probs.size and (np.min(probs.data) < 0 or np.max(probs.data) > 1):
+    if probs.size and (probs.data.min() < 0 or probs.data.max() > 1):
         raise ValueError(f"binary_cross_entropy: every element of the input ({describe(probs)}) must "
                          "lie in [0, 1]; for raw scores use binary_cross_entropy_with_logits")
     return ops.BinaryCrossEntropy.apply(probs, target, reduction=reduction)
