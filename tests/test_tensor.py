@@ -282,3 +282,14 @@ def test_manual_seed_also_seeds_layer_initialisation():
     b = nn.Linear(3, 2)
     np.testing.assert_array_equal(a.weight.data, b.weight.data)
     np.testing.assert_array_equal(a.bias.data, b.bias.data)
+
+
+def test_numpy_floating_scalar_keeps_its_dtype():
+    assert Tensor(np.float64(0.5)).dtype == np.float64
+    assert Tensor(np.float32(0.5)).dtype == np.float32
+    assert Tensor(0.5).dtype == np.float32
+
+
+def test_complex_data_is_refused():
+    with pytest.raises(TypeError, match="complex"):
+        Tensor(np.array([1 + 2j]))

@@ -26,10 +26,11 @@ def _to_array(data, dtype) -> np.ndarray:
         return np.array(data, dtype=dtype)
     arr = np.array(data)
     if not np.issubdtype(arr.dtype, np.floating):
-        if arr.dtype == object:
-            raise TypeError(f"Tensor: cannot make a tensor from {type(data).__name__} data")
+        if arr.dtype == object or arr.dtype.kind == "c":
+            raise TypeError(f"Tensor: cannot make a real tensor from {type(data).__name__} data "
+                            f"of dtype {arr.dtype}")
         arr = arr.astype(DEFAULT_DTYPE)
-    elif not isinstance(data, np.ndarray):
+    elif not isinstance(data, (np.ndarray, np.generic)):
         arr = arr.astype(DEFAULT_DTYPE, copy=False)  # Python floats and lists: float32
     return arr
 
