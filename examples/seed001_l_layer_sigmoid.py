@@ -5,7 +5,7 @@ breast-cancer data (569 patients, 30 measurements, benign or malignant).
 
     A0 = X;  Zl = Wl A(l−1) + bl;  Al = σ(Zl)  (l = 1 … L);  J = mean binary cross-entropy
 
-The write-up's own code does not run (see docs/networks.md); here autograd does its backward,
+The write-up's own code does not run (see README.md (Errata)); here autograd does its backward,
 and its formulas for the output layer (dAL, dZ, dW = 1/m dZ A_prevᵀ, dA_prev = Wᵀ dZ) are
 checked against autograd once.
 """

@@ -1,5 +1,5 @@
 """Bad input everywhere a user can reach it: each case gives a clear error or a documented result
-(docs/when-things-go-wrong.md), and none of them corrupts a model."""
+(README.md, "When things go wrong"), and none of them corrupts a model."""
 import os
 import warnings
 

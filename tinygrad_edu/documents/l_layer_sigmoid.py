@@ -4,7 +4,7 @@ with a sigmoid on EVERY layer, samples as COLUMNS, mean binary cross-entropy.
     A0 = X;  Zl = Wl A(l−1) + bl,  Al = σ(Zl)  for l = 1 … L;   J = −1/m Σ [Y log AL + (1−Y) log(1−AL)]
 
 Its backward (`backprop` + `one_layer_backward`), with the write-up's bugs fixed (see
-`as_written/seed001.py` and docs/networks.md for the bugs):
+`as_written/seed001.py` and README.md (Errata) for the bugs):
 
     dAL      = −(Y/AL − (1 − Y)/(1 − AL))
     dZl      = dAl ∘ σ(Zl)(1 − σ(Zl))
@@ -26,7 +26,7 @@ from .network import Network, named
 
 TITLE = "001 · L-layer all-sigmoid network, samples as columns, mean BCE"
 SOURCE = "seeds/001_9d75eed8b5fd43e7.txt"
-LAYER_DIMS = (30, 8, 4, 1)   # breast-cancer's 30 features → 8 → 4 → 1 (see docs/networks.md)
+LAYER_DIMS = (30, 8, 4, 1)   # breast-cancer's 30 features → 8 → 4 → 1 (see README.md (Errata))
 SAMPLES_FROM = "X"        # m = X.shape[1]
 CHECK_BUILD = {"input_grad": True}   # the check also compares dA0 with m·X.grad
 CHECK_NOTE = ("dA, dZ are derivatives of the SUM of the per-sample losses (m·J), so they are compared with m·.grad; dA0 is the gradient w.r.t. the input X")
@@ -129,7 +129,7 @@ def predict(params: dict[str, Tensor], X: np.ndarray) -> np.ndarray:
 
 def train(iterations: int = 1000, lr: float = 1.0, layer_dims=LAYER_DIMS, seed: int = 3, on_step=None) -> TrainResult:
     """Full-batch gradient descent on breast-cancer (427 train / 142 test, standardised). The
-    write-up gives no data, layer sizes or learning rate; these are ours (docs/networks.md)."""
+    write-up gives no data, layer sizes or learning rate; these are ours (README.md (Errata))."""
     X, Y, X_test, Y_test = breast_cancer_columns()
     dims = (X.shape[0],) + tuple(layer_dims[1:])
     params = param_tensors(init_params(dims, seed))
