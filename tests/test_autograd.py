@@ -439,3 +439,12 @@ def test_grad_with_single_tensor_input_returns_a_tuple():
     np.testing.assert_allclose(result[0].data, [2.0, 4.0])
     second = tg.grad(tg.grad((x ** 3).sum(), x, create_graph=True)[0].sum(), x)   # the contract's example
     np.testing.assert_allclose(second[0].data, 6 * x.data)
+
+
+def test_numpy_operand_changed_after_forward_does_not_change_the_gradient():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    x = np.array([3.0, 4.0], dtype=np.float32)
+    y = (w * x).sum()
+    x[:] = 100.0
+    y.backward()
+    np.testing.assert_allclose(w.grad.data, [3.0, 4.0])

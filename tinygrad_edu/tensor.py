@@ -244,7 +244,9 @@ class Tensor:
                 return _constant(other, self.data.dtype)
             return _constant(other, DEFAULT_DTYPE)
         if isinstance(other, np.ndarray):
-            return Tensor._wrap(other)
+            # a copy, as Tensor(array) makes: the graph may use it in backward, and the caller
+            # may change their array before then
+            return Tensor._wrap(other.copy())
         if isinstance(other, (list, tuple, np.generic)):
             return Tensor(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None)
         raise TypeError(f"unsupported operand of type {type(other).__name__} with {describe(self)}: "
