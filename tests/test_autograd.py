@@ -448,3 +448,20 @@ def test_numpy_operand_changed_after_forward_does_not_change_the_gradient():
     x[:] = 100.0
     y.backward()
     np.testing.assert_allclose(w.grad.data, [3.0, 4.0])
+
+
+def test_backward_seed_tensor_stays_the_callers():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    seed = Tensor.ones(3)
+    (x * 2).backward(seed)
+    assert seed.data.flags.writeable      # the caller's tensor is not made read-only
+    seed += 1                             # and can still be changed in place
+    np.testing.assert_allclose(x.grad.data, [2.0, 2.0, 2.0])   # without changing the gradient
+
+
+def test_grad_outputs_tensor_stays_the_callers():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    seed = Tensor([1.0, 1.0])
+    (gx,) = tg.grad(x * 3, x, grad_outputs=seed)
+    seed += 5
+    np.testing.assert_allclose(gx.data, [3.0, 3.0])

@@ -174,9 +174,11 @@ def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor:
     return grad
 
 
-def _as_grad_tensor(grad, like: Tensor) -> Tensor:
+def _as_grad_tensor(grad, like: Tensor, create_graph: bool) -> Tensor:
+    """The seed gradient as the engine's own Tensor: a copy of the caller's data (the engine
+    makes deposited .grad arrays read-only), except a seed to be differentiated through."""
     if isinstance(grad, Tensor):
-        g = grad
+        g = grad if create_graph and grad.requires_grad else Tensor._wrap(grad.data.copy())
     else:
         g = Tensor._wrap(np.array(grad, dtype=like.dtype))
     if g.shape != like.shape:
@@ -318,7 +320,7 @@ def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
                 f"(t.backward(grad) with grad of shape {root.shape})")
         grad = Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
     else:
-        grad = _as_grad_tensor(grad, root)
+        grad = _as_grad_tensor(grad, root, create_graph)
     run_backward([root], [grad], create_graph, deposit=True)
 
 
@@ -350,7 +352,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_u
                                    "a grad_outputs argument is needed")
             g = Tensor._wrap(np.ones(o.shape, dtype=o.dtype))
         roots.append(o)
-        root_grads.append(_as_grad_tensor(g, o))
+        root_grads.append(_as_grad_tensor(g, o, create_graph))
     captured = run_backward(roots, root_grads, create_graph, deposit=False,
                             capture={id(x) for x in inputs})
     result = []
