@@ -50,6 +50,14 @@ def positive_arrays(shape, low: float = 0.2, high: float = 3.0, dtype=np.float64
     return arrays(shape, low, high, dtype=dtype)
 
 
+def domain_arrays(shape, domain: str, bound: float, positive: tuple):
+    """Inputs inside an op's domain: "positive" (log, sqrt: values in `positive`), "nonzero"
+    (abs, relu: kept 0.05 away from the kink at 0) or anything in [−bound, bound]."""
+    if domain == "positive":
+        return positive_arrays(shape, *positive)
+    return arrays(shape, -bound, bound, away_from_zero=0.05 if domain == "nonzero" else 0.0)
+
+
 def distinct_arrays(shape, low: float = -3.0, high: float = 3.0, min_gap: float = 1e-2):
     """Arrays whose values are pairwise at least `min_gap` apart (max has no ties, so its
     finite-difference gradient is well defined)."""

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import arrays, broadcastable_pair, positive_arrays, shapes, single_axis
+from strategies import arrays, broadcastable_pair, domain_arrays, positive_arrays, shapes, single_axis
 
 FAST = settings(max_examples=10, deadline=None)
 
@@ -50,18 +50,12 @@ SECOND = {
 }
 
 
-def _input(data, shape, domain):
-    if domain == "positive":
-        return data.draw(positive_arrays(shape, 0.3, 3.0))
-    return data.draw(arrays(shape, -2.5, 2.5, away_from_zero=0.05 if domain == "nonzero" else 0.0))
-
-
 @pytest.mark.parametrize("name", list(SECOND))
 @FAST
 @given(shape=shapes(max_dims=2), data=st.data())
 def test_second_derivative_of_elementwise_op(name, shape, data):
     f, f2, domain = SECOND[name]
-    x_np = _input(data, shape, domain)
+    x_np = data.draw(domain_arrays(shape, domain, bound=2.5, positive=(0.3, 3.0)))
     x = leaf(x_np)
     d1 = first_derivative(f)(x)
     assert d1.requires_grad

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import (arrays, axes_for, broadcastable_pair, distinct_arrays, index_for,
+from strategies import (arrays, axes_for, broadcastable_pair, distinct_arrays, domain_arrays, index_for,
                         matmul_shapes, positive_arrays, shape_and_axis, shapes, single_axis)
 
 FAST = settings(max_examples=20, deadline=None)
@@ -129,18 +129,12 @@ UNARY = {
 }
 
 
-def _unary_input(data, shape, domain):
-    if domain == "positive":
-        return data.draw(positive_arrays(shape, 0.2, 4.0))
-    return data.draw(arrays(shape, -3.0, 3.0, away_from_zero=0.05 if domain == "nonzero" else 0.0))
-
-
 @pytest.mark.parametrize("name", list(UNARY))
 @FAST
 @given(shape=shapes(), data=st.data())
 def test_unary_method(name, shape, data):
     method, ref, domain = UNARY[name]
-    x = _unary_input(data, shape, domain)
+    x = data.draw(domain_arrays(shape, domain, bound=3.0, positive=(0.2, 4.0)))
     check(method, ref(x), x)
 
 
