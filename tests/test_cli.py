@@ -90,3 +90,14 @@ def test_demo_without_matplotlib_or_tqdm_writes_csv(tmp_path, monkeypatch, capsy
     assert [p.name for p in written] == ["losses.csv"]
     assert (tmp_path / "losses.csv").read_text().splitlines() == ["step,002", "0,1", "1,0.5", "2,0.25"]
     assert "matplotlib is not installed" in capsys.readouterr().out
+
+
+def test_demo_progress_labels_are_whole_words_and_short():
+    from tinygrad_edu.commands.demo import progress_label
+    from tinygrad_edu.documents import NETWORKS
+    labels = [progress_label(key, module.TITLE) for key, module in NETWORKS.items()]
+    assert labels == ["000 two-layer tanh/sigmoid", "001 L-layer all-sigmoid", "002 two-layer sigmoid"]
+    for (key, module), label in zip(NETWORKS.items(), labels):
+        title_words = module.TITLE.replace(",", " ").split()
+        assert all(word in title_words for word in label.split()), (label, module.TITLE)
+        assert len(label) <= 28

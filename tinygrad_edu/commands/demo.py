@@ -33,7 +33,7 @@ def run(args) -> int:
     results = []
     for key, module in NETWORKS.items():
         t = time.perf_counter()
-        with Progress(steps[key], f"{key} {module.TITLE.split('·')[1].strip()[:28]}", show) as bar:
+        with Progress(steps[key], progress_label(key, module.TITLE), show) as bar:
             result = module.train(iterations=steps[key], on_step=bar.step)
         results.append(Summary(key, module.TITLE, "GD steps", steps[key], result.losses,
                                result.metrics, time.perf_counter() - t))
@@ -117,6 +117,13 @@ def write_loss_curves(results: list[Summary], out: Path) -> list[Path]:
     fig.savefig(png, dpi=110)
     plt.close(fig)
     return written + [png]
+
+
+def progress_label(key: str, title: str) -> str:
+    """A bar's label in whole words: "000 two-layer tanh/sigmoid" from the title
+    "000 · two-layer tanh/sigmoid network, samples as columns, mean BCE"."""
+    network = title.split("·", 1)[-1].split(",", 1)[0].strip()
+    return f"{key} {network.removesuffix(' network')}"
 
 
 class Progress:
