@@ -78,18 +78,23 @@ have sent their gradient.</p>
 </section>"""
 
 
+# The page never scrolls: the header takes its height, and each frame fills the rest of the
+# window with two panes that scroll on their own (the step's text, the graph). Centring the
+# current op moves only the graph pane, so the first paint shows the header at the top.
 _STYLE = """
-body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 0; color: #222; }
-header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ccc;
-         padding: 6px 16px; z-index: 1; }
+html, body { height: 100%; margin: 0; }
+body { font-family: 'DejaVu Sans', Arial, sans-serif; color: #222; display: flex;
+       flex-direction: column; overflow: hidden; }
+header { flex: none; background: #fafafa; border-bottom: 1px solid #ccc; padding: 6px 16px; }
 header h1 { font-size: 17px; margin: 0 0 6px; }
-.controls { display: flex; gap: 12px; align-items: center; white-space: nowrap; }
+.controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; white-space: nowrap; }
 .controls input[type=range] { flex: 1; min-width: 120px; }
 button { font-size: 15px; padding: 4px 14px; }
 #position { min-width: 100px; font-weight: bold; }
-.frame { display: flex; gap: 16px; padding: 12px 16px; align-items: flex-start; }
+main { flex: 1; min-height: 0; }
+.frame { display: flex; gap: 16px; height: 100%; box-sizing: border-box; padding: 0 0 0 16px; }
 .frame[hidden] { display: none; }
-.info { flex: 0 0 340px; font-size: 14px; position: sticky; top: 90px; }
+.info { flex: 0 0 340px; font-size: 14px; overflow-y: auto; padding: 12px 4px 12px 0; }
 .info h2 { font-size: 17px; margin: 4px 0 8px; }
 .info pre { background: #f4f4f4; padding: 4px 6px; margin: 2px 0 8px; font-size: 12px;
             overflow-x: auto; }
@@ -98,8 +103,8 @@ button { font-size: 15px; padding: 4px 14px; }
 .received { color: #d32f2f; }
 .produced { color: #ef6c00; }
 .key { color: #555; font-size: 12px; border-top: 1px solid #ddd; padding-top: 6px; }
-.graph { flex: 1; min-width: 0; overflow-x: auto; }
-body.fit .graph svg { max-width: 100%; max-height: calc(100vh - 110px); width: auto; height: auto; }
+.graph { flex: 1; min-width: 0; overflow: auto; padding: 12px 16px 12px 0; box-sizing: border-box; }
+body.fit .graph svg { max-width: 100%; max-height: 100%; width: auto; height: auto; }
 .hint { color: #666; font-size: 13px; }
 """
 
@@ -110,6 +115,11 @@ _SCRIPT = """
   var prev = document.getElementById('prev'), next = document.getElementById('next');
   var position = document.getElementById('position');
   var current = 0;
+  function centre(pane, node) {  // scroll the graph pane (not the window) to put node mid-pane
+    var p = pane.getBoundingClientRect(), n = node.getBoundingClientRect();
+    pane.scrollLeft += (n.left + n.width / 2) - (p.left + p.width / 2);
+    pane.scrollTop += (n.top + n.height / 2) - (p.top + p.height / 2);
+  }
   function show(i) {
     current = Math.max(0, Math.min(frames.length - 1, i));
     for (var k = 0; k < frames.length; k++) { frames[k].hidden = (k !== current); }
@@ -117,10 +127,9 @@ _SCRIPT = """
     position.textContent = 'step ' + (current + 1) + ' / ' + frames.length;
     prev.disabled = current === 0;
     next.disabled = current === frames.length - 1;
-    if (!document.body.classList.contains('fit')) {
-      var node = frames[current].querySelector('.current');
-      if (node) { node.scrollIntoView({block: 'center', inline: 'center'}); }
-    }
+    var pane = frames[current].querySelector('.graph');
+    var node = pane.querySelector('.current');
+    if (node && !document.body.classList.contains('fit')) { centre(pane, node); }
   }
   document.getElementById('fit').addEventListener('change', function (e) {
     document.body.classList.toggle('fit', e.target.checked);
