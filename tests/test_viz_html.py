@@ -1,6 +1,9 @@
 import re
 import shutil
+import struct
+import subprocess
 import tempfile
+import zlib
 
 import pytest
 
@@ -39,12 +42,19 @@ def test_one_frame_per_backward_step(page):
     assert "∂ = G·σ(1 − σ)" in text
 
 
+def _chromium():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is needed for the browser test")
+    return chromium
+
+
 def _browser():
     webdriver = pytest.importorskip("selenium.webdriver")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = _chromium()
     driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("chromium and chromedriver are needed for the browser test")
+    if not driver:
+        pytest.skip("chromedriver is needed for the browser test")
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
@@ -107,3 +117,132 @@ def test_too_many_steps_is_refused_clearly(tmp_path):
     with pytest.raises(ValueError, match=f"{n} steps, more than max_steps=20"):
         viz.save_html(loss, tmp_path / "x.html", max_steps=20)
     assert not (tmp_path / "x.html").exists()
+
+
+# --- first paint: screenshots at two window sizes, read pixel by pixel -----------------------
+
+WINDOW_SIZES = [(1024, 700), (1300, 1000)]
+HEADER_BACKGROUND, HEADER_BORDER, WHITE = (250, 250, 250), (204, 204, 204), (255, 255, 255)
+
+
+def read_png(data: bytes) -> list:
+    """Rows of (r, g, b) pixels: with PIL when installed, else by decoding the PNG here."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return decode_png(data)
+    import io
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    raw, stride = image.tobytes(), 3 * image.width
+    return [[tuple(raw[y * stride + x:y * stride + x + 3]) for x in range(0, stride, 3)]
+            for y in range(image.height)]
+
+
+def decode_png(data: bytes) -> list:
+    """A minimal PNG decoder (8-bit RGB or RGBA, not interlaced; what Chromium writes)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    channels = 3 if colour == 2 else 4
+    raw, stride = zlib.decompress(idat), width * channels
+    rows, above = [], bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = above[i], (above[i - channels] if i >= channels else 0)
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, channels)])
+        above = line
+    return rows
+
+
+def _share(pixels, colour, tolerance=3) -> float:
+    return sum(all(abs(a - b) <= tolerance for a, b in zip(p, colour)) for p in pixels) / max(len(pixels), 1)
+
+
+def assert_first_paint_looks_right(rows, width, height):
+    """The header fills the top rows (no white band above it); below its border, the step's
+    text (left) and the graph (right) both have ink (not a blank page)."""
+    assert (len(rows[0]), len(rows)) == (width, height)
+    for y in range(0, 24):
+        assert _share(rows[y], HEADER_BACKGROUND) > 0.5, f"row {y} is not the header's background"
+    border = next((y for y in range(24, 150) if _share(rows[y], HEADER_BORDER) > 0.9), None)
+    assert border is not None, "no header border line in the top 150 rows"
+    text = [p for row in rows[border + 1:] for p in row[:350]]
+    graph = [p for row in rows[border + 1:] for p in row[400:]]
+    assert 1 - _share(text, WHITE, 0) > 0.02, "the step's text is blank"
+    assert 1 - _share(graph, WHITE, 0) > 0.05, "the graph area is blank"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", WINDOW_SIZES)
+def test_plain_headless_screenshot_at_first_paint(page, tmp_path, width, height):
+    """What `chromium --headless --screenshot` sees, with no script of ours driving it."""
+    path, _ = page
+    shot = tmp_path / f"plain_{width}x{height}.png"
+    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},{height}",
+                    f"--screenshot={shot}", path.resolve().as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    assert_first_paint_looks_right(read_png(shot.read_bytes()), width, height)
+
+
+@pytest.mark.browser
+def test_first_paint_in_a_driven_browser_at_two_sizes(page, tmp_path):
+    """The window does not scroll; the header is at the top; the current op is inside the graph
+    pane (centred there, not by scrolling the page); the screenshot has the header and ink."""
+    path, _ = page
+    from selenium.webdriver.common.by import By
+    browser, profile = _browser()
+    try:
+        for width, height in WINDOW_SIZES:
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+            browser.get("about:blank")
+            browser.get(path.resolve().as_uri())
+            assert browser.execute_script("return [window.scrollX, window.scrollY]") == [0, 0]
+            assert browser.find_element(By.TAG_NAME, "header").rect["y"] == 0
+            pane = browser.execute_script("var r = document.querySelector('.frame:not([hidden]) .graph')"
+                                          ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]")
+            node = browser.execute_script("var r = document.querySelector('.frame:not([hidden]) .current')"
+                                          ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]")
+            assert pane[0] <= node[0] and node[2] <= pane[2] and pane[1] <= node[1] and node[3] <= pane[3]
+            png = browser.get_screenshot_as_png()
+            (tmp_path / f"driven_{width}x{height}.png").write_bytes(png)
+            assert_first_paint_looks_right(read_png(png), width, height)
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_png_decoder_agrees_with_pil(tmp_path):
+    """The fallback decoder, checked on an image with every PNG filter (PIL picks them per row)."""
+    Image = pytest.importorskip("PIL.Image")
+    import io
+    import numpy as np
+    rng = np.random.default_rng(0)
+    smooth = np.cumsum(rng.integers(0, 3, size=(40, 50, 3)), axis=1).astype(np.uint8)
+    noisy = rng.integers(0, 256, size=(40, 50, 3), dtype=np.uint8)
+    for array, mode in ((np.concatenate([smooth, noisy]), "RGB"),
+                        (np.concatenate([smooth, noisy])[..., :1].repeat(4, axis=2), "RGBA")):
+        buffer = io.BytesIO()
+        Image.fromarray(array, mode).save(buffer, format="PNG")
+        assert decode_png(buffer.getvalue()) == read_png(buffer.getvalue())
