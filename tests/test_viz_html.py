@@ -180,14 +180,14 @@ def _share(pixels, colour, tolerance=3) -> float:
 
 def assert_first_paint_looks_right(rows, width, height):
     """The header fills the top rows (no white band above it); below its border, the step's
-    text (left) and the graph (right) both have ink (not a blank page)."""
+    text (the left 300 pixels) and the graph (the right half) both have ink (not a blank page)."""
     assert (len(rows[0]), len(rows)) == (width, height)
     for y in range(0, 24):
         assert _share(rows[y], HEADER_BACKGROUND) > 0.5, f"row {y} is not the header's background"
     border = next((y for y in range(24, 150) if _share(rows[y], HEADER_BORDER) > 0.9), None)
     assert border is not None, "no header border line in the top 150 rows"
-    text = [p for row in rows[border + 1:] for p in row[:350]]
-    graph = [p for row in rows[border + 1:] for p in row[400:]]
+    text = [p for row in rows[border + 1:] for p in row[:300]]
+    graph = [p for row in rows[border + 1:] for p in row[width // 2:]]
     assert 1 - _share(text, WHITE, 0) > 0.02, "the step's text is blank"
     assert 1 - _share(graph, WHITE, 0) > 0.05, "the graph area is blank"
 

@@ -120,7 +120,9 @@ def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     target = _target_like(target, pred, "mse_loss")
     _same_shape("mse_loss", pred, target)
     diff = pred - target
+    diff.name = f"{pred.name or 'pred'} − {target.name or 'target'}"   # the pictures' labels
     squared = diff * diff
+    squared.name = f"({diff.name})²"
     if reduction == "mean":
         return squared.mean()
     if reduction == "sum":

@@ -479,6 +479,14 @@ class Function:
     """
     name = "op"          # shown on the graph and in error messages
     derivative = ""      # the local derivative in textbook notation, shown on the graph
+    # How the pictures read the op (viz/formulas.py), as str.format templates over the inputs'
+    # names: `operands` (default x for one input, else a, b, c …). `expression`: the output,
+    # e.g. "{a} − {b}". `worked`: one per input, the local derivative with the numbers put in,
+    # e.g. "{G}·{b}"; {G} is the gradient received, {out} the output, and any other name an
+    # attribute of the op. Empty: the pictures fall back to `name` and `derivative`.
+    operands: tuple = ()
+    expression = ""
+    worked: tuple = ()
     uses_inputs = True   # backward reads the inputs' values: guard them against in-place edits
     uses_output = False  # backward reads the output's value (kept through a weak reference)
     is_view = False      # forward may return a numpy view of its first input (reshape, transpose…)

@@ -7,6 +7,7 @@ from ..tensor import Function
 
 class Add(Function):
     name, derivative = "add", "∂a = G, ∂b = G"
+    expression, worked = "{a} + {b}", ("{G}", "{G}")
     uses_inputs = False
 
     def forward(self, a, b):
@@ -18,6 +19,7 @@ class Add(Function):
 
 class Sub(Function):
     name, derivative = "sub", "∂a = G, ∂b = −G"
+    expression, worked = "{a} − {b}", ("{G}", "−{G}")
     uses_inputs = False
 
     def forward(self, a, b):
@@ -29,6 +31,7 @@ class Sub(Function):
 
 class Mul(Function):
     name, derivative = "mul", "∂a = G·b, ∂b = G·a"
+    expression, worked = "{a}·{b}", ("{G}·{b}", "{G}·{a}")
 
     def forward(self, a, b):
         return a * b
@@ -41,6 +44,7 @@ class Mul(Function):
 
 class Div(Function):
     name, derivative = "div", "∂a = G / b, ∂b = −G·a / b²"
+    expression, worked = "{a} / {b}", ("{G} / {b}", "−{G}·{a} / {b}²")
 
     def forward(self, a, b):
         return a / b
@@ -53,6 +57,7 @@ class Div(Function):
 
 class Neg(Function):
     name, derivative = "neg", "∂ = −G"
+    expression, worked = "−{x}", ("−{G}",)
     uses_inputs = False
 
     def forward(self, a):
@@ -65,6 +70,11 @@ class Neg(Function):
 class PowScalar(Function):
     """x ** p for a Python number p."""
     name, derivative = "pow", "∂ = G·p·x^(p−1)"
+    worked = ("{G}·{exponent}·{x}^({exponent} − 1)",)
+
+    @property
+    def expression(self) -> str:
+        return "{x}²" if self.exponent == 2 else "{x}^{exponent}"
 
     def forward(self, x):
         return x ** np.asarray(self.exponent, dtype=x.dtype)
@@ -81,6 +91,7 @@ class PowScalar(Function):
 class Pow(Function):
     """a ** b for tensors: d/da = b·a^(b−1), d/db = a^b·ln a."""
     name, derivative = "pow", "∂a = G·b·a^(b−1), ∂b = G·a^b·ln a"
+    expression, worked = "{a}^{b}", ("{G}·{b}·{a}^({b} − 1)", "{G}·{out}·ln {a}")
     uses_output = True
 
     def forward(self, a, b):

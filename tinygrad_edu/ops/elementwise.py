@@ -6,6 +6,7 @@ from ..tensor import Function
 
 class Exp(Function):
     name, derivative = "exp", "∂ = G·eˣ"
+    expression, worked = "exp({x})", ("{G}·{out}",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -17,6 +18,7 @@ class Exp(Function):
 
 class Log(Function):
     name, derivative = "log", "∂ = G / x"
+    expression, worked = "log({x})", ("{G} / {x}",)
 
     def forward(self, x):
         return np.log(x)
@@ -27,6 +29,7 @@ class Log(Function):
 
 class Sqrt(Function):
     name, derivative = "sqrt", "∂ = G / (2√x)"
+    expression, worked = "√{x}", ("{G} / (2·{out})",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -36,14 +39,19 @@ class Sqrt(Function):
         return (g / (2 * self.output),)
 
 
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    # σ(x) = 1/(1+e^−x) = e^x/(1+e^x): use the form whose exponent is ≤ 0, so ±1000 is fine
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
 class Sigmoid(Function):
     name, derivative = "sigmoid", "∂ = G·σ(1 − σ)"
+    expression, worked = "σ({x})", ("{G}·{out}·(1 − {out})",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
-        # σ(x) = 1/(1+e^−x) = e^x/(1+e^x): use the form whose exponent is ≤ 0, so ±1000 is fine
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1, e) / (1 + e)
+        return sigmoid(x)
 
     def backward(self, g):
         s = self.output
@@ -52,6 +60,7 @@ class Sigmoid(Function):
 
 class Tanh(Function):
     name, derivative = "tanh", "∂ = G·(1 − tanh²)"
+    expression, worked = "tanh({x})", ("{G}·(1 − {out}²)",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -82,6 +91,7 @@ def _positive(x):
 
 class ReLU(Function):
     name, derivative = "relu", "∂ = G·1[x > 0]"
+    expression, worked = "relu({x})", ("{G}·1[{x} > 0]",)
 
     def forward(self, x):
         return np.maximum(x, 0)
@@ -92,6 +102,7 @@ class ReLU(Function):
 
 class LeakyReLU(Function):
     name, derivative = "leaky_relu", "∂ = G·(1 if x > 0 else α)"
+    expression, worked = "leaky_relu({x})", ("{G}·(1 if {x} > 0 else {negative_slope})",)
 
     def forward(self, x):
         return np.where(x > 0, x, x * np.asarray(self.negative_slope, dtype=x.dtype))
@@ -103,6 +114,7 @@ class LeakyReLU(Function):
 
 class Abs(Function):
     name, derivative = "abs", "∂ = G·sign(x)"
+    expression, worked = "|{x}|", ("{G}·sign({x})",)
 
     def forward(self, x):
         return np.abs(x)

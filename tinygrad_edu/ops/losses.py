@@ -2,6 +2,8 @@
 import numpy as np
 
 from ..tensor import Function
+from .elementwise import sigmoid
+from .reduce import log_softmax
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -22,21 +24,59 @@ def spread_loss_grad(g, shape: tuple, reduction: str):
     return g
 
 
-class CrossEntropy(Function):
+class _Loss(Function):
+    """What the fused losses share for the pictures: G reaches each element's loss divided by
+    `n` for reduction='mean' (see spread_loss_grad), so their worked derivatives say so."""
+    per_element: tuple = ()   # `worked` templates, with {G_each} for dL/d(an element's loss)
+
+    @property
+    def n(self) -> int:
+        return max(self.inputs[0].size, 1)
+
+    @property
+    def worked(self) -> tuple:
+        each = "({G} / {n})" if self.reduction == "mean" else "{G}"
+        return tuple(t.replace("{G_each}", each) for t in self.per_element)
+
+
+class CrossEntropy(_Loss):
     """Softmax cross-entropy of logits (N, C) against class indices (N,) — a parameter, not an
     input — or class probabilities (N, C), a second input.
     With p = softmax(z): L_i = −Σ_c y_ic log p_ic, and ∂L_i/∂z_i = p_i·Σ_c y_ic − y_i
     (= p − onehot for indices)."""
     name, derivative = "cross_entropy", "∂z = G·(softmax(z) − y)"
+    operands, expression = ("z", "y"), "cross_entropy({z}, {y})"
+    per_element = ("{G_each}·({softmax_z} − {target})", "−{G_each}·{log_softmax_z}")
 
     def forward(self, z, probs=None):
-        shifted = z - np.max(z, axis=1, keepdims=True)
-        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        log_p = log_softmax(z, axis=1)
         if probs is None:
             per_sample = -log_p[np.arange(z.shape[0]), self.classes]
         else:
             per_sample = -np.sum(probs * log_p, axis=1)
         return reduce_loss(per_sample, self.reduction)
+
+    @property
+    def n(self) -> int:
+        return max(self.inputs[0].shape[0], 1)
+
+    @property
+    def log_softmax_z(self) -> np.ndarray:
+        return log_softmax(self.inputs[0].data, axis=1)
+
+    @property
+    def softmax_z(self) -> np.ndarray:
+        return np.exp(self.log_softmax_z)
+
+    @property
+    def target(self) -> np.ndarray:
+        """The class probabilities y: one-hot rows for class indices."""
+        if len(self.inputs) == 2:
+            return self.inputs[1].data
+        z = self.inputs[0].data
+        onehot = np.zeros(z.shape, dtype=z.dtype)
+        onehot[np.arange(z.shape[0]), self.classes] = 1
+        return onehot
 
     def backward(self, g):
         z = self.inputs[0]
@@ -55,10 +95,12 @@ class CrossEntropy(Function):
         return grad_z, grad_y
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(_Loss):
     """L = −[y·log p + (1 − y)·log(1 − p)] with both logs clamped at −100, as PyTorch does.
     ∂p = G·(p − y) / max(p(1 − p), 1e−12), ∂y = G·(log(1 − p) − log p)."""
     name, derivative = "binary_cross_entropy", "∂p = G·(p − y) / (p(1 − p))"
+    operands, expression = ("p", "y"), "bce({p}, {y})"
+    per_element = ("{G_each}·({p} − {y}) / ({p}·(1 − {p}))", "{G_each}·(log(1 − {p}) − log {p})")
     EPS = 1e-12
 
     def forward(self, p, y):
@@ -78,10 +120,16 @@ class BinaryCrossEntropy(Function):
         return grad_p, grad_y
 
 
-class BCEWithLogits(Function):
+class BCEWithLogits(_Loss):
     """L = max(x, 0) − x·y + log(1 + e^−|x|)  (stable for any finite x);
     ∂x = G·(σ(x) − y), ∂y = −G·x."""
     name, derivative = "bce_with_logits", "∂x = G·(σ(x) − y)"
+    operands, expression = ("x", "y"), "bce_with_logits({x}, {y})"
+    per_element = ("{G_each}·({sigmoid_x} − {y})", "−{G_each}·{x}")
+
+    @property
+    def sigmoid_x(self) -> np.ndarray:
+        return sigmoid(self.inputs[0].data)
 
     def forward(self, x, y):
         per_element = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))

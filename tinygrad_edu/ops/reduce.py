@@ -36,6 +36,7 @@ def _spread(g: Tensor, shape: tuple, axis, keepdims: bool) -> Tensor:
 
 class Sum(Function):
     name, derivative = "sum", "∂ = G broadcast back"
+    expression, worked = "Σ({x})", ("{G} broadcast to {in_shape}",)
     uses_inputs = False
 
     def forward(self, x):
@@ -48,6 +49,7 @@ class Sum(Function):
 
 class Mean(Function):
     name, derivative = "mean", "∂ = G / n broadcast back"
+    expression, worked = "mean({x})", ("{G} / {count} broadcast to {in_shape}",)
     uses_inputs = False
 
     def forward(self, x):
@@ -64,6 +66,7 @@ class Mean(Function):
 class Max(Function):
     """Ties share the gradient equally (the subgradient numpy's amax and PyTorch's amax use)."""
     name, derivative = "max", "∂ = G·1[x = max] / #ties"
+    expression = "max({x})"
     uses_output = True
 
     def forward(self, x):
@@ -84,6 +87,7 @@ class Max(Function):
 
 class Softmax(Function):
     name, derivative = "softmax", "∂ = s·(G − Σ G·s)"
+    expression, worked = "softmax({x})", ("{out}·({G} − Σ {G}·{out})",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -95,13 +99,18 @@ class Softmax(Function):
         return (s * (g - (g * s).sum(axis=self.axis, keepdims=True)),)
 
 
+def log_softmax(x: np.ndarray, axis) -> np.ndarray:
+    z = x - np.max(x, axis=axis, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
 class LogSoftmax(Function):
     name, derivative = "log_softmax", "∂ = G − softmax·Σ G"
+    expression = "log_softmax({x})"
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
-        z = x - np.max(x, axis=self.axis, keepdims=True)
-        return z - np.log(np.sum(np.exp(z), axis=self.axis, keepdims=True))
+        return log_softmax(x, self.axis)
 
     def backward(self, g):
         return (g - self.output.exp() * g.sum(axis=self.axis, keepdims=True),)

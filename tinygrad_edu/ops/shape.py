@@ -25,6 +25,7 @@ class Reshape(Function):
 
 class Transpose(Function):
     name, derivative = "transpose", "∂ = G transposed back"
+    expression = "{x}ᵀ"
     uses_inputs = False
     is_view = True  # numpy may return a view: it shares the input's version counter
 

@@ -170,13 +170,17 @@ def _tensor_fill(t, walk, grad, color_by) -> str:
 def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outline=None) -> str:
     font = colors.font_color(fill)
     dtype = np.dtype(t.data.dtype).name
-    rows = [f"<B>{_esc(name)}</B>   {shape_text(t.shape)} {dtype}"]
+    blocks = []   # the value and the gradient side by side, to check one against the other
     if show_data:
-        rows.append(_block("value", array_text(t.data)))
+        blocks.append(_block("value", array_text(t.data)))
     if show_grad and t.requires_grad:
-        rows.append(_block("grad", array_text(grad) if grad is not None else missing_grad))
+        blocks.append(_block("grad", array_text(grad) if grad is not None else missing_grad))
     border = f'COLOR="{outline}" BORDER="3"' if outline else 'COLOR="#555555" BORDER="1"'
-    cells = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
+    span = f' COLSPAN="{len(blocks)}"' if len(blocks) > 1 else ""
+    rows = [f'<TD ALIGN="LEFT"{span}><B>{_esc(name)}</B>   {shape_text(t.shape)} {dtype}</TD>']
+    if blocks:
+        rows.append("".join(f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{b}</TD>' for b in blocks))
+    cells = "".join(f"<TR>{r}</TR>" for r in rows)
     return (f'<<TABLE {border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}">'
             f'<TR><TD><FONT COLOR="{font}"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'
             f"{cells}</TABLE></FONT></TD></TR></TABLE>>")

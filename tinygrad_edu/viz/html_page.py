@@ -1,9 +1,10 @@
 """`save_html`: the backward pass as ONE self-contained HTML page (no network, no CDN).
 
-One frame per backward step: the graph rendered by `dot` as inline SVG with the step's op and
-tensors outlined and the gradients known so far filled in, plus text naming the op, its local
-derivative, the gradient it received and the gradients it produced. A slider, Prev/Next
-buttons and the arrow keys walk forward and back. Inline CSS and JS only.
+One frame per backward step: the graph rendered by `dot` as inline SVG, every tensor with its
+value beside its gradient (known so far), the step's op and tensors outlined; plus text naming
+what the op computed, its local derivative, the gradient it received and, for each input, the
+derivative with the numbers put in and the gradient it gave. A slider, Prev/Next buttons and
+the arrow keys walk forward and back. Inline CSS and JS only.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import re
 
 from .graph import draw_graph
+from .formulas import WORKED_MAX, gradient_name
 from .labels import array_text
 from .render import to_svg
 from .steps import backward_steps
@@ -22,11 +24,11 @@ _SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
 def save_html(root, path, module=None, params=None, title: str = "Backpropagation, step by step",
-              show_data: bool = False, max_steps: int | None = 100) -> str:
+              show_data: bool = True, max_steps: int | None = 100) -> str:
     """Write the step-through page for the backward pass from `root` to `path`; returns path.
 
-    show_data: also show every tensor's values in each frame (bigger file); the gradients are
-    always shown. max_steps: refuse graphs with more backward steps than this (each step is
+    show_data: show every tensor's forward values (a summary for large ones) beside its
+    gradient, so a step can be checked by hand; False for gradients only. max_steps: refuse graphs with more backward steps than this (each step is
     one rendered picture); None for no limit.
     """
     steps = backward_steps(root, module=module, params=params)
@@ -50,22 +52,28 @@ def inline_svg(svg: str) -> str:
     return _SVG_NAMESPACES.sub("", _SVG_PROLOGUE.sub("", svg)).strip()
 
 
+def _produced(name, g, worked) -> str:
+    title = f"<b class='produced'>{html.escape(gradient_name(name))}</b>"
+    if g is None:
+        return f"<div class='grad'>{title} <span class='none'>no gradient (needs none)</span></div>"
+    summary = "" if g.size <= WORKED_MAX else f"<pre>{html.escape(array_text(g))}</pre>"
+    return f"<div class='grad'>{title}<pre class='worked'>{html.escape(worked)}</pre>{summary}</div>"
+
+
 def _frame(root, step, count, module, params, show_data) -> str:
     touched = {id(t): PRODUCED for t, g in zip(step.inputs, step.input_grads) if g is not None}
     touched[id(step.output)] = RECEIVED
     graph = draw_graph(root, show_data=show_data, module=module, params=params, max_nodes=None,
                        grads=step.grads_so_far, highlight_op=step.fn, highlight_tensors=touched,
                        missing_grad="not yet")
-    produced = "".join(
-        f"<div class='grad'><b class='produced'>dL/d{html.escape(name)}</b> "
-        + ("<span class='none'>no gradient (needs none)</span>" if g is None
-           else f"<pre>{html.escape(array_text(g))}</pre>") + "</div>"
-        for name, g in zip(step.input_names, step.input_grads))
+    produced = "".join(_produced(name, g, worked) for name, g, worked
+                       in zip(step.input_names, step.input_grads, step.worked))
     return f"""<section class="frame" data-step="{step.index}"{'' if step.index == 0 else ' hidden'}>
 <div class="info">
 <h2 class="step-title">Step {step.index + 1} of {count}: <code>{html.escape(step.op)}</code></h2>
+<p class="forward">forward: <code>{html.escape(step.forward)}</code></p>
 <p class="derivative">local derivative: <code>{html.escape(step.derivative or '(none given)')}</code></p>
-<div class="grad"><b class="received">received dL/d{html.escape(step.output_name)}</b>
+<div class="grad"><b class="received">received G = {html.escape(gradient_name(step.output_name))}</b>
 <pre>{html.escape(array_text(step.grad))}</pre></div>
 <p>produced, one per input (summed back to the input's shape):</p>
 {produced}
@@ -94,11 +102,13 @@ button { font-size: 15px; padding: 4px 14px; }
 main { flex: 1; min-height: 0; }
 .frame { display: flex; gap: 16px; height: 100%; box-sizing: border-box; padding: 0 0 0 16px; }
 .frame[hidden] { display: none; }
-.info { flex: 0 0 340px; font-size: 14px; overflow-y: auto; padding: 12px 4px 12px 0; }
+.info { flex: 0 0 clamp(320px, 34vw, 440px); font-size: 14px; overflow-y: auto; padding: 12px 4px 12px 0; }
 .info h2 { font-size: 17px; margin: 4px 0 8px; }
 .info pre { background: #f4f4f4; padding: 4px 6px; margin: 2px 0 8px; font-size: 12px;
             overflow-x: auto; }
 .derivative code { background: #fff3c4; padding: 2px 4px; }
+.forward code { background: #eef3fb; padding: 2px 4px; }
+.info pre.worked { white-space: pre-wrap; overflow-wrap: anywhere; }
 .none { color: #888; }
 .received { color: #d32f2f; }
 .produced { color: #ef6c00; }

@@ -49,3 +49,11 @@ def grad_norm(g) -> float | None:
     if g is None:
         return None
     return float(np.linalg.norm(np.asarray(g, dtype=np.float64).ravel()))
+
+
+def inline_text(a) -> str:
+    """A small array on one line, nested like numpy: [[1 2 3] [4 5 6]]; a number as it is."""
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return _number(a.item())
+    return "[" + " ".join(inline_text(row) for row in a) + "]"

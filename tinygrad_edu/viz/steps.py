@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd import run_backward
 from ..tensor import Tensor
+from .formulas import expression_name, gradient_name, worked_lines
 from .walk import GraphWalk
 
 
@@ -18,13 +19,17 @@ from .walk import GraphWalk
 class BackwardStep:
     """One op's local derivative applied to the gradient of its output.
 
+    forward: what the op computed, in its inputs' names ("A2 = σ(Z2)").
     grad: dL/d(output), the gradient the op received; input_grads: what it produced for each
     input (None where no gradient flows, e.g. data), already summed back to the input's shape.
     grads_so_far: {id(tensor): gradient accumulated so far} after this step — a tensor used
-    twice shows a partial sum until its second use has been processed.
+    twice shows a partial sum until its second use has been processed. worked: for each input,
+    the local derivative with the numbers put in (small tensors) and the gradient it gives, as
+    text (None where no gradient flows); see formulas.worked_lines.
     """
     index: int
     op: str
+    forward: str
     derivative: str
     fn: object
     output: Tensor
@@ -34,12 +39,15 @@ class BackwardStep:
     input_names: tuple
     input_grads: tuple
     grads_so_far: dict = field(repr=False)
+    worked: tuple = ()
 
     def describe(self) -> str:
-        lines = [f"step {self.index + 1}: {self.op}   {self.derivative}".rstrip(),
-                 f"  received dL/d{self.output_name} of shape {self.grad.shape}"]
-        for name, g in zip(self.input_names, self.input_grads):
-            lines.append(f"  → dL/d{name}: " + ("no gradient" if g is None else f"shape {g.shape}"))
+        lines = [f"step {self.index + 1}: {self.op}   {self.forward}   {self.derivative}".rstrip(),
+                 f"  received {gradient_name(self.output_name)} of shape {self.grad.shape}"]
+        for name, g, worked in zip(self.input_names, self.input_grads, self.worked or self.inputs):
+            lines.append(f"  → {gradient_name(name)}: " + ("no gradient" if g is None else f"shape {g.shape}"))
+            if g is not None and isinstance(worked, str):
+                lines.extend("      " + line for line in worked.split("\n"))
         return "\n".join(lines)
 
 
@@ -66,12 +74,17 @@ def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
             return
         so_far = dict(done)
         so_far.update((k, np.array(v.data)) for k, v in pending.items())
+        produced = tuple(None if ig is None else np.array(ig.data) for ig in input_grads)
+        name = walk.name(t)
+        forward = name
+        if walk.has_own_name(t):
+            forward = f"{name} = {expression_name(t, walk.name, walk.has_own_name)}"
         steps.append(BackwardStep(
-            index=len(steps), op=grad_fn.name, derivative=grad_fn.derivative, fn=grad_fn, output=t,
-            output_name=walk.name(t), grad=done[id(t)], inputs=tuple(grad_fn.inputs),
+            index=len(steps), op=grad_fn.name, forward=forward, derivative=grad_fn.derivative,
+            fn=grad_fn, output=t, output_name=name, grad=done[id(t)], inputs=tuple(grad_fn.inputs),
             input_names=tuple(walk.name(i) for i in grad_fn.inputs),
-            input_grads=tuple(None if ig is None else np.array(ig.data) for ig in input_grads),
-            grads_so_far=so_far))
+            input_grads=produced, grads_so_far=so_far,
+            worked=worked_lines(grad_fn, done[id(t)], t, produced)))
 
     run_backward([root], [Tensor._wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
     return steps

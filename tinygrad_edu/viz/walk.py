@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from .formulas import expression_name
+
 _LAYER_NUMBER = re.compile(r"^[A-Za-z]+?_?\[?(\d+)\]?$")   # W1, b1, W[2], weights2
 
 
@@ -42,16 +44,20 @@ class GraphWalk:
         self.op_ids = {id(fn): f"op{i}" for i, fn in enumerate(self.ops)}
 
     def name(self, t) -> str:
-        """The tensor's label: its own name, its parameter name, or the op that made it."""
+        """The tensor's label: its own name, its parameter name, or what the op that made it
+        computed ("A2 − Y", "σ(Z2)"; see formulas.expression_name)."""
         if t.name:
             return t.name
         if id(t) in self.param_names:
             return self.param_names[id(t)]
         if t.grad_fn is not None:
-            return t.grad_fn.name
+            return expression_name(t, self.name, self.has_own_name)
         if t.requires_grad:
             return "leaf"
         return "data" if t.size > 1 else "const"
+
+    def has_own_name(self, t) -> bool:
+        return bool(t.name) or id(t) in self.param_names
 
     def module_of(self, t) -> str | None:
         """The layer a parameter belongs to: `fc1` for `fc1.weight`; `layer 2` for `W2`/`b2`
