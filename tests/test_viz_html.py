@@ -1,3 +1,4 @@
+import html
 import re
 import shutil
 import struct
@@ -40,6 +41,23 @@ def test_one_frame_per_backward_step(page):
         assert f"Step {step.index + 1} of {len(steps)}:" in text
     assert text.count('class="node current"') == len(steps)
     assert "∂ = G·σ(1 − σ)" in text
+
+
+def test_frames_show_values_names_and_the_derivative_with_numbers(page):
+    path, steps = page
+    text = path.read_text(encoding="utf-8")
+    # every tensor node in every frame shows its forward value (beside its gradient)
+    tensors_per_frame = 15
+    assert len(re.findall(r'font-style="italic"[^>]*>value</text>', text)) == tensors_per_frame * len(steps)
+    sigmoid = next(s for s in steps if s.op == "sigmoid")
+    assert "forward: <code>A2 = σ(Z2)</code>" in text
+    assert f"<pre class='worked'>{html.escape(sigmoid.worked[0])}</pre>" in text
+    assert "·(1 − [[" in sigmoid.worked[0]       # σ(1 − σ) with σ's numbers in
+    # the loss's inner steps carry names, not their op's
+    assert "dL/d(A2 − Y)" in text and "dL/d(A2 − Y)²" in text
+    assert "dL/dsub" not in text and "dL/dpow" not in text
+    ops = {s.op for s in steps}
+    assert not ops & {name for s in steps for name in (s.output_name, *s.input_names)}
 
 
 def _chromium():

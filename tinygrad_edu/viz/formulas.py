@@ -65,7 +65,7 @@ def _bracket(inner: str, template: str, key: str) -> str:
     outer_binds = _loosest(string.Formatter().vformat(outer, (), _AnyName()))
     if f"({{{key}}})" in template or inner_binds is None or outer_binds is None:
         return inner
-    first = template.lstrip("−-").startswith(f"{{{key}}}")
+    first = template.startswith(f"{{{key}}}")
     return inner if inner_binds > outer_binds or (inner_binds == outer_binds and first) else f"({inner})"
 
 
