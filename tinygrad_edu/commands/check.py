@@ -12,17 +12,25 @@ def run(args) -> int:
     return 1 if report(args.inject_error) else 0
 
 
+def print_table(key: str, rows=None) -> None:
+    """One write-up's table, its title above and its convention below."""
+    from tinygrad_edu.documents import NETWORKS, compare, format_table
+    rows = compare(key) if rows is None else rows
+    print(f"{NETWORKS[key].TITLE}\n")
+    print(format_table(rows))
+    print(f"note: {NETWORKS[key].CHECK_NOTE}")
+
+
 def report(inject_error: float = 0.0) -> int:
     """Print the three tables and a verdict; return the number of disagreeing quantities."""
-    from tinygrad_edu.documents import NETWORKS, compare_all, format_table
+    from tinygrad_edu.documents import compare_all
     from tinygrad_edu.documents.compare import TOLERANCE
 
     results = compare_all(inject_error=inject_error)
     failures = 0
     for key, rows in results.items():
-        print(f"\n{NETWORKS[key].TITLE}\n")
-        print(format_table(rows))
-        print(f"note: {NETWORKS[key].CHECK_NOTE}")
+        print()
+        print_table(key, rows)
         failures += sum(not row.ok for row in rows)
     worst = max(row.max_rel for rows in results.values() for row in rows)
     total = sum(len(rows) for rows in results.values())
