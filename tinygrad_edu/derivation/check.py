@@ -2,6 +2,7 @@
 backward order, with each slip named and the first wrong step found."""
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ class GradientCheck:
 
     def __init__(self, rows: list, rtol: float, atol: float):
         self.rows, self.rtol, self.atol = rows, rtol, atol
+        self.where = None   # (file, line) of the call that made it
 
     @property
     def ok(self) -> bool:
@@ -118,6 +120,8 @@ def check_gradients(loss: Tensor, formulas: dict, rtol: float = 1e-6, atol: floa
         rows.append(_row(t, key, _as_array(value, key), factor * g.data.astype(np.float64), tol,
                          graph.batch_sizes(), names.get(id(t)), _autograd_label(graph.name(t), factor, symbol)))
     result = GradientCheck(rows, rtol, atol)
+    caller = sys._getframe(1)
+    result.where = (caller.f_code.co_filename, caller.f_lineno)
     first = result.first_wrong
     if first is not None:
         first.step = graph.step_above(first, rows)
