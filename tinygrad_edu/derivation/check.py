@@ -152,10 +152,13 @@ def _as_array(value, key) -> np.ndarray:
     if isinstance(value, Tensor):
         value = value.data
     try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
+        array = np.asarray(value)
+    except ValueError:   # a ragged list
+        array = np.asarray(None)
+    if array.dtype.kind not in "biuf":
         raise TypeError(f"check_gradients: the formula for {key!r} must be a numpy array or a "
-                        f"Tensor, not {type(value).__name__} ({err})") from None
+                        f"Tensor of numbers, not {type(value).__name__}")
+    return array.astype(np.float64)
 
 
 def _scale(spec) -> tuple[float, str]:
