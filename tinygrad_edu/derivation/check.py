@@ -114,11 +114,12 @@ def check_gradients(loss: Tensor, formulas: dict, rtol: float = 1e-6, atol: floa
     entries.sort(key=lambda e: graph.backward_position(e[0]))
     autograd = grad(loss, [t for t, _, _ in entries]) if entries else ()
     tol = Tolerance(rtol, atol)
+    batch_sizes = graph.batch_sizes() if entries else []
     rows = []
     for (t, key, value), g in zip(entries, autograd):
         factor, symbol = _scale(scales.get(id(t), 1))
         rows.append(_row(t, key, _as_array(value, key), factor * g.data.astype(np.float64), tol,
-                         graph.batch_sizes(), names.get(id(t)), _autograd_label(graph.name(t), factor, symbol)))
+                         batch_sizes, names.get(id(t)), _autograd_label(graph.name(t), factor, symbol)))
     result = GradientCheck(rows, rtol, atol)
     caller = sys._getframe(1)
     result.where = (caller.f_code.co_filename, caller.f_lineno)
@@ -247,8 +248,6 @@ class _Graph:
     def batch_sizes(self) -> list:
         """The counts the loss averages over: a mean's n, a loss op's number of samples, and
         a division by a constant (`/ m`)."""
-        if hasattr(self, "_batch"):
-            return self._batch
         sizes = set()
         for t in self.order:
             fn = t.grad_fn
@@ -265,8 +264,7 @@ class _Graph:
                     count = v if fn.name == "div" else 1 / v
             if count is not None and count > 1 and float(count) == round(count):
                 sizes.add(int(round(count)))
-        self._batch = sorted(sizes)
-        return self._batch
+        return sorted(sizes)
 
     def step_above(self, row: GradientRow, rows: list) -> str:
         """When every checked tensor that row's gradient comes from agrees: the op(s) between."""

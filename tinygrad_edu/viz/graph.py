@@ -66,11 +66,11 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     outline = (dict(highlight_tensors) if isinstance(highlight_tensors, dict)
                else {k: "#d32f2f" for k in highlight_tensors})
     marks = _check_marks(check)
-    outline.update({k: colour for k, (colour, _) in marks.items()})
+    outline.update({k: colour for k, (colour, _, _) in marks.items()})
     for t in walk.tensors:
         fill = _tensor_fill(t, walk, grad_of(t), color_by)
         label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
-                              missing_grad, outline=outline.get(id(t)), mark=marks.get(id(t), (0, None))[1])
+                              missing_grad, outline=outline.get(id(t)), mark=marks.get(id(t)))
         _target(dot, clusters, ("t", id(t))).node(walk.tensor_ids[id(t)], label, shape="plain")
     for fn in walk.ops:
         is_current = fn is highlight_op
@@ -93,17 +93,18 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
 
 
 def _check_marks(check) -> dict:
-    """{id(tensor): (outline colour, text)} for the rows of a GradientCheck."""
+    """{id(tensor): (outline colour, text, outline width)} for the rows of a GradientCheck."""
     if check is None:
         return {}
     first = check.first_wrong
     marks = {}
     for row in check.rows:
         if row.ok:
-            marks[id(row.tensor)] = (colors.CHECK_AGREES, f"✓ {row.formula} agrees")
+            marks[id(row.tensor)] = (colors.CHECK_AGREES, f"✓ {row.formula} agrees", "3")
+        elif row is first:
+            marks[id(row.tensor)] = (colors.CHECK_DISAGREES, f"✗ FIRST WRONG: {row.formula} disagrees", "5")
         else:
-            text = "✗ FIRST WRONG: " if row is first else "✗ "
-            marks[id(row.tensor)] = (colors.CHECK_DISAGREES, f"{text}{row.formula} disagrees")
+            marks[id(row.tensor)] = (colors.CHECK_DISAGREES, f"✗ {row.formula} disagrees", "3")
     return marks
 
 
@@ -196,12 +197,12 @@ def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outli
     dtype = np.dtype(t.data.dtype).name
     rows = [f"<B>{_esc(name)}</B>   {shape_text(t.shape)} {dtype}"]
     if mark:
-        rows.append(f"<B>{_esc(mark)}</B>")
+        rows.append(f"<B>{_esc(mark[1])}</B>")
     if show_data:
         rows.append(_block("value", array_text(t.data)))
     if show_grad and t.requires_grad:
         rows.append(_block("grad", array_text(grad) if grad is not None else missing_grad))
-    width = "5" if mark and "FIRST" in mark else "3"
+    width = mark[2] if mark else "3"
     border = f'COLOR="{outline}" BORDER="{width}"' if outline else 'COLOR="#555555" BORDER="1"'
     cells = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
     return (f'<<TABLE {border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}">'
