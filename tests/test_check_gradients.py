@@ -359,3 +359,16 @@ def test_draw_graph_outlines_checked_tensors(net):
     assert "check_legend" in source and "formula agrees with autograd" in source
     plain = viz.draw_graph(net.loss).source
     assert colors.CHECK_AGREES not in plain and "check_legend" not in plain
+
+
+def test_the_step_through_page_shows_the_check(net, tmp_path):
+    pytest.importorskip("graphviz")
+    import shutil
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")
+    result = net.check(z1=net.hand["h"])
+    page = (tmp_path / "steps.html")
+    viz.save_html(net.loss, page, check=result)
+    text = page.read_text()
+    assert "your formula <b>dz1</b> disagrees" in text and "(the first wrong one)" in text
+    assert "your formula <b>dh</b> agrees" in text

@@ -63,10 +63,10 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
         dot.attr(label=title, labelloc="t", fontsize="16")
 
     clusters = _clusters(walk)
-    outline = (dict(highlight_tensors) if isinstance(highlight_tensors, dict)
-               else {k: "#d32f2f" for k in highlight_tensors})
     marks = _check_marks(check)
-    outline.update({k: colour for k, (colour, _, _) in marks.items()})
+    outline = {k: colour for k, (colour, _, _) in marks.items()}
+    outline.update(dict(highlight_tensors) if isinstance(highlight_tensors, dict)
+                   else {k: "#d32f2f" for k in highlight_tensors})
     for t in walk.tensors:
         fill = _tensor_fill(t, walk, grad_of(t), color_by)
         label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
