@@ -372,3 +372,43 @@ def test_the_step_through_page_shows_the_check(net, tmp_path):
     text = page.read_text()
     assert "your formula <b>dz1</b> disagrees" in text and "(the first wrong one)" in text
     assert "your formula <b>dh</b> agrees" in text
+
+
+def test_a_forgotten_use_of_a_tensor_used_twice():
+    # y = x·w + x²: dx = w + 2x; writing only w misses the term from the square
+    rng = np.random.RandomState(3)
+    x = Tensor(rng.randn(4), requires_grad=True, name="x")
+    w = Tensor(rng.randn(4), name="w")
+    a = (x * w).named("a")
+    b = (x ** 2).named("b")
+    loss = (a + b).sum()
+    result = tg.check_gradients(loss, {"a": np.ones(4), "b": np.ones(4), "x": w.data})
+    first = result.first_wrong
+    assert first.name == "x"
+    assert first.diagnosis.startswith("is the gradient through 1 of its 2 uses only (mul): the term "
+                                      "from its use in pow is missing")
+    assert first.step.startswith("da and db agree, so the slip is in the local steps from them to dx, "
+                                 "whose gradients add up: from da: mul")
+    assert tg.check_gradients(loss, {"x": w.data + 2 * x.data}).ok
+
+
+def test_no_formulas_is_an_error(net):
+    with pytest.raises(ValueError, match="no formulas"):
+        tg.check_gradients(net.loss, {})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_missing_sum_is_found_for_any_broadcast(data):
+    from strategies import broadcastable_pair
+    small, other = data.draw(broadcastable_pair(min_dims=1))
+    big = np.broadcast_shapes(small, other)
+    if int(np.prod(big)) == int(np.prod(small)):
+        return                                             # nothing was broadcast
+    x = Tensor(data.draw(arrays(small)), requires_grad=True, name="x")
+    c = Tensor(data.draw(arrays(other, away_from_zero=0.5)), name="c")
+    loss = (x * c).sum()
+    unsummed = np.broadcast_to(c.data, big)                # the gradient before broadcasting's sum
+    d = tg.check_gradients(loss, {"x": unsummed}).rows[0].diagnosis
+    assert d.startswith(f"has shape {big}; autograd's is {small}"), d
+    assert "sum over the broadcast" in d and "is missing" in d, d

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import numpy as np
 
-from ..autograd import grad, topological_order
+from ..autograd import grad, reduce_to_input, topological_order
+from ..grad_mode import no_grad
 from ..tensor import Tensor, describe
 from .diagnosis import Tolerance, diagnose
 from .table import html_table, text_table
@@ -103,6 +105,8 @@ def check_gradients(loss: Tensor, formulas: dict, rtol: float = 1e-6, atol: floa
     A row agrees when max |formula − autograd| ≤ atol + rtol · max |autograd|.
     """
     graph = _Graph(loss)
+    if not formulas:
+        raise ValueError("check_gradients: no formulas given; pass {tensor or name: your gradient}")
     entries = [(graph.resolve(key), key, value) for key, value in formulas.items()]
     seen = set()
     for t, key, _ in entries:
@@ -112,14 +116,18 @@ def check_gradients(loss: Tensor, formulas: dict, rtol: float = 1e-6, atol: floa
     scales = {id(graph.resolve(k)): v for k, v in (scale or {}).items()}
     names = {id(graph.resolve(k)): v for k, v in (labels or {}).items()}
     entries.sort(key=lambda e: graph.backward_position(e[0]))
-    autograd = grad(loss, [t for t, _, _ in entries]) if entries else ()
+    autograd = grad(loss, [t for t, _, _ in entries])
     tol = Tolerance(rtol, atol)
-    batch_sizes = graph.batch_sizes() if entries else []
+    batch_sizes = graph.batch_sizes()
     rows = []
     for (t, key, value), g in zip(entries, autograd):
         factor, symbol = _scale(scales.get(id(t), 1))
-        rows.append(_row(t, key, _as_array(value, key), factor * g.data.astype(np.float64), tol,
-                         batch_sizes, names.get(id(t)), _autograd_label(graph.name(t), factor, symbol)))
+        value = _as_array(value, key)
+        r = _row(t, key, value, factor * g.data.astype(np.float64), tol, batch_sizes,
+                 names.get(id(t)), _autograd_label(graph.name(t), factor, symbol))
+        if not r.ok:
+            r.diagnosis = graph.some_uses_only(t, value, factor, tol) or r.diagnosis
+        rows.append(r)
     result = GradientCheck(rows, rtol, atol)
     caller = sys._getframe(1)
     result.where = (caller.f_code.co_filename, caller.f_lineno)
@@ -266,37 +274,64 @@ class _Graph:
                 sizes.add(int(round(count)))
         return sorted(sizes)
 
+    def some_uses_only(self, t, value, factor, tol) -> str:
+        """For a tensor used more than once, whose gradient is the SUM over its uses: whether
+        the formula is the gradient through some of its uses only (a forgotten term)."""
+        uses = list({id(fn): (fn, out) for fn, out in self.consumers.get(id(t), ())}.values())
+        if len(uses) < 2 or value.shape != t.shape:
+            return ""
+        through = []
+        for (fn, _), g in zip(uses, grad(self.loss, [out for _, out in uses])):
+            with no_grad():
+                parts = [reduce_to_input(ig, inp).data for inp, ig, needed
+                         in zip(fn.inputs, fn.backward(g), fn.needs_input_grad)
+                         if inp is t and ig is not None and needed]
+            through.append(factor * np.sum(parts, axis=0, dtype=np.float64))
+        for size in range(1, len(uses)):
+            for chosen in combinations(range(len(uses)), size):
+                if tol.agrees(value, np.sum([through[i] for i in chosen], axis=0)):
+                    used = ", ".join(uses[i][0].name for i in chosen)
+                    missed = ", ".join(uses[i][0].name for i in range(len(uses)) if i not in chosen)
+                    return (f"is the gradient through {size} of its {len(uses)} uses only ({used}): "
+                            f"the term from its use in {missed} is missing; a tensor used "
+                            f"more than once gets the SUM of the gradients of its uses")
+        return ""
+
     def step_above(self, row: GradientRow, rows: list) -> str:
         """When every checked tensor that row's gradient comes from agrees: the op(s) between."""
         checked = {id(r.tensor): r for r in rows}
-        ops, agreeing, frontier, seen = [], [], [row.tensor], set()
+        paths, frontier, seen = [], [(row.tensor, [])], set()   # paths: (agreeing label, ops)
         while frontier:
-            x = frontier.pop()
+            x, below = frontier.pop()
             for fn, out in self.consumers.get(id(x), ()):
                 if id(fn) in seen:
                     continue
                 seen.add(id(fn))
-                ops.append(fn)
+                path = [fn] + below                  # from the agreeing tensor down to row
                 above = checked.get(id(out))
                 if above is not None:
                     if not above.ok:
                         return ""
-                    agreeing.append(above.formula)
+                    paths.append((above.formula, path))
                 elif out is self.loss:
-                    agreeing.append("the loss")
+                    paths.append(("the loss", path))
                 else:
-                    frontier.append(out)
-                if len(ops) > 4:
+                    frontier.append((out, path))
+                if len(seen) > 4:
                     return ""
-        if not agreeing:
+        if not paths:
             return ""
-        steps = ", then ".join(f"{fn.name} ({fn.derivative})" if fn.derivative else fn.name
-                               for fn in reversed(ops))
-        what = "the local step" if len(ops) == 1 else "the local steps"
-        agreeing = list(dict.fromkeys(agreeing))
-        above = " and ".join(agreeing)
-        if agreeing == ["the loss"]:
-            why = "its gradient comes straight from the loss"
-        else:
-            why = f"{above} {'agrees' if len(agreeing) == 1 else 'agree'}"
-        return f"{why}, so the slip is in {what} from {above} to {row.formula}: {steps}"
+        if len(paths) == 1:
+            above, path = paths[0]
+            why = ("its gradient comes straight from the loss" if above == "the loss"
+                   else f"{above} agrees")
+            what = "the local step" if len(path) == 1 else "the local steps"
+            return f"{why}, so the slip is in {what} from {above} to {row.formula}: {_ops_text(path)}"
+        names = " and ".join(dict.fromkeys(above for above, _ in paths))
+        each = "; ".join(f"from {above}: {_ops_text(path)}" for above, path in paths)
+        return (f"{names} agree, so the slip is in the local steps from them to {row.formula}, "
+                f"whose gradients add up: {each}")
+
+
+def _ops_text(ops) -> str:
+    return ", then ".join(f"{fn.name} ({fn.derivative})" if fn.derivative else fn.name for fn in ops)

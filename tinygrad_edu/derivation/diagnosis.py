@@ -7,6 +7,7 @@
 4. the wrong shape (both shapes said);
 5. NaN or inf in the formula (where);
 6. otherwise the largest differing element, with both values.
+(A forgotten use of a tensor used twice needs the graph: `check._Graph.some_uses_only`.)
 """
 from __future__ import annotations
 
