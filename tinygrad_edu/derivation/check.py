@@ -107,7 +107,7 @@ def check_gradients(loss: Tensor, formulas: dict, rtol: float = 1e-6, atol: floa
     graph = _Graph(loss)
     if not formulas:
         raise ValueError("check_gradients: no formulas given; pass {tensor or name: your gradient}")
-    entries = [(graph.resolve(key), key, value) for key, value in formulas.items()]
+    entries = [(graph.resolve(key), key, _as_array(value, key)) for key, value in formulas.items()]
     seen = set()
     for t, key, _ in entries:
         if id(t) in seen:
@@ -122,7 +122,6 @@ def check_gradients(loss: Tensor, formulas: dict, rtol: float = 1e-6, atol: floa
     rows = []
     for (t, key, value), g in zip(entries, autograd):
         factor, symbol = _scale(scales.get(id(t), 1))
-        value = _as_array(value, key)
         r = _row(t, key, value, factor * g.data.astype(np.float64), tol, batch_sizes,
                  names.get(id(t)), _autograd_label(graph.name(t), factor, symbol))
         if not r.ok:
