@@ -2,14 +2,15 @@
 the first wrong step found; `Tensor.named`; the graph's colours."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import arrays, shapes
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, viz
 from tinygrad_edu.derivation import recording
 from tinygrad_edu.ops.elementwise import ReLU
-from strategies import arrays, shapes
 
 N, D, H, C = 6, 4, 5, 3
 
@@ -230,7 +231,8 @@ def test_a_constant_factor_is_found_for_any_shape(data, c):
     loss = (x * x).sum()
     r = tg.check_gradients(loss, {"x": c * 2 * x.data}).rows[0]
     assert not r.ok
-    assert r.diagnosis.startswith(f"is {'−' if c < 0 else ''}{ {2.0: '2', 0.5: '1/2'}.get(abs(c), f'{abs(c):g}') } × autograd"), r.diagnosis
+    shown = {2.0: "2", 0.5: "1/2"}.get(abs(c), f"{abs(c):g}")
+    assert r.diagnosis.startswith(f"is {'−' if c < 0 else ''}{shown} × autograd"), r.diagnosis
 
 
 # ── first_wrong and the local step ───────────────────────────────────────────────────────────

@@ -177,11 +177,6 @@ class Tensor:
     def zero_grad(self) -> None:
         self.grad = None
 
-    def named(self, name: str) -> "Tensor":
-        """Set `name` and return the tensor: `Z1 = (W1 @ X + b1).named("Z1")`."""
-        self.name = name
-        return self
-
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

@@ -73,7 +73,7 @@ class GradientCheck:
     def _repr_html_(self) -> str:
         return html_table(self.rows, self.verdict())
 
-    def assert_ok(self) -> "GradientCheck":
+    def assert_ok(self) -> GradientCheck:
         if not self.ok:
             raise AssertionError("hand-derived gradients disagree with autograd:\n" + str(self))
         return self

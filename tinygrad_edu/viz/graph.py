@@ -66,7 +66,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     marks = _check_marks(check)
     outline = {k: colour for k, (colour, _, _) in marks.items()}
     outline.update(dict(highlight_tensors) if isinstance(highlight_tensors, dict)
-                   else {k: "#d32f2f" for k in highlight_tensors})
+                   else dict.fromkeys(highlight_tensors, "#d32f2f"))
     for t in walk.tensors:
         fill = _tensor_fill(t, walk, grad_of(t), color_by)
         label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
