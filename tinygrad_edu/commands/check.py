@@ -1,14 +1,20 @@
 """`tinygrad-edu check`: every hand-derived gradient of the three write-ups against autograd,
-one table per write-up; exit status 1 if any quantity disagrees beyond the tolerance."""
+one table per write-up; exit status 1 if any quantity disagrees beyond the tolerance.
+`tinygrad-edu check PATH.py`: grade a student's script instead (see `grade.py`)."""
 import argparse
 
 
 def add_arguments(parser):
+    parser.add_argument("path", nargs="?", help="a script that calls tg.check_gradients: run it and "
+                        "grade every check it makes (exit 0 all agree, 1 any disagrees, 2 cannot run)")
     # for tests: add this much to one formula per write-up, so the failing path can be seen
     parser.add_argument("--inject-error", type=float, default=0.0, help=argparse.SUPPRESS)
 
 
 def run(args) -> int:
+    if args.path:
+        from tinygrad_edu.commands.grade import grade
+        return grade(args.path)
     return 1 if report(args.inject_error) else 0
 
 
