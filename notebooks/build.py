@@ -46,7 +46,7 @@ z = (x @ w).named("z")              # z = x·w
 a = z.sigmoid().named("a")          # a = σ(z)
 loss = ((a - 1.0) ** 2).sum().named("loss")
 loss.backward()
-print("loss   =", float(loss))
+print("loss   =", loss.item())
 print("dL/da  =", a.grad.numpy())
 print("dL/dz  =", z.grad.numpy())
 print("dL/dw  =", w.grad.numpy().ravel())
@@ -92,7 +92,7 @@ for step in range(300):
     loss = F.binary_cross_entropy(model(X), y)
     loss.backward()
     opt.step()
-print(f"final loss {float(loss):.4f}; predictions {model(X).numpy().ravel().round(2)}")
+print(f"final loss {loss.item():.4f}; predictions {model(X).numpy().ravel().round(2)}")
 """),
 ]
 
@@ -107,9 +107,11 @@ formulas give with what autograd computes.
     code("""
 from tinygrad_edu.documents import NETWORKS, compare, format_table
 
-for key in NETWORKS:
-    print(format_table(compare(key)))
-    print()
+for key, network in NETWORKS.items():
+    rows = compare(key)
+    print(network.TITLE)
+    print(format_table(rows))
+    print("all agree:", all(row.ok for row in rows), end="\\n\\n")
 """),
     md("""
 ## The errata

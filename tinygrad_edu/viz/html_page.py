@@ -24,19 +24,21 @@ _SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
 def save_html(root, path, module=None, params=None, title: str = "Backpropagation, step by step",
-              show_data: bool = True, max_steps: int | None = 100) -> str:
+              show_data: bool = True, max_steps: int | None = 100, check=None) -> str:
     """Write the step-through page for the backward pass from `root` to `path`; returns path.
 
     show_data: show every tensor's forward values (a summary for large ones) beside its
-    gradient, so a step can be checked by hand; False for gradients only. max_steps: refuse graphs with more backward steps than this (each step is
-    one rendered picture); None for no limit.
+    gradient, so a step can be checked by hand; False for gradients only. max_steps: refuse
+    graphs with more backward steps than this (each step is one rendered picture); None for no
+    limit. check: a `tg.check_gradients` result, shown on every frame (green/red outlines) and
+    at the step that produces each checked gradient.
     """
     steps = backward_steps(root, module=module, params=params)
     if max_steps is not None and len(steps) > max_steps:
         raise ValueError(f"save_html: the backward pass has {len(steps)} steps, more than "
                          f"max_steps={max_steps} (one rendered graph each); step through a smaller "
                          f"network, or pass max_steps=None")
-    frames = [_frame(root, step, len(steps), module, params, show_data) for step in steps]
+    frames = [_frame(root, step, len(steps), module, params, show_data, check) for step in steps]
     page = _PAGE.format(title=html.escape(title), count=len(steps), last=len(steps) - 1,
                         frames="\n".join(frames), style=_STYLE, script=_SCRIPT)
     path = os.fspath(path)
@@ -60,12 +62,12 @@ def _produced(name, g, worked) -> str:
     return f"<div class='grad'>{title}<pre class='worked'>{html.escape(worked)}</pre>{summary}</div>"
 
 
-def _frame(root, step, count, module, params, show_data) -> str:
+def _frame(root, step, count, module, params, show_data, check=None) -> str:
     touched = {id(t): PRODUCED for t, g in zip(step.inputs, step.input_grads) if g is not None}
     touched[id(step.output)] = RECEIVED
     graph = draw_graph(root, show_data=show_data, module=module, params=params, max_nodes=None,
                        grads=step.grads_so_far, highlight_op=step.fn, highlight_tensors=touched,
-                       missing_grad="not yet")
+                       missing_grad="not yet", check=check)
     produced = "".join(_produced(name, g, worked) for name, g, worked
                        in zip(step.input_names, step.input_grads, step.worked))
     return f"""<section class="frame" data-step="{step.index}"{'' if step.index == 0 else ' hidden'}>
@@ -77,6 +79,7 @@ def _frame(root, step, count, module, params, show_data) -> str:
 <pre>{html.escape(array_text(step.grad))}</pre></div>
 <p>produced, one per input (summed back to the input's shape):</p>
 {produced}
+{_check_note(check, step)}
 <p class="key">In the graph: the op being applied is yellow, the tensor whose gradient it
 received is outlined <span class="received">red</span>, the inputs it gave gradients to
 <span class="produced">orange</span>. A tensor used twice shows a partial sum until both uses
@@ -86,6 +89,12 @@ have sent their gradient.</p>
 </section>"""
 
 
+                       missing_grad="not yet", check=check)
+    produced = "".join(
+        f"<div class='grad'><b class='produced'>dL/d{html.escape(name)}</b> "
+        + ("<span class='none'>no gradient (needs none)</span>" if g is None
+           else f"<pre>{html.escape(array_text(g))}</pre>") + "</div>"
+        for name, g in zip(step.input_names, step.input_grads))
 # The page never scrolls: the header takes its height, and each frame fills the rest of the
 # window with two panes that scroll on their own (the step's text, the graph). Centring the
 # current op moves only the graph pane, so the first paint shows the header at the top.
