@@ -89,12 +89,22 @@ have sent their gradient.</p>
 </section>"""
 
 
-                       missing_grad="not yet", check=check)
-    produced = "".join(
-        f"<div class='grad'><b class='produced'>dL/d{html.escape(name)}</b> "
-        + ("<span class='none'>no gradient (needs none)</span>" if g is None
-           else f"<pre>{html.escape(array_text(g))}</pre>") + "</div>"
-        for name, g in zip(step.input_names, step.input_grads))
+def _check_note(check, step) -> str:
+    """What a gradient check says about the gradients this step produces."""
+    if check is None:
+        return ""
+    rows = {id(r.tensor): r for r in check.rows}
+    notes = []
+    for t in step.inputs:
+        r = rows.get(id(t))
+        if r is not None:
+            verdict = "agrees" if r.ok else f"disagrees: {r.diagnosis}"
+            first = " (the first wrong one)" if r is check.first_wrong else ""
+            notes.append(f"<p class='check'>your formula <b>{html.escape(r.formula)}</b> "
+                         f"{html.escape(verdict)}{first}</p>")
+    return "".join(notes)
+
+
 # The page never scrolls: the header takes its height, and each frame fills the rest of the
 # window with two panes that scroll on their own (the step's text, the graph). Centring the
 # current op moves only the graph pane, so the first paint shows the header at the top.
