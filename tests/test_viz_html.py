@@ -2,7 +2,6 @@ import html
 import re
 import shutil
 import struct
-import subprocess
 import tempfile
 import zlib
 
@@ -214,13 +213,12 @@ def assert_first_paint_looks_right(rows, width, height):
 @pytest.mark.parametrize("width,height", WINDOW_SIZES)
 def test_plain_headless_screenshot_at_first_paint(page, tmp_path, width, height):
     """What `chromium --headless --screenshot` sees, with no script of ours driving it."""
+    from tinygrad_edu.viz.gallery import screenshot_html
     path, _ = page
-    shot = tmp_path / f"plain_{width}x{height}.png"
-    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},{height}",
-                    f"--screenshot={shot}", path.resolve().as_uri()],
-                   capture_output=True, timeout=120, check=True)
-    assert_first_paint_looks_right(read_png(shot.read_bytes()), width, height)
+    _chromium()
+    shot = screenshot_html(path, tmp_path / f"plain_{width}x{height}.png", size=(width, height))
+    assert shot is not None, "chromium wrote no screenshot"
+    assert_first_paint_looks_right(read_png(open(shot, "rb").read()), width, height)
 
 
 @pytest.mark.browser
