@@ -146,6 +146,13 @@ def test_broadcast_input_says_it_was_summed_and_data_gets_no_line():
     assert sub.input_names == ("A2", "Y") and sub.worked[1] is None
 
 
+def test_an_outer_product_is_not_called_a_broadcast():
+    u, v = leaf((3, 1), "u"), leaf((1, 4), "v")
+    step = step_of((u @ v).sum(), "matmul")
+    assert not any("broadcast" in line for line in step.worked)
+    assert_worked_is_the_backward(step)
+
+
 def test_ops_without_templates_fall_back_to_the_label_and_the_numbers():
     x = leaf((2, 3), "x")
     step = step_of((x.reshape(3, 2) * 2.0).sum(), "reshape")

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 import string
 
 import numpy as np
@@ -19,6 +20,8 @@ NAME_DEPTH = 2      # an unnamed input inside an unnamed tensor's name: at most 
 NAME_LENGTH = 28    # … and a name longer than this shows its unnamed inputs as … instead
 # how tightly each operator of the templates binds (a space is a matrix product: "W1 X")
 _PRECEDENCE = {"+": 1, "−": 1, "-": 1, "·": 2, "/": 2, " ": 2, "@": 2, "^": 3, "²": 4, "ᵀ": 4}
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+_MATRIX_PRODUCT = re.compile(r"\}ᵀ? \{")   # "{G} {B}ᵀ", "{A}ᵀ {G}"
 
 
 def operand_names(fn) -> tuple:
@@ -61,17 +64,11 @@ def _bracket(inner: str, template: str, key: str) -> str:
     """Brackets where precedence needs them: (a − b)·c, (a − b)², a − (b − c); not a·b + c,
     a − b − c, σ(a − b)."""
     inner_binds = _loosest(inner)
-    outer = template.replace(f"{{{key}}}", "x")
-    outer_binds = _loosest(string.Formatter().vformat(outer, (), _AnyName()))
+    outer_binds = _loosest(_PLACEHOLDER.sub("x", template))
     if f"({{{key}}})" in template or inner_binds is None or outer_binds is None:
         return inner
     first = template.startswith(f"{{{key}}}")
     return inner if inner_binds > outer_binds or (inner_binds == outer_binds and first) else f"({inner})"
-
-
-class _AnyName(dict):
-    def __missing__(self, key):
-        return "y"
 
 
 def _loosest(text: str):
@@ -85,7 +82,6 @@ def _loosest(text: str):
         elif depth == 0 and ch in _PRECEDENCE:
             loosest = _PRECEDENCE[ch] if loosest is None else min(loosest, _PRECEDENCE[ch])
     return loosest
-
 
 
 def worked_lines(fn, grad, output, input_grads) -> tuple:
@@ -107,7 +103,7 @@ def worked_lines(fn, grad, output, input_grads) -> tuple:
             filled = _fill(templates[k], values, fn)
             if filled:
                 text.append("  = " + filled)
-        if inp.shape != output.shape and _broadcast(fn, output):
+        if inp.shape != output.shape and _broadcast(fn, output, templates[k] if k < len(templates) else ""):
             text.append(f"  summed over the broadcast axes to {shape_text(inp.shape)}")
         result = "  = " + inline_text(g) if np.size(g) <= WORKED_MAX else None
         if result and result != text[-1]:
@@ -124,10 +120,13 @@ def _derivative_parts(fn) -> list:
     return [parts[k] if k < len(parts) else f"∂{names[k]}" for k in range(len(fn.inputs))]
 
 
-def _broadcast(fn, output) -> bool:
-    """The output's shape is its inputs' shapes broadcast together (an elementwise op)."""
+def _broadcast(fn, output, template: str) -> bool:
+    """An elementwise op whose inputs were broadcast to the output's shape (so the engine summed
+    the gradient back); not a matrix product ("{G} {B}ᵀ"), even an outer product's."""
+    if len(fn.inputs) < 2 or not template or _MATRIX_PRODUCT.search(template):
+        return False
     try:
-        return len(fn.inputs) > 1 and np.broadcast_shapes(*(i.shape for i in fn.inputs)) == output.shape
+        return np.broadcast_shapes(*(i.shape for i in fn.inputs)) == output.shape
     except ValueError:
         return False
 
