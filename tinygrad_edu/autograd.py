@@ -189,8 +189,11 @@ def _as_grad_tensor(grad, like: Tensor, create_graph: bool) -> Tensor:
     return g
 
 
-def topological_order(roots) -> list:
-    """Tensors of the graph below `roots`, each after every tensor computed from it (iterative)."""
+def topological_order(roots, all_inputs: bool = False) -> list:
+    """Tensors of the graph below `roots`, each after every tensor computed from it (iterative).
+
+    Only tensors that require grad are followed, unless all_inputs: then also the inputs that
+    do not (data, constants), as a drawing of the graph needs them."""
     order, visited = [], set()
     stack = [(r, False) for r in roots]
     while stack:
@@ -208,7 +211,7 @@ def topological_order(roots) -> list:
             continue
         stack.append((t, True))
         for inp in fn.inputs:
-            if inp.requires_grad and id(inp) not in visited:
+            if (all_inputs or inp.requires_grad) and id(inp) not in visited:
                 stack.append((inp, False))
     order.reverse()
     return order

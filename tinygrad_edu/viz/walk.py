@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from ..autograd import topological_order
+
 _LAYER_NUMBER = re.compile(r"^[A-Za-z]+?_?\[?(\d+)\]?$")   # W1, b1, W[2], weights2
 
 
@@ -89,22 +91,7 @@ class GraphWalk:
 
 
 def _forward_order(root):
-    """Tensors (inputs before outputs) and op nodes of the graph below `root`, iteratively."""
-    tensors, ops, seen = [], [], set()
-    stack = [(root, False)]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            tensors.append(t)
-            if t._ctx is not None:
-                ops.append(t._ctx)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        if t._ctx is not None:
-            for inp in reversed(t._ctx.inputs):
-                if id(inp) not in seen:
-                    stack.append((inp, False))
-    return tensors, ops
+    """Tensors (inputs before outputs) and op nodes of the graph below `root`: the engine's
+    topological order, reversed, following every input (data and constants too)."""
+    tensors = topological_order([root], all_inputs=True)[::-1]
+    return tensors, [t._ctx for t in tensors if t._ctx is not None]
