@@ -222,18 +222,20 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
 
     deposit: accumulate each tensor's gradient into its `.grad` (leaves and intermediates).
     capture: ids of tensors whose gradient of this pass is returned in a dict.
-    on_step: optional callback `on_step(tensor, grad, fn, input_grads)` after each op's local
-      derivative is applied (input_grads as the op returned them, before broadcast reduction);
-      used by viz.backward_steps to show the backward pass step by step.
+    on_step: optional callback `on_step(tensor, grad, grad_fn, input_grads, pending)` after each
+      op's local derivative is applied: input_grads reduced to each input's shape and dtype
+      (None where no gradient flows or none is needed), pending the engine's own
+      {id(tensor): gradient summed so far} of the tensors not yet reached (read, don't change).
+      viz.backward_steps shows the pass step by step with it.
     """
-    grads = {}
+    pending = {}
     for r, g in zip(roots, root_grads):
         k = id(r)
-        grads[k] = g if k not in grads else grads[k] + g
+        pending[k] = g if k not in pending else pending[k] + g
     captured = {}
     with _cyclic_gc_paused(), (enable_grad() if create_graph else no_grad()):
         for t in topological_order(roots):
-            g = grads.pop(id(t), None)
+            g = pending.pop(id(t), None)
             if g is None:
                 continue
             if deposit:
@@ -249,16 +251,19 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                 input_grads = backward_of(fn, g)  # fn.backward(g), checked for NaN/inf
             else:
                 input_grads = fn.backward(g)
-            if on_step is not None:
-                on_step(t, g, fn, input_grads)
+            reduced = []
             for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
                 if ig is None or not needed:
+                    reduced.append(None)
                     continue
                 if ig.data.shape != inp.data.shape or ig.data.dtype != inp.data.dtype:
                     ig = reduce_to_input(ig, inp)
+                reduced.append(ig)
                 k = id(inp)
-                prev = grads.get(k)
-                grads[k] = ig if prev is None else prev + ig
+                prev = pending.get(k)
+                pending[k] = ig if prev is None else prev + ig
+            if on_step is not None:
+                on_step(t, g, fn, tuple(reduced), pending)
     return captured
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autograd import reduce_to_input, run_backward
+from ..autograd import run_backward
 from ..tensor import Tensor
 from .walk import GraphWalk
 
@@ -57,23 +57,18 @@ def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
         raise ValueError(f"backward_steps: grad of shape {seed.shape} does not match the root's "
                          f"shape {root.shape}")
     walk = GraphWalk(root, module=module, params=params)
+    # a tensor's entry is its gradient summed so far: the engine's `pending` holds it until the
+    # pass reaches the tensor, and then it is whole (every tensor that uses it came earlier)
     so_far = {id(root): seed.copy()}
     steps = []
 
-    def on_step(t, g, fn, input_grads):
-        produced = []
-        for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
-            if ig is None or not needed:
-                produced.append(None)
-                continue
-            ig = np.array(reduce_to_input(ig, inp).data)
-            produced.append(ig)
-            prev = so_far.get(id(inp))
-            so_far[id(inp)] = ig.copy() if prev is None else prev + ig
+    def on_step(t, g, fn, input_grads, pending):
+        so_far.update((k, v.data) for k, v in pending.items())  # new tensors, never changed in place
         steps.append(BackwardStep(
             index=len(steps), op=fn.name, derivative=fn.derivative, fn=fn, output=t,
             output_name=walk.name(t), grad=np.array(g.data), inputs=tuple(fn.inputs),
-            input_names=tuple(walk.name(i) for i in fn.inputs), input_grads=tuple(produced),
+            input_names=tuple(walk.name(i) for i in fn.inputs),
+            input_grads=tuple(None if ig is None else np.array(ig.data) for ig in input_grads),
             grads_so_far=dict(so_far)))
 
     run_backward([root], [Tensor._wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
