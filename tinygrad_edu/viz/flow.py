@@ -12,37 +12,17 @@ Without matplotlib, `plot` prints the table instead (pip install 'tinygrad_edu[c
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 
 import numpy as np
 
+from . import names
 from .walk import GraphWalk
-
-_TRAILING_NUMBER = re.compile(r"^[A-Za-z_]+?(\d+)$")
 
 
 def layer_of(name: str) -> str:
-    """`fc1.weight` → `fc1`; `W3`/`b3` (the write-ups' notation) → `layer 3`; else the name."""
-    if "." in name:
-        return name.rsplit(".", 1)[0]
-    m = _TRAILING_NUMBER.match(name)
-    return f"layer {m.group(1)}" if m else name
-
-
-def named_params(source) -> list:
-    """[(name, tensor)] from a module, a dict, or a list of named tensors / (name, tensor) pairs."""
-    if hasattr(source, "named_parameters"):
-        return list(source.named_parameters())
-    if isinstance(source, dict):
-        return list(source.items())
-    pairs = []
-    for i, item in enumerate(source):
-        if isinstance(item, tuple):
-            pairs.append(item)
-        else:
-            pairs.append((item.name or f"param{i}", item))
-    return pairs
+    """A chart's column: the parameter's layer (`fc1`, `layer 3`), else the parameter itself."""
+    return names.layer_of(name) or name
 
 
 class GradientFlowRecorder:
@@ -54,7 +34,7 @@ class GradientFlowRecorder:
     """
 
     def __init__(self, params, batch_axis: int = 0):
-        self.params = named_params(params)
+        self.params = names.named_params(params)
         self.batch_axis = batch_axis
         self.layers = list(OrderedDict.fromkeys(layer_of(n) for n, _ in self.params))
         self.history = []
