@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from .. import functional as F
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
 from . import l_layer_sigmoid, sum_of_squares, two_layer_tanh
 from .compare import compare
@@ -205,11 +206,11 @@ def all_sigmoid_vanishes() -> Erratum:
     A = X
     for l in range(1, len(dims)):
         A = l_layer_sigmoid.sigmoid(params[f"W{l}"] @ A + params[f"b{l}"])
-    accuracy = float(np.mean((A > 0.5) == Y))
+    train_accuracy = accuracy(A > 0.5, Y)
     return Erratum("001", "(design) sigmoid on every layer with W = randn·0.01: the gradient shrinks "
                    "≥ 4× per layer (σ' ≤ 1/4) and by |W| ≈ 0.01·√n, so deep layers barely learn",
                    f"breast-cancer, layer_dims {list(dims)}, at the initial weights {norms}; after 1000 "
-                   f"steps at lr 1 the training accuracy is {accuracy:.3f} (the majority class is "
+                   f"steps at lr 1 the training accuracy is {train_accuracy:.3f} (the majority class is "
                    f"{max(np.mean(Y), 1 - np.mean(Y)):.3f})",
                    "tanh/ReLU hidden layers and Xavier/He initialisation (or fewer layers: we use [30, 8, 4, 1])")
 

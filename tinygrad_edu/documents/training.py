@@ -36,7 +36,3 @@ def gradient_descent(forward: Callable[[dict[str, Tensor]], Network], params: di
         if on_step is not None:
             on_step(step, losses[-1])
     return losses
-
-
-def accuracy(predicted: np.ndarray, target: np.ndarray) -> float:
-    return float(np.mean(predicted.reshape(-1) == target.reshape(-1)))

@@ -19,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
 from .datasets import planar_flower
-from .training import TrainResult, accuracy, gradient_descent
+from .training import TrainResult, gradient_descent
 from .network import Network, named
 
 TITLE = "000 · two-layer tanh/sigmoid network, samples as columns, mean BCE"
