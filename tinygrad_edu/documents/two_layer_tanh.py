@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
+from ..data import planar_flower
 from ..recipes.metrics import accuracy
 from ..tensor import Tensor
-from .datasets import planar_flower
 from .training import TrainResult, gradient_descent
 from .network import Network, named
 
