@@ -108,10 +108,7 @@ class GradientFlowRecorder:
             ax2.set_ylabel("dead ReLU units (%)")
             ax2.set_title("Share of dead ReLUs")
             ax2.legend(fontsize=8)
-        fig.tight_layout()
-        if path is not None:
-            fig.savefig(path, dpi=80)
-        return fig
+        return _finished(fig, path)
 
 
 def plot_gradient_flow(curves: dict, path=None, title: str = "Gradient norm per layer",
@@ -134,10 +131,7 @@ def plot_gradient_flow(curves: dict, path=None, title: str = "Gradient norm per 
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=80)
-    return fig
+    return _finished(fig, path)
 
 
 def curves_table(curves: dict) -> str:
@@ -154,6 +148,14 @@ def text_table(head: list, rows: list) -> str:
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in [head] + rows]
     return "\n".join([lines[0], "-" * len(lines[0])] + lines[1:])
+
+
+def _finished(fig, path):
+    """The figure laid out, and saved to `path` when one is given."""
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=80)
+    return fig
 
 
 def _pyplot():
