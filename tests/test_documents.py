@@ -7,10 +7,8 @@ import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import xor_example
-from tinygrad_edu.documents import NETWORKS, Network, compare, compare_network, format_table
-from tinygrad_edu.documents import errata
+from tinygrad_edu.documents import NETWORKS, Network, compare, compare_network, errata, format_table
 from tinygrad_edu.documents.l_layer_sigmoid import breast_cancer_columns
-
 
 # ── building ─────────────────────────────────────────────────────────────────────────────────
 

@@ -22,8 +22,8 @@ from .. import functional as F
 from ..data import xor_example
 from ..recipes.metrics import accuracy
 from ..tensor import Tensor
-from .training import TrainResult, gradient_descent
 from .network import Network, named
+from .training import TrainResult, gradient_descent
 
 TITLE = "002 · two-layer sigmoid network, rows as samples, no biases, sum of squares"
 SOURCE = "seeds/002_065e2b79c811d893.txt"
@@ -78,7 +78,7 @@ def hand_backward(x, y, weights1, weights2) -> dict[str, np.ndarray]:
 
 
 def comparisons(net: Network) -> list[tuple[str, str, object]]:
-    """(formula, tensor whose .grad it equals, factor on .grad): all NEGATIVE gradients."""
+    """(formula, tensor whose gradient it is, the convention's factor): all NEGATIVE gradients."""
     return [("2(y − output)", "output", -1), ("… ∘ s'(output)", "z2", -1), ("d_weights2", "weights2", -1),
             ("… · weights2ᵀ", "layer1", -1), ("… ∘ s'(layer1)", "z1", -1), ("d_weights1", "weights1", -1)]
 

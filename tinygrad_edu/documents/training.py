@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .network import Network

@@ -10,9 +10,8 @@ import time
 
 import numpy as np
 
-from .. import _random
+from .. import _random, nn, optim
 from .. import functional as F
-from .. import nn, optim
 from ..data import batches, load_split
 from ..grad_mode import no_grad
 from ..tensor import Tensor
@@ -55,6 +54,6 @@ def train_digits_mlp(epochs: int = 15, seed: int = 0, progress: bool = False, hi
             losses.append(float(np.mean(epoch_losses)))
             bar.step(epoch, losses[-1])
     seconds = time.perf_counter() - start
-    return dict(test_accuracy=accuracy(predict(model, X_test), y_test),
-                train_accuracy=accuracy(predict(model, X_train), y_train),
-                losses=losses, seconds=seconds, model=model)
+    return {"test_accuracy": accuracy(predict(model, X_test), y_test),
+            "train_accuracy": accuracy(predict(model, X_train), y_train),
+            "losses": losses, "seconds": seconds, "model": model}

@@ -57,19 +57,21 @@ def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
         raise ValueError(f"backward_steps: grad of shape {seed.shape} does not match the root's "
                          f"shape {root.shape}")
     walk = GraphWalk(root, module=module, params=params)
-    # a tensor's entry is its gradient summed so far: the engine's `pending` holds it until the
-    # pass reaches the tensor, and then it is whole (every tensor that uses it came earlier)
-    so_far = {id(root): seed.copy()}
+    done = {}  # id(tensor) -> its whole gradient, once the pass has reached it
     steps = []
 
-    def on_step(t, g, fn, input_grads, pending):
-        so_far.update((k, v.data) for k, v in pending.items())  # new tensors, never changed in place
+    def on_step(t, g, grad_fn, input_grads, pending):
+        done[id(t)] = np.array(g.data)
+        if grad_fn is None:  # a leaf: its gradient is complete, and no op to show
+            return
+        so_far = dict(done)
+        so_far.update((k, np.array(v.data)) for k, v in pending.items())
         steps.append(BackwardStep(
-            index=len(steps), op=fn.name, derivative=fn.derivative, fn=fn, output=t,
-            output_name=walk.name(t), grad=np.array(g.data), inputs=tuple(fn.inputs),
-            input_names=tuple(walk.name(i) for i in fn.inputs),
+            index=len(steps), op=grad_fn.name, derivative=grad_fn.derivative, fn=grad_fn, output=t,
+            output_name=walk.name(t), grad=done[id(t)], inputs=tuple(grad_fn.inputs),
+            input_names=tuple(walk.name(i) for i in grad_fn.inputs),
             input_grads=tuple(None if ig is None else np.array(ig.data) for ig in input_grads),
-            grads_so_far=dict(so_far)))
+            grads_so_far=so_far))
 
     run_backward([root], [Tensor._wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
     return steps

@@ -41,8 +41,8 @@ class GraphWalk:
             return t.name
         if id(t) in self.param_names:
             return self.param_names[id(t)]
-        if t._ctx is not None:
-            return t._ctx.name
+        if t.grad_fn is not None:
+            return t.grad_fn.name
         if t.requires_grad:
             return "leaf"
         return "data" if t.size > 1 else "const"
@@ -63,7 +63,7 @@ class GraphWalk:
         queue = deque([self.root])
         while queue and budget > 0:
             t = queue.popleft()
-            fn = t._ctx
+            fn = t.grad_fn
             if fn is None or id(fn) in kept_op:
                 continue
             kept_op.add(id(fn))
@@ -83,4 +83,4 @@ def _forward_order(root):
     """Tensors (inputs before outputs) and op nodes of the graph below `root`: the engine's
     topological order, reversed, following every input (data and constants too)."""
     tensors = topological_order([root], all_inputs=True)[::-1]
-    return tensors, [t._ctx for t in tensors if t._ctx is not None]
+    return tensors, [t.grad_fn for t in tensors if t.grad_fn is not None]
