@@ -198,3 +198,49 @@ def test_gradient_of_wrong_shape_is_refused():
     p.grad = np.ones(2)
     with pytest.raises(ValueError, match=r"w of shape \(3,\) has a gradient of shape \(2,\)"):
         optim.SGD([p], lr=0.1).step()
+
+
+def test_hyperparameters_live_in_param_groups_and_a_changed_lr_takes_effect():
+    p = nn.Parameter(np.array([1.0]))
+    opt = optim.SGD([p], lr=0.1, momentum=0.0)
+    assert opt.param_groups[0]["lr"] == 0.1 and opt.param_groups[0]["params"][0] is p
+    opt.param_groups[0]["lr"] = 0.25
+    (p * p).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(p.data, [0.5])  # 1 - 0.25·2
+
+
+def test_param_groups_given_as_dicts_take_their_own_hyperparameters():
+    a, b = nn.Parameter(np.array([1.0])), nn.Parameter(np.array([1.0]))
+    opt = optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.25}], lr=0.1, momentum=0.5)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.25]
+    assert [g["momentum"] for g in opt.param_groups] == [0.5, 0.5]
+    (a * a + b * b).sum().backward()
+    opt.step()
+    np.testing.assert_allclose([a.item(), b.item()], [0.8, 0.5])
+    saved = opt.state_dict()
+    assert [g["params"] for g in saved["param_groups"]] == [[0], [1]]
+    assert saved["param_groups"][1]["lr"] == 0.25 and "momentum_buffer" in saved["state"][1]
+
+
+def test_param_group_errors():
+    a = nn.Parameter(np.ones(2))
+    with pytest.raises(ValueError, match="unknown hyper-parameter.*'betas'"):
+        optim.SGD([{"params": [a], "betas": (0.9, 0.9)}], lr=0.1)
+    with pytest.raises(ValueError, match="already in another parameter group"):
+        optim.SGD([{"params": [a]}, {"params": [a]}], lr=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        optim.Adam([{"params": [a], "lr": -1.0}])
+    opt = optim.SGD([a], lr=0.1)
+    other = optim.SGD([a, nn.Parameter(np.ones(1))], lr=0.1)
+    with pytest.raises(ValueError, match="1 parameters.*this optimizer has 2"):
+        other.load_state_dict(opt.state_dict())
+
+
+def test_load_state_dict_restores_the_groups_hyperparameters():
+    p = nn.Parameter(np.ones(2))
+    opt = optim.Adam([p], lr=0.1)
+    opt.param_groups[0]["lr"] = 0.02
+    fresh = optim.Adam([p], lr=0.1)
+    fresh.load_state_dict(opt.state_dict())
+    assert fresh.param_groups[0]["lr"] == 0.02 and fresh.param_groups[0]["params"][0] is p

@@ -18,24 +18,25 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
-        beta1, beta2 = betas
-        if lr < 0 or eps < 0 or weight_decay < 0:
-            raise ValueError(f"Adam: lr, eps and weight_decay must be >= 0, got lr={lr}, eps={eps}, "
-                             f"weight_decay={weight_decay}")
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-            raise ValueError(f"Adam: betas must lie in [0, 1), got {betas}")
-        super().__init__(params, dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay))
-        self.lr, self.betas, self.eps, self.weight_decay = lr, (beta1, beta2), eps, weight_decay
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
 
-    def update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
-        beta1, beta2 = self.betas
+    def check_group(self, group: dict) -> None:
+        lr, eps, weight_decay, betas = group["lr"], group["eps"], group["weight_decay"], group["betas"]
+        if lr < 0 or eps < 0 or weight_decay < 0:
+            raise ValueError(f"{type(self).__name__}: lr, eps and weight_decay must be >= 0, got lr={lr}, "
+                             f"eps={eps}, weight_decay={weight_decay}")
+        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}")
+
+    def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
+        lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
         if "exp_avg" not in state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(p)
             state["exp_avg_sq"] = np.zeros_like(p)
         m, v, s = state["exp_avg"], state["exp_avg_sq"], self.scratch(state, p)
-        if self.weight_decay:
-            decayed = np.multiply(p, self.weight_decay, out=self.scratch(state, p, "scratch_grad"))
+        if weight_decay:
+            decayed = np.multiply(p, weight_decay, out=self.scratch(state, p, "scratch_grad"))
             g = np.add(decayed, g, out=decayed)
         state["step"] += 1
         t = state["step"]
@@ -48,10 +49,10 @@ class Adam(Optimizer):
         s *= 1 - beta2
         v *= beta2
         v += s
-        step_size = self.lr / (1 - beta1 ** t)
+        step_size = lr / (1 - beta1 ** t)
         np.sqrt(v, out=s)
         s /= math.sqrt(1 - beta2 ** t)
-        s += self.eps
+        s += eps
         np.divide(m, s, out=s)
         s *= step_size
         p -= s
