@@ -57,18 +57,19 @@ def test_adam_weight_decay_worked_first_step():
     np.testing.assert_allclose(values, [1 - 0.05 * 2.5 / (2.5 + 1e-8)], rtol=1e-12)
 
 
-def test_params_without_grad_are_skipped_and_state_buffers_reused():
+def test_params_without_grad_are_skipped_and_state_buffers_updated_in_place():
     a, b = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(2))
     opt = optim.Adam([a, b], lr=0.1)
     (a * a).sum().backward()
     opt.step()
     np.testing.assert_array_equal(b.data, np.ones(2))
     assert opt.state[1] == {}
-    buffers = [id(opt.state[0][k]) for k in ("exp_avg", "exp_avg_sq", "scratch")]
+    buffers = [id(opt.state[0][k]) for k in ("exp_avg", "exp_avg_sq")]
     opt.zero_grad()
     (a * a).sum().backward()
     opt.step()
-    assert buffers == [id(opt.state[0][k]) for k in ("exp_avg", "exp_avg_sq", "scratch")]
+    assert buffers == [id(opt.state[0][k]) for k in ("exp_avg", "exp_avg_sq")]
+    assert opt.state[0]["step"] == 2 and set(opt.state[0]) == {"step", "exp_avg", "exp_avg_sq"}
 
 
 @pytest.mark.parametrize("make", [

@@ -13,7 +13,8 @@ class Adam(Optimizer):
 
         g ← g + λ p                          (weight_decay λ)
         m ← β₁ m + (1 − β₁) g                 v ← β₂ v + (1 − β₂) g²
-        p ← p − lr / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+        m̂ ← m / (1 − β₁ᵗ)                     v̂ ← v / (1 − β₂ᵗ)
+        p ← p − lr · m̂ / (√v̂ + ε)
     """
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
@@ -29,30 +30,16 @@ class Adam(Optimizer):
             raise ValueError(f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}")
 
     def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
-        lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-        if "exp_avg" not in state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p)
-            state["exp_avg_sq"] = np.zeros_like(p)
-        m, v, s = state["exp_avg"], state["exp_avg_sq"], self.scratch(state, p)
-        if weight_decay:
-            decayed = np.multiply(p, weight_decay, out=self.scratch(state, p, "scratch_grad"))
-            g = np.add(decayed, g, out=decayed)
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
         state["step"] += 1
-        t = state["step"]
-        # m ← m + (1 − β₁)(g − m), PyTorch's lerp form of β₁ m + (1 − β₁) g
-        np.subtract(g, m, out=s)
-        s *= 1 - beta1
-        m += s
-        # v ← β₂ v + (1 − β₂) g²
-        np.multiply(g, g, out=s)
-        s *= 1 - beta2
+        t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+        # m, v in place: a copy (m[...] = β₁ m + (1 − β₁) g) made an Adam MLP step 4–18% slower
+        m *= beta1
+        m += (1 - beta1) * g
         v *= beta2
-        v += s
-        step_size = lr / (1 - beta1 ** t)
-        np.sqrt(v, out=s)
-        s /= math.sqrt(1 - beta2 ** t)
-        s += eps
-        np.divide(m, s, out=s)
-        s *= step_size
-        p -= s
+        v += (1 - beta2) * g * g
+        p -= lr / (1 - beta1 ** t) * m / (np.sqrt(v) / math.sqrt(1 - beta2 ** t) + eps)  # PyTorch's order

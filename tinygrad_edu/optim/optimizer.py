@@ -82,24 +82,15 @@ class Optimizer:
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError
 
-    @staticmethod
-    def scratch(state: dict, like: np.ndarray, key: str = "scratch") -> np.ndarray:
-        """A buffer shaped like the parameter, allocated once and reused every step."""
-        buf = state.get(key)
-        if buf is None:
-            buf = state[key] = np.empty_like(like)
-        return buf
-
     def state_dict(self) -> dict:
-        """PyTorch's layout: copies of the per-parameter state (scratch buffers left out), and the
-        groups' hyper-parameters with their parameters as indices."""
+        """PyTorch's layout: copies of the per-parameter state, and the groups' hyper-parameters
+        with their parameters as indices."""
         groups, start = [], 0
         for g in self.param_groups:
             groups.append({**{k: v for k, v in g.items() if k != "params"},
                            "params": list(range(start, start + len(g["params"])))})
             start += len(g["params"])
-        return {"state": [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()
-                           if not k.startswith("scratch")}
+        return {"state": [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
                           for s in self.state],
                 "param_groups": groups}
 

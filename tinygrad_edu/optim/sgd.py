@@ -29,19 +29,15 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
 
     def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
-        lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
-        dampening, nesterov = group["dampening"], group["nesterov"]
-        scratch = self.scratch(state, p)
-        if weight_decay:
-            np.multiply(p, weight_decay, out=scratch)
-            g = np.add(scratch, g, out=scratch)
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p
         if momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
-            else:
-                buf *= momentum
-                buf += g if not dampening else (1 - dampening) * g
-            g = g + momentum * buf if nesterov else buf
-        np.multiply(g, lr, out=scratch)
-        p -= scratch
+            b = state.get("momentum_buffer")
+            if b is None:
+                b = state["momentum_buffer"] = g.copy()
+            else:  # b ← μ b + (1 − τ) g, in place as Adam's m and v
+                b *= momentum
+                b += (1 - dampening) * g
+            g = g + momentum * b if group["nesterov"] else b
+        p -= lr * g
