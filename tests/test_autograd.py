@@ -8,10 +8,7 @@ import pytest
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-
-
-def leaf(a, dtype=np.float64, name=None):
-    return Tensor(np.asarray(a, dtype=dtype), requires_grad=True, name=name)
+from conftest import leaf
 
 
 # --- reused nodes, accumulation, repeated backward ---------------------------------------------

@@ -9,13 +9,10 @@ from hypothesis import strategies as st
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
+from conftest import leaf
 from strategies import arrays, broadcastable_pair, domain_arrays, positive_arrays, shapes, single_axis
 
 FAST = settings(max_examples=10, deadline=None)
-
-
-def leaf(a):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
 
 
 def first_derivative(f):
