@@ -4,12 +4,11 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import leaf
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from conftest import leaf
-
 
 # --- reused nodes, accumulation, repeated backward ---------------------------------------------
 

@@ -9,13 +9,13 @@ import os
 
 import numpy as np
 import pytest
+from conftest import strict_numpy
+from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
-from conftest import strict_numpy
-from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
 
 OPT_IN = int(os.environ.get("TG_EDU_FUZZ_EXAMPLES", "0"))
 

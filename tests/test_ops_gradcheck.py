@@ -2,15 +2,26 @@
 central differences), with hypothesis drawing broadcastable shapes, axes and indices."""
 import numpy as np
 import pytest
+from conftest import leaf, strict_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import (
+    arrays,
+    axes_for,
+    broadcastable_pair,
+    distinct_arrays,
+    domain_arrays,
+    index_for,
+    matmul_shapes,
+    positive_arrays,
+    shape_and_axis,
+    shapes,
+    single_axis,
+)
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from conftest import leaf, strict_numpy
-from strategies import (arrays, axes_for, broadcastable_pair, distinct_arrays, domain_arrays, index_for,
-                        matmul_shapes, positive_arrays, shape_and_axis, shapes, single_axis)
 
 FAST = settings(max_examples=20, deadline=None)
 
