@@ -1,4 +1,5 @@
-"""Adam (Kingma & Ba), with PyTorch's bias corrections and L2 weight decay."""
+"""Adam (Kingma & Ba), with PyTorch's bias corrections and L2 weight decay, and AdamW
+(Loshchilov & Hutter), whose weight decay shrinks the parameter instead of entering m and v."""
 from __future__ import annotations
 
 import math
@@ -17,6 +18,8 @@ class Adam(Optimizer):
         p ← p − lr · m̂ / (√v̂ + ε)
     """
 
+    decoupled = False  # AdamW: p ← (1 − lr λ) p first, and g is left alone
+
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay})
@@ -31,7 +34,9 @@ class Adam(Optimizer):
 
     def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        if group["weight_decay"]:
+        if group["weight_decay"] and self.decoupled:
+            p *= 1 - lr * group["weight_decay"]
+        elif group["weight_decay"]:
             g = g + group["weight_decay"] * p
         if not state:
             state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
@@ -43,3 +48,13 @@ class Adam(Optimizer):
         v *= beta2
         v += (1 - beta2) * g * g
         p -= lr / (1 - beta1 ** t) * m / (np.sqrt(v) / math.sqrt(1 - beta2 ** t) + eps)  # PyTorch's order
+
+
+class AdamW(Adam):
+    """PyTorch's AdamW, step for step: p ← (1 − lr λ) p, then Adam's step without weight decay."""
+
+    decoupled = True
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.01):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
