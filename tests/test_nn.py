@@ -195,3 +195,14 @@ def test_parameters_are_named_on_assignment_and_a_users_name_is_kept():
     assert outer.mine.weight.name == "W" and outer.mine.bias.name == "mine.bias"
     outer.parameters()
     assert outer.blocks[0].bias.name == "blocks.0.bias"
+
+
+def test_sequential_subclass_may_assign_before_calling_super_init():
+    class Scaled(nn.Sequential):
+        def __init__(self):
+            self.scale = nn.Parameter([2.0])  # naming runs here, before Sequential has its layers
+            super().__init__(nn.Linear(2, 2))
+
+    m = Scaled()
+    assert [n for n, _ in m.named_parameters()] == ["0.weight", "0.bias", "scale"]
+    assert m[0].weight.name == "0.weight"
