@@ -236,6 +236,9 @@ def test_param_group_errors():
     other = optim.SGD([a, nn.Parameter(np.ones(1))], lr=0.1)
     with pytest.raises(ValueError, match="1 parameters.*this optimizer has 2"):
         other.load_state_dict(opt.state_dict())
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: expected a dict with 'state' and "
+                                         r"'param_groups'.*'defaults'"):
+        opt.load_state_dict({"defaults": {"lr": 0.1}, "state": [{}]})
 
 
 def test_load_state_dict_restores_the_groups_hyperparameters():

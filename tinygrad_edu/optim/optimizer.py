@@ -96,6 +96,10 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict) -> None:
         name = type(self).__name__
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups' "
+                             f"(from state_dict()), got {type(state_dict).__name__} "
+                             f"{sorted(state_dict) if isinstance(state_dict, dict) else ''}")
         states, groups = state_dict["state"], state_dict["param_groups"]
         sizes = [len(g["params"]) for g in self.param_groups]
         if len(states) != len(self.state) or [len(g["params"]) for g in groups] != sizes:
