@@ -23,8 +23,8 @@ def installed(tmp_path_factory):
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = Path(subprocess.check_output([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                        text=True).strip())
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(subprocess.check_output([str(python), "-c", purelib], text=True).strip())
     # the dependencies (numpy, graphviz, scikit-learn …) from this environment; the package itself
     # only from the wheel (this environment's editable install is not on that path)
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
