@@ -165,7 +165,11 @@ class Var(Function):
                              f"element(s) per reduced slice, but the slices of shape {x.shape} over "
                              f"axis {self.axis} have {n}")
         self.dof = n - self.correction
-        return np.var(x, axis=self.axis, ddof=self.correction, keepdims=self.keepdims)
+        var = np.var(x, axis=self.axis, ddof=self.correction, keepdims=self.keepdims)
+        # a constant slice has variance exactly 0 (np.var may leave ~1e−32 from rounding the
+        # mean; std's gradient there is then 0, as PyTorch's, instead of noise / noise)
+        constant = np.max(x, axis=self.axis, keepdims=self.keepdims) == np.min(x, axis=self.axis, keepdims=self.keepdims)
+        return np.where(constant, 0, var)
 
     def backward(self, g):
         x = self.inputs[0]
@@ -187,8 +191,9 @@ class Std(Var):
         if not self.keepdims:
             out = out.reshape(_kept_shape(x.shape, self.axis))
         from .elementwise import Mask
-        safe = out + Mask.apply(out, rule=lambda s: s == 0)  # 1 where std = 0: no 0/0
-        centered = x - x.mean(axis=self.axis, keepdims=True)
+        zero = Mask.apply(out, rule=lambda s: s == 0)
+        safe = out + zero  # 1 where std = 0: no 0/0 (and the gradient there is 0)
+        centered = (x - x.mean(axis=self.axis, keepdims=True)) * (1 - zero)
         return (_spread(g, x.shape, self.axis, self.keepdims) * centered / (safe * self.dof),)
 
 
