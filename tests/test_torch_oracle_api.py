@@ -103,7 +103,8 @@ def test_reductions_with_dim(name, data):
     shape = data.draw(shapes(min_dims=1, min_side=2))
     dim = data.draw(single_axis(len(shape)))
     keep = data.draw(st.booleans())
-    x = data.draw(arrays(shape, -2, 2))
+    # (norm: PyTorch's √Σx² underflows to 0 for |x| ~ 1e−163, where ours is scaled and exact)
+    x = data.draw(arrays(shape, -2, 2, away_from_zero=1e-3 if name == "norm" else 0.0))
     if name in ("amax", "amin", "prod"):
         x = x.round()     # ties and zeros: PyTorch's rules for both
     if name == "std":
