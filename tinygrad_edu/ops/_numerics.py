@@ -66,6 +66,7 @@ def erfc(x: np.ndarray) -> np.ndarray:
         for k in range(_FRACTION_DEPTH, 0, -1):
             fraction = far + (k / 2) / fraction
         erfc_far = gauss / (math.sqrt(math.pi) * fraction)
-    erfc_abs = np.where(a < _SWITCH, 1 - erf_near, erfc_far)
-    out = np.where(np.asarray(x) < 0, 2 - erfc_abs, erfc_abs)
-    return out.astype(np.result_type(np.asarray(x).dtype, np.float32), copy=False)
+        erfc_abs = np.where(a < _SWITCH, 1 - erf_near, erfc_far)
+        out = np.where(np.asarray(x) < 0, 2 - erfc_abs, erfc_abs)
+        # (a float32 input: values below ~1e−45 round to 0 in the cast back)
+        return out.astype(np.result_type(np.asarray(x).dtype, np.float32), copy=False)

@@ -3,6 +3,7 @@ input's shape, so these state only the derivative of one element."""
 import numpy as np
 
 from ..tensor import Function
+from ._numerics import underflow_ok
 
 
 class Add(Function):
@@ -67,7 +68,8 @@ class PowScalar(Function):
     name, derivative = "pow", "∂ = G·p·x^(p−1)"
 
     def forward(self, x):
-        return x ** np.asarray(self.exponent, dtype=x.dtype)
+        with underflow_ok():  # (1e−200)² is 0
+            return x ** np.asarray(self.exponent, dtype=x.dtype)
 
     def backward(self, g):
         (x,), p = self.inputs, self.exponent
@@ -84,7 +86,8 @@ class Pow(Function):
     uses_output = True
 
     def forward(self, a, b):
-        return a ** b
+        with underflow_ok():  # 2 ** −1e4 is 0
+            return a ** b
 
     def backward(self, g):
         a, b = self.inputs
