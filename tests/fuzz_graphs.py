@@ -492,12 +492,14 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         return Step(op, (a,), params)
     if op == "view":
         size = int(np.prod(sa))
-        return Step(op, (a,), {"shape": pick([(size,), (-1, 1), (1, -1)] + [(d, -1) for d in range(2, size) if size % d == 0])})
+        divisors = [(d, -1) for d in range(2, size) if size % d == 0]
+        return Step(op, (a,), {"shape": pick([(size,), (-1, 1), (1, -1)] + divisors)})
     if op == "flatten":
         if nd == 0:
             return Step(op, (a,), {"start": 0, "end": -1})
         start = draw(st.integers(0, nd - 1))
-        return Step(op, (a,), {"start": start, "end": draw(st.integers(start, nd - 1)) - draw(st.sampled_from([0, nd]))})
+        end = draw(st.integers(start, nd - 1)) - draw(st.sampled_from([0, nd]))   # maybe negative
+        return Step(op, (a,), {"start": start, "end": end})
     if op == "squeeze":
         ones = [d for d in range(nd) if sa[d] == 1]
         return Step(op, (a,), {"dim": pick([None] + ones + list(range(nd)))})
@@ -510,7 +512,8 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
     if op == "permute":
         if nd < 1:
             return None
-        return Step(op, (a,), {"dims": tuple(p - nd if draw(st.booleans()) else p for p in draw(st.permutations(range(nd))))})
+        perm = draw(st.permutations(range(nd)))
+        return Step(op, (a,), {"dims": tuple(p - nd if draw(st.booleans()) else p for p in perm)})
     if op == "cat":
         if nd == 0:
             return None

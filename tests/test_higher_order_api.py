@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, broadcastable_pair, distinct_arrays, shapes, single_axis
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import arrays, broadcastable_pair, distinct_arrays, shapes, single_axis
 
 FAST = settings(max_examples=10, deadline=None)
 

@@ -57,7 +57,8 @@ CASES = {
     "matmul": [(lambda a, b: a @ b, (M, M.T))],
     "linear": [(lambda a, w, b: F.linear(a, w, b), (M, M, np.array([1e4, -1e4])))],
     "cross_entropy": [(lambda a: F.cross_entropy(a, [0, 4]), (M,)),
-                      (lambda a, p: F.cross_entropy(a, p), (M, np.array([[0.0, 0.5, 0.5, 0.0, 0.0], [1.0, 0, 0, 0, 0]])))],
+                      (lambda a, p: F.cross_entropy(a, p),
+                       (M, np.array([[0.0, 0.5, 0.5, 0.0, 0.0], [1.0, 0, 0, 0, 0]])))],
     "binary_cross_entropy": [(lambda p: F.binary_cross_entropy(p, np.array([1.0, 0.0, 1.0, 0.0, 1.0])), (PROBS,))],
     "bce_with_logits": [(lambda a: F.binary_cross_entropy_with_logits(a, np.linspace(0, 1, 11)), (X,))],
     # added for the PyTorch-style API

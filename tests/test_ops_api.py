@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, axes_for, broadcastable_pair, distinct_arrays, shapes, single_axis
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import arrays, axes_for, broadcastable_pair, distinct_arrays, shape_and_axis, shapes, single_axis
 
 FAST = settings(max_examples=20, deadline=None)
 
@@ -517,7 +517,8 @@ def test_tensor_infers_dtype_as_torch_tensor():
 # --- bad input: the error names the op, the argument and the shapes --------------------------------------
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda: tg.cat([Tensor(np.ones((2, 3))), Tensor(np.ones((3, 3)))], dim=1), ValueError, ["cat", "dim 1", "(2, 3)", "(3, 3)"]),
+    (lambda: tg.cat([Tensor(np.ones((2, 3))), Tensor(np.ones((3, 3)))], dim=1), ValueError,
+     ["cat", "dim 1", "(2, 3)", "(3, 3)"]),
     (lambda: tg.cat([]), ValueError, ["cat", "non-empty"]),
     (lambda: tg.cat(Tensor(np.ones(2))), TypeError, ["cat", "list"]),
     (lambda: tg.stack([Tensor(np.ones(2)), Tensor(np.ones(3))]), ValueError, ["stack", "(2,)", "(3,)"]),

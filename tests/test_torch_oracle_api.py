@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, broadcastable_pair, shapes, single_axis
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import arrays, broadcastable_pair, shapes, single_axis
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
@@ -43,7 +43,8 @@ UNARY = [
     ("log1p", lambda t: t.log1p(), torch.log1p, -0.9, 5),
     ("sign", lambda t: t.sign(), torch.sign, -3, 3),
     ("softplus", lambda t: t.softplus(), TF.softplus, -30, 30),
-    ("softplus_beta", lambda t: F.softplus(t, beta=2, threshold=4), lambda t: TF.softplus(t, beta=2, threshold=4), -5, 5),
+    ("softplus_beta", lambda t: F.softplus(t, beta=2, threshold=4),
+     lambda t: TF.softplus(t, beta=2, threshold=4), -5, 5),
     ("gelu", lambda t: t.gelu(), TF.gelu, -10, 10),
     ("gelu_tanh", lambda t: F.gelu(t, approximate="tanh"), lambda t: TF.gelu(t, approximate="tanh"), -10, 10),
     ("silu", lambda t: t.silu(), TF.silu, -30, 30),
@@ -89,7 +90,8 @@ REDUCTIONS = {
     "amin": (lambda t, d, k: t.min(axis=d, keepdims=k), lambda t, d, k: t.amin(dim=d, keepdim=k)),
     "prod": (lambda t, d, k: t.prod(dim=d, keepdim=k), lambda t, d, k: t.prod(dim=d, keepdim=k)),
     "var": (lambda t, d, k: t.var(dim=d, keepdim=k), lambda t, d, k: t.var(dim=d, keepdim=k)),
-    "var0": (lambda t, d, k: t.var(dim=d, correction=0, keepdim=k), lambda t, d, k: t.var(dim=d, correction=0, keepdim=k)),
+    "var0": (lambda t, d, k: t.var(dim=d, correction=0, keepdim=k),
+             lambda t, d, k: t.var(dim=d, correction=0, keepdim=k)),
     "std": (lambda t, d, k: t.std(dim=d, keepdim=k), lambda t, d, k: t.std(dim=d, keepdim=k)),
     "logsumexp": (lambda t, d, k: t.logsumexp(dim=d, keepdim=k), lambda t, d, k: t.logsumexp(dim=d, keepdim=k)),
     "norm": (lambda t, d, k: t.norm(dim=d, keepdim=k), lambda t, d, k: t.norm(dim=d, keepdim=k)),
@@ -233,7 +235,8 @@ def test_ties_and_zeros():
     compare(lambda t: t.max(axis=1), lambda t: t.amax(dim=1), x)
     compare(lambda t: t.min(dim=0).values, lambda t: t.min(dim=0).values, x)
     compare(lambda t: tg.maximum(t, t.detach()), lambda t: torch.maximum(t, t.detach()), x)
-    compare(lambda t: t.prod(dim=1), lambda t: t.prod(dim=1), np.array([[0.0, 2.0, 3.0], [0.0, 0.0, 5.0], [1.0, 2.0, 3.0]]))
+    compare(lambda t: t.prod(dim=1), lambda t: t.prod(dim=1),
+            np.array([[0.0, 2.0, 3.0], [0.0, 0.0, 5.0], [1.0, 2.0, 3.0]]))
     compare(lambda t: t.prod(), lambda t: t.prod(), np.array([0.0, 2.0, 3.0]))
     compare(lambda t: t.std(dim=1), lambda t: t.std(dim=1), np.array([[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]))
     compare(lambda t: t.norm(), lambda t: t.norm(), np.zeros(3))
@@ -252,7 +255,8 @@ def test_erfc_matches_math_erfc():
     rel = np.abs(erfc(x) - ref) / ref
     assert rel.max() < 1e-12, (rel.max(), x[rel.argmax()])
     gelu_x = np.linspace(-8, 8, 801)
-    np.testing.assert_allclose(Tensor(gelu_x).gelu().data, TF.gelu(torch.tensor(gelu_x)).numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(Tensor(gelu_x).gelu().data, TF.gelu(torch.tensor(gelu_x)).numpy(),
+                               rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("name, ours, theirs", [
@@ -269,7 +273,8 @@ def test_erfc_matches_math_erfc():
     ("min", lambda t: t.min() * t, lambda t: t.min() * t),
     ("cat", lambda t: tg.cat([t, t * t]) * tg.cat([t * t, t]), lambda t: torch.cat([t, t * t]) * torch.cat([t * t, t])),
     ("stack", lambda t: tg.stack([t, t.sin()]).prod(dim=0), lambda t: torch.stack([t, t.sin()]).prod(dim=0)),
-    ("split", lambda t: t.split(2)[0].sum() * t.split(2)[1].sum() * t, lambda t: t.split(2)[0].sum() * t.split(2)[1].sum() * t),
+    ("split", lambda t: t.split(2)[0].sum() * t.split(2)[1].sum() * t,
+     lambda t: t.split(2)[0].sum() * t.split(2)[1].sum() * t),
     ("pad", lambda t: F.pad(t * t, (1, 1)).softmax(0), lambda t: TF.pad(t * t, (1, 1)).softmax(0)),
 ])
 def test_second_derivatives_match_torch(name, ours, theirs):

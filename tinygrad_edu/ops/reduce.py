@@ -168,7 +168,8 @@ class Var(Function):
         var = np.var(x, axis=self.axis, ddof=self.correction, keepdims=self.keepdims)
         # a constant slice has variance exactly 0 (np.var may leave ~1e−32 from rounding the
         # mean; std's gradient there is then 0, as PyTorch's, instead of noise / noise)
-        constant = np.max(x, axis=self.axis, keepdims=self.keepdims) == np.min(x, axis=self.axis, keepdims=self.keepdims)
+        axis, keep = self.axis, self.keepdims
+        constant = np.max(x, axis=axis, keepdims=keep) == np.min(x, axis=axis, keepdims=keep)
         return np.where(constant, 0, var)
 
     def backward(self, g):
