@@ -550,7 +550,7 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
 
 def _matmul_shape(sa: tuple, sb: tuple):
     try:
-        return np.matmul(np.empty(sa), np.empty(sb)).shape if sa and sb else None
+        return np.matmul(np.zeros(sa), np.zeros(sb)).shape if sa and sb else None  # (zeros: no overflow)
     except ValueError:
         return None
 
