@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..tensor import Function
+from . import _numerics
 from .elementwise import sigmoid
 from .reduce import log_softmax
 
@@ -66,7 +67,7 @@ class CrossEntropy(_Loss):
 
     @property
     def softmax_z(self) -> np.ndarray:
-        return np.exp(self.log_softmax_z)
+        return _numerics.exp(self.log_softmax_z)
 
     @property
     def target(self) -> np.ndarray:
@@ -132,7 +133,7 @@ class BCEWithLogits(_Loss):
         return sigmoid(self.inputs[0].data)
 
     def forward(self, x, y):
-        per_element = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+        per_element = np.maximum(x, 0) - x * y + np.log1p(_numerics.exp(-np.abs(x)))
         return reduce_loss(per_element, self.reduction)
 
     def backward(self, g):
