@@ -25,8 +25,8 @@ def spread_loss_grad(g, shape: tuple, reduction: str):
     return g
 
 
-class _Loss(Function):
-    """What the fused losses share for the pictures: G reaches each element's loss divided by
+class _PerElement:
+    """Mixed into the fused losses, for the pictures: G reaches each element's loss divided by
     `n` for reduction='mean' (see spread_loss_grad), so their worked derivatives say so."""
     per_element: tuple = ()   # `worked` templates, with {G_each} for dL/d(an element's loss)
 
@@ -40,7 +40,7 @@ class _Loss(Function):
         return tuple(t.replace("{G_each}", each) for t in self.per_element)
 
 
-class CrossEntropy(_Loss):
+class CrossEntropy(_PerElement, Function):
     """Softmax cross-entropy of logits (N, C) against class indices (N,) — a parameter, not an
     input — or class probabilities (N, C), a second input.
     With p = softmax(z): L_i = −Σ_c y_ic log p_ic, and ∂L_i/∂z_i = p_i·Σ_c y_ic − y_i
@@ -96,7 +96,7 @@ class CrossEntropy(_Loss):
         return grad_z, grad_y
 
 
-class BinaryCrossEntropy(_Loss):
+class BinaryCrossEntropy(_PerElement, Function):
     """L = −[y·log p + (1 − y)·log(1 − p)] with both logs clamped at −100, as PyTorch does.
     ∂p = G·(p − y) / max(p(1 − p), 1e−12), ∂y = G·(log(1 − p) − log p)."""
     name, derivative = "binary_cross_entropy", "∂p = G·(p − y) / (p(1 − p))"
@@ -121,7 +121,7 @@ class BinaryCrossEntropy(_Loss):
         return grad_p, grad_y
 
 
-class BCEWithLogits(_Loss):
+class BCEWithLogits(_PerElement, Function):
     """L = max(x, 0) − x·y + log(1 + e^−|x|)  (stable for any finite x);
     ∂x = G·(σ(x) − y), ∂y = −G·x."""
     name, derivative = "bce_with_logits", "∂x = G·(σ(x) − y)"
