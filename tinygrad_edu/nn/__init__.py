@@ -1,8 +1,16 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, and saving/loading models (.npz)."""
-from .layers import LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .containers import ModuleList
+from .dropout import Dropout
+from .embedding import Embedding
+from .layers import Flatten, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, Softmax, Tanh
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
 from .serialization import ModelFileNotFoundError, load, save
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
-           "save", "load", "ModelFileNotFoundError"]
+           "save", "load", "ModelFileNotFoundError",
+           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
+           "ModuleList", "Softmax", "LogSoftmax",
+           "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss"]

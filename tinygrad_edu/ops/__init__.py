@@ -4,6 +4,7 @@ from .elementwise import Abs, Cast, Clip, Exp, LeakyReLU, Log, Mask, ReLU, Sigmo
 from .indexing import GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
 from .matmul import Linear, MatMul
+from .normalization import BatchNorm, LayerNorm
 from .reduce import LogSoftmax, Max, Mean, Softmax, Sum, normalize_axis
 from .shape import BroadcastTo, Reshape, Transpose
 
@@ -13,4 +14,5 @@ __all__ = [
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
+    "BatchNorm", "LayerNorm",
 ]
