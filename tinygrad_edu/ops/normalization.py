@@ -12,8 +12,7 @@ x and ∂x = G·γ/σ.
 """
 import numpy as np
 
-from ..autograd import Function
-from ..tensor import Tensor
+from ..tensor import Function, Tensor
 
 
 def moments(x, axes: tuple):
