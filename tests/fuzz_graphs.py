@@ -81,6 +81,13 @@ class TinygradOps:
     def linear(self, x, w, b):
         return self.F.linear(x, w, b)
 
+    def batch_norm(self, x, w, b, stats, eps):  # stats None: training (batch statistics)
+        running = (None, None) if stats is None else (stats[0].copy(), stats[1].copy())
+        return self.F.batch_norm(x, *running, w, b, training=stats is None, eps=eps)
+
+    def layer_norm(self, x, shape, w, b, eps):
+        return self.F.layer_norm(x, shape, w, b, eps=eps)
+
     def loss(self, kind, t, target, reduction):
         F = self.F
         if kind == "ce_index":
@@ -137,6 +144,16 @@ class TorchOps:
 
     def linear(self, x, w, b):
         return self.torch.nn.functional.linear(x, w, b)
+
+    def batch_norm(self, x, w, b, stats, eps):
+        nn_f = self.torch.nn.functional
+        if stats is None:
+            return nn_f.batch_norm(x, None, None, w, b, training=True, eps=eps)
+        running = [self.torch.tensor(s) for s in stats]
+        return nn_f.batch_norm(x, *running, w, b, training=False, eps=eps)
+
+    def layer_norm(self, x, shape, w, b, eps):
+        return self.torch.nn.functional.layer_norm(x, shape, w, b, eps=eps)
 
     def loss(self, kind, t, target, reduction):
         nn_f = self.torch.nn.functional
@@ -203,6 +220,12 @@ def apply_step(ops, step: Step, nodes: list):
         w = x[1] if len(x) > 1 else ops.const(p["weight"])
         b = None if p["bias"] is None else ops.const(p["bias"])
         return ops.linear(x[0], w, b)
+    if op in ("batch_norm", "layer_norm"):  # γ: another node or a constant; β: a constant
+        w = x[1] if len(x) > 1 else None if p["weight"] is None else ops.const(p["weight"])
+        b = None if p["bias"] is None else ops.const(p["bias"])
+        if op == "batch_norm":
+            return ops.batch_norm(x[0], w, b, p["stats"], p["eps"])
+        return ops.layer_norm(x[0], p["shape"], w, b, p["eps"])
     if op == "loss":
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
         return ops.loss(p["kind"], t, p["target"], p["reduction"])
@@ -228,7 +251,7 @@ UNARY = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "
          "number_on_left"]
 BINARY = ["add", "sub", "mul", "div", "pow"]
 OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
-         "linear", "loss"]
+         "linear", "loss", "batch_norm", "layer_norm"]
 ALL_OPS = UNARY + BINARY + OTHER
 
 
@@ -321,6 +344,25 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
             bias = None if bias is None else rng.uniform(-1, 1, shapes_so_far[w][0])
             return Step(op, (a, w), {"bias": bias})
         return Step(op, (a,), {"weight": rng.uniform(-1, 1, (m, k)), "bias": bias})
+    if op in ("batch_norm", "layer_norm"):
+        if op == "batch_norm":  # over every axis but axis 1: needs 2+ values per channel
+            if nd < 2 or int(np.prod(sa)) // sa[1] < 2:
+                return None
+            affine = (sa[1],)
+            params = {"stats": None if draw(st.booleans()) else
+                      (rng.uniform(-1, 1, affine[0]), rng.uniform(0.5, 2, affine[0]))}
+        else:
+            if nd == 0:
+                return None
+            affine = sa[nd - draw(st.integers(1, nd)):]
+            params = {"shape": affine}
+        params["eps"] = pick([1e-5, 1e-3, 0.1])
+        params["weight"] = rng.uniform(-2, 2, affine) if draw(st.booleans()) else None
+        params["bias"] = rng.uniform(-1, 1, affine) if draw(st.booleans()) else None
+        weights = [i for i in everything if shapes_so_far[i] == affine and i != a]
+        if weights and draw(st.booleans()):
+            return Step(op, (a, pick(weights)), params)
+        return Step(op, (a,), params)
     if op == "loss":
         reduction = pick(["mean", "sum", "none"])
         kind = pick(["ce_index", "ce_probs", "bce_logits", "bce", "mse"])

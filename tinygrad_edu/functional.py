@@ -225,7 +225,7 @@ def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
         raise TypeError(f"dropout: expected a floating tensor, got {describe(x)}")
     keep = _random.generator().random(x.shape) >= p
     mask = keep.astype(x.dtype) * (1.0 / (1.0 - p)) if p < 1 else np.zeros(x.shape, x.dtype)
-    return x * Tensor(mask, dtype=x.dtype, name=f"dropout mask (p={p})")
+    return x * Tensor(mask, dtype=x.dtype, name="dropout mask")  # no dot in it: viz groups dotted names
 
 
 def check_probability(who: str, p) -> None:
