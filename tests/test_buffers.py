@@ -107,3 +107,12 @@ def test_register_buffer_refuses_parameters_bad_names_and_non_numeric_data():
         m.register_buffer("a.b", np.ones(2))
     with pytest.raises(TypeError, match="must be numeric"):
         m.register_buffer("s", np.array(["x"]))
+
+
+def test_a_buffer_replaced_by_a_plain_array_is_named_in_the_error():
+    bn = nn.BatchNorm1d(2)
+    bn.running_mean = np.zeros(2)
+    with pytest.raises(TypeError, match="buffer 'running_mean' is a ndarray, not a Tensor"):
+        bn.state_dict()
+    bn.register_buffer("running_mean", np.zeros(2))
+    assert "running_mean" in bn.state_dict()

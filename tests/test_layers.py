@@ -302,3 +302,11 @@ def test_graph_of_a_normalised_model_shows_one_node_per_layer_op():
     assert source.count("<B>batch_norm</B><BR/>") == 1 and source.count("<B>layer_norm</B><BR/>") == 1
     assert source.count("<B>dropout mask</B>") == 1
     assert 'label="dropout' not in source  # the mask is a tensor node, not a cluster of its own
+
+
+def test_batch_norm_keeps_the_inputs_dtype_with_float64_running_stats():
+    x = Tensor(np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32), requires_grad=True)
+    y = F.batch_norm(x, np.zeros(3), np.ones(3))
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert x.grad.dtype == np.float32

@@ -158,7 +158,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: b
         ops.normalization.update_running_stats(running_mean, running_var, x.data, axes, momentum)
         return out
     shape = params["affine_shape"]
-    stats = (np.array(_array(running_mean)).reshape(shape), np.array(_array(running_var)).reshape(shape))
+    stats = tuple(np.array(_array(r), dtype=x.dtype).reshape(shape) for r in (running_mean, running_var))
     return ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=stats,
                                derivative=ops.BatchNorm.derivative_running, **params)
 

@@ -17,6 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..tensor import Tensor
 from .parameter import Parameter
 
 # names that parameters() gave to parameters created without one (so a later, more qualified
@@ -76,7 +77,6 @@ class Module:
     def register_buffer(self, name: str, value) -> None:
         """Make `value` (a Tensor, a numpy array that keeps its dtype, or None) the attribute
         `name` and part of state_dict(), as PyTorch's register_buffer. It is not a parameter."""
-        from ..tensor import Tensor
         if not isinstance(name, str) or not name.isidentifier():
             raise KeyError(f"{type(self).__name__}.register_buffer: the name must be an identifier, got {name!r}")
         if isinstance(value, Parameter):
@@ -204,6 +204,9 @@ def _named_state(module: Module, prefix: str = "") -> Iterator[tuple[str, object
                 seen_params.add(id(value))
                 yield name, value, False
         elif value is not None and _is_buffer_name(modules_by_name, name):
+            if not isinstance(value, Tensor):
+                raise TypeError(f"buffer '{name}' is a {type(value).__name__}, not a Tensor: replace "
+                                "a buffer with register_buffer(name, array), which makes it one")
             yield name, value, True
 
 

@@ -54,7 +54,7 @@ class _Normalization(Function):
         if self.stats is None:  # x̂ recomputed with Tensor ops: differentiable again in x
             mean, var = moments(x, self.axes)
         else:
-            mean, var = (x._operand(s) for s in self.stats)
+            mean, var = (Tensor(s) for s in self.stats)
         inv_std = (var + self.eps) ** -0.5
         x_hat = (x - mean) * inv_std
         g_hat = g if weight is None else g * weight.reshape(self.affine_shape)  # ∂L/∂x̂
