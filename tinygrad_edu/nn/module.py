@@ -8,7 +8,9 @@ attributes (and inside lists, tuples and dicts), so a model is plain Python:
         def forward(self, x):
             return self.fc2(self.fc1(x).relu())
 
-`named_parameters()` gives PyTorch's dotted names (`fc1.weight`, `layers.0.bias`).
+`named_parameters()` gives PyTorch's dotted names (`fc1.weight`, `layers.0.bias`). State that
+is saved but not learned (BatchNorm's running statistics) is a buffer: `register_buffer(name,
+array)`; `state_dict()` holds parameters and buffers, so it loads into the same PyTorch model.
 """
 from __future__ import annotations
 
