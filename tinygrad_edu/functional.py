@@ -148,7 +148,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: b
                              f"shape {x.shape} has {x.shape[1]} channels (axis 1): expected ({x.shape[1]},)")
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
-        check_batch_statistics("batch_norm", x)
+        _check_batch_statistics("batch_norm", x)
     elif running_mean is None or running_var is None:
         raise ValueError("batch_norm: training=False normalises with running_mean and running_var; "
                          "both must be given")
@@ -163,7 +163,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: b
                                derivative=ops.BatchNorm.derivative_running, **params)
 
 
-def check_batch_statistics(who: str, x: Tensor) -> None:
+def _check_batch_statistics(who: str, x: Tensor) -> None:
     """PyTorch's rule: batch statistics need more than one value per channel."""
     per_channel = x.size // max(x.shape[1], 1)
     if per_channel <= 1:
@@ -176,7 +176,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -
     """PyTorch's F.layer_norm, one op: each sample normalised over its trailing
     `normalized_shape` axes, then y = γ·x̂ + β (γ, β of shape normalized_shape)."""
     x = _tensor(x, "layer_norm")
-    shape = normalized_tuple("layer_norm", normalized_shape)
+    shape = _normalized_shape("layer_norm", normalized_shape)
     k = len(shape)
     if x.shape[x.ndim - k:] != shape or x.ndim < k:
         raise ValueError(f"layer_norm: normalized_shape={shape} expects input of shape "
@@ -190,7 +190,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -
                                stats=None, **params)
 
 
-def normalized_tuple(who: str, normalized_shape) -> tuple:
+def _normalized_shape(who: str, normalized_shape) -> tuple:
     shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
     try:
         shape = tuple(int(n) for n in shape)
@@ -217,7 +217,7 @@ def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
     """Inverted dropout: in training, each element is kept with probability 1 − p and scaled by
     1/(1 − p) — a multiplication by a constant mask drawn from the library's generator
     (tg.manual_seed), shown in the graph as 'dropout mask'. Identity when not training."""
-    check_probability("dropout", p)
+    _check_probability("dropout", p)
     x = _tensor(x, "dropout")
     if not training or p == 0:
         return x
@@ -228,7 +228,7 @@ def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
     return x * Tensor(mask, dtype=x.dtype, name="dropout mask")  # no dot in it: viz groups dotted names
 
 
-def check_probability(who: str, p) -> None:
+def _check_probability(who: str, p) -> None:
     if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p <= 1:
         raise ValueError(f"{who}: p is the probability of zeroing an element and must be in [0, 1], "
                          f"got p={p!r}")
@@ -242,10 +242,10 @@ def embedding(idx, weight: Tensor) -> Tensor:
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must have shape (num_embeddings, embedding_dim), "
                          f"got {weight.shape}")
-    return weight[check_indices("embedding", idx, weight.shape[0])]
+    return weight[_check_indices("embedding", idx, weight.shape[0])]
 
 
-def check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
+def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
     """idx as an integer array, every index in 0..num_embeddings − 1 (whole-number floats pass,
     as Tensor([1, 2]) is float32)."""
     indices = np.asarray(_array(idx))

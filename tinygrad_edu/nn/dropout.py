@@ -11,7 +11,7 @@ class Dropout(Module):
     generator (tg.manual_seed)."""
 
     def __init__(self, p: float = 0.5):
-        F.check_probability("Dropout", p)
+        F._check_probability("Dropout", p)
         self.p = p
 
     def forward(self, x):

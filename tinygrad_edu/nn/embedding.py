@@ -22,7 +22,7 @@ class Embedding(Module):
 
     def forward(self, idx):
         who = f"Embedding({self.num_embeddings}, {self.embedding_dim})"
-        return F.embedding(F.check_indices(who, idx, self.num_embeddings), self.weight)
+        return F.embedding(F._check_indices(who, idx, self.num_embeddings), self.weight)
 
     def extra_repr(self) -> str:
         return f"{self.num_embeddings}, {self.embedding_dim}"

@@ -59,7 +59,7 @@ class _BatchNorm(Module):
             raise ValueError(f"{who}: expected input with num_features={self.num_features} channels "
                              f"(axis 1), got input of shape {x.shape} with {x.shape[1]}")
         if use_batch_stats:
-            F.check_batch_statistics(who, x)
+            F._check_batch_statistics(who, x)
 
     def forward(self, x):
         x = F._tensor(x, type(self).__name__)
@@ -95,7 +95,7 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, dtype=None):
-        self.normalized_shape = F.normalized_tuple("LayerNorm", normalized_shape)
+        self.normalized_shape = F._normalized_shape("LayerNorm", normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = _floating("LayerNorm", dtype)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
