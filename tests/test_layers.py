@@ -310,3 +310,40 @@ def test_batch_norm_keeps_the_inputs_dtype_with_float64_running_stats():
     assert y.dtype == np.float32
     y.sum().backward()
     assert x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batch_norm_running_statistics_follow_pytorchs_recurrence(momentum):
+    """r ← (1 − m)·r + m·(batch mean, UNBIASED batch variance); momentum=None: m = 1/k at step k,
+    the plain average of the batch statistics."""
+    rng = np.random.default_rng(11)
+    bn = nn.BatchNorm2d(2, momentum=momentum, dtype=np.float64)
+    mean, var = np.zeros(2), np.ones(2)
+    batch_means, batch_vars = [], []
+    for k in range(1, 5):
+        x = rng.normal(k, k, size=(3, 2, 2, 2))
+        bn(Tensor(x))
+        m = 1 / k if momentum is None else momentum
+        batch_means.append(x.mean(axis=(0, 2, 3)))
+        batch_vars.append(x.var(axis=(0, 2, 3), ddof=1))
+        mean, var = (1 - m) * mean + m * batch_means[-1], (1 - m) * var + m * batch_vars[-1]
+    np.testing.assert_allclose(bn.running_mean.data, mean, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var.data, var, rtol=1e-12)
+    if momentum is None:
+        np.testing.assert_allclose(bn.running_var.data, np.mean(batch_vars, axis=0), rtol=1e-12)
+    assert bn.num_batches_tracked.item() == 4
+
+
+def test_norms_emit_no_numpy_warning_on_constant_or_large_input():
+    with np.errstate(all="raise"):
+        for x in (np.zeros((4, 3)), np.full((4, 3), 7.0), np.random.default_rng(0).normal(0, 1e6, (4, 3))):
+            for fn in (lambda t: F.batch_norm(t, None, None, training=True), lambda t: F.layer_norm(t, 3)):
+                t = leaf(x)
+                y = fn(t)
+                y.backward(np.ones(y.shape))
+                assert np.all(np.isfinite(y.data)) and np.all(np.isfinite(t.grad.data))
+
+
+def test_embedding_gradient_matches_finite_differences():
+    idx = np.array([[1, 1, 0], [3, 1, 2]])
+    assert tg.gradcheck(lambda w: F.embedding(idx, w) ** 2, [leaf(np.random.default_rng(0).normal(size=(4, 3)))])
