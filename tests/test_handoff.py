@@ -6,7 +6,7 @@ import pytest
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, nn, optim
+from tinygrad_edu import nn, optim
 
 torch = pytest.importorskip("torch")
 

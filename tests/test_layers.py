@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, nn
-from strategies import arrays
 
 FAST = settings(max_examples=25, deadline=None)
 
@@ -227,7 +227,8 @@ def test_batch_norm_wrong_feature_count_names_layer_argument_and_shapes():
         nn.BatchNorm1d(3)(Tensor(np.ones((4, 5))))
     with pytest.raises(ValueError, match=r"BatchNorm2d\(3\).*num_features=3.*\(2, 4, 2, 2\)"):
         nn.BatchNorm2d(3)(Tensor(np.ones((2, 4, 2, 2))))
-    with pytest.raises(ValueError, match=r"BatchNorm1d\(3\): expected input of shape \(N, C\) or \(N, C, L\).*\(2, 3, 2, 2\)"):
+    with pytest.raises(ValueError, match=r"BatchNorm1d\(3\): expected input of shape \(N, C\) or "
+                                         r"\(N, C, L\).*\(2, 3, 2, 2\)"):
         nn.BatchNorm1d(3)(Tensor(np.ones((2, 3, 2, 2))))
     with pytest.raises(ValueError, match=r"BatchNorm2d\(3\): expected input of shape \(N, C, H, W\).*\(2, 3\)"):
         nn.BatchNorm2d(3)(Tensor(np.ones((2, 3))))

@@ -125,7 +125,7 @@ def _functional_pair(fn_ours, fn_theirs, arrays, requires):
 
 @pytest.mark.parametrize("with_weight, with_bias", [(True, True), (False, True), (True, False), (False, False)])
 @pytest.mark.parametrize("training", [True, False])
-def test_functional_batch_norm_matches_torch_and_updates_the_running_stats_it_is_given(with_weight, with_bias, training):
+def test_functional_batch_norm_matches_torch_and_updates_the_given_running_stats(with_weight, with_bias, training):
     rng = np.random.default_rng(7)
     x = rng.normal(size=(5, 3, 4))
     w = rng.normal(size=3) if with_weight else None

@@ -21,11 +21,11 @@ class ModuleList(Module):
             raise TypeError(f"ModuleList: {where} is a {type(module).__name__}, not a Module")
         return module
 
-    def append(self, module: Module) -> "ModuleList":
+    def append(self, module: Module) -> ModuleList:
         self.modules_list.append(self._checked(module, f"item {len(self.modules_list)}"))
         return self
 
-    def extend(self, modules) -> "ModuleList":
+    def extend(self, modules) -> ModuleList:
         for module in modules:
             self.append(module)
         return self
@@ -50,5 +50,5 @@ class ModuleList(Module):
     def __iter__(self):
         return iter(self.modules_list)
 
-    def __iadd__(self, modules) -> "ModuleList":
+    def __iadd__(self, modules) -> ModuleList:
         return self.extend(modules)

@@ -1,8 +1,6 @@
 """Embedding: a table of learned vectors, looked up by integer index."""
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _random
 from .. import functional as F
 from .module import Module
