@@ -154,12 +154,14 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: b
                          "both must be given")
     affine, params = _affine_inputs(weight, bias, (1, x.shape[1]) + (1,) * (x.ndim - 2))
     if training:
-        out = ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=None, **params)
-        ops.normalization.update_running_stats(running_mean, running_var, x.data, axes, momentum)
+        mean, var = ops.normalization.moments(x.data, axes)
+        out = ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=(mean, var), batch_stats=True, **params)
+        ops.normalization.update_running_stats(running_mean, running_var, mean, var, x.size // x.shape[1],
+                                               momentum)
         return out
     shape = params["affine_shape"]
     stats = tuple(np.array(_array(r), dtype=x.dtype).reshape(shape) for r in (running_mean, running_var))
-    return ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=stats,
+    return ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=stats, batch_stats=False,
                                derivative=ops.BatchNorm.derivative_running, **params)
 
 
@@ -186,8 +188,9 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -
             raise ValueError(f"layer_norm: {arg} has shape {np.shape(_array(value))}, expected "
                              f"normalized_shape {shape}")
     affine, params = _affine_inputs(weight, bias, (1,) * (x.ndim - k) + shape)
-    return ops.LayerNorm.apply(x, *affine, axes=tuple(range(x.ndim - k, x.ndim)), eps=eps,
-                               stats=None, **params)
+    axes = tuple(range(x.ndim - k, x.ndim))
+    return ops.LayerNorm.apply(x, *affine, axes=axes, eps=eps, stats=ops.normalization.moments(x.data, axes),
+                               batch_stats=True, **params)
 
 
 def _normalized_shape(who: str, normalized_shape) -> tuple:

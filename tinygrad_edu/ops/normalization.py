@@ -12,6 +12,7 @@ x and ∂x = G·γ/σ.
 """
 import numpy as np
 
+from ..grad_mode import is_grad_enabled
 from ..tensor import Function, Tensor
 
 
@@ -29,11 +30,12 @@ def _affine_axes(affine_shape: tuple) -> tuple:
 
 class _Normalization(Function):
     """Inputs: x, then γ (if has_weight), then β (if has_bias). Parameters: `axes` (of the
-    statistics), `eps`, `affine_shape` (γ and β reshaped to broadcast against x), and `stats`:
-    None for the statistics of x itself, or constant (mean, var) arrays that broadcast against x."""
+    statistics), `eps`, `affine_shape` (γ and β reshaped to broadcast against x), `stats`: the
+    (mean, var) arrays to normalise with, broadcasting against x, and `batch_stats`: True when
+    they are x's own statistics (computed by `moments`), so the gradient flows through them."""
 
     def forward(self, x, *affine):
-        mean, var = moments(x, self.axes) if self.stats is None else self.stats
+        mean, var = self.stats
         y = (x - mean) * (var + self.eps) ** -0.5
         weight, bias = self._split(affine)
         if weight is not None:
@@ -51,16 +53,16 @@ class _Normalization(Function):
         x = self.inputs[0]
         weight, bias = self._split(self.inputs[1:])
         need = self.needs_input_grad
-        if self.stats is None:  # x̂ recomputed with Tensor ops: differentiable again in x
+        if self.batch_stats and is_grad_enabled():  # create_graph: μ(x), σ²(x) differentiable again
             mean, var = moments(x, self.axes)
-        else:
+        else:  # the forward's numbers (for batch statistics too: the same values, no graph needed)
             mean, var = (Tensor(s) for s in self.stats)
         inv_std = (var + self.eps) ** -0.5
         x_hat = (x - mean) * inv_std
         g_hat = g if weight is None else g * weight.reshape(self.affine_shape)  # ∂L/∂x̂
         grad_x = None
         if need[0]:
-            if self.stats is None:  # (1/σ)·(G − mean(G) − x̂·mean(G·x̂)), with γ inside G
+            if self.batch_stats:  # (1/σ)·(G − mean(G) − x̂·mean(G·x̂)), with γ inside G
                 grad_x = inv_std * (g_hat - g_hat.mean(axis=self.axes, keepdims=True)
                                     - x_hat * (g_hat * x_hat).mean(axis=self.axes, keepdims=True))
             else:
@@ -85,12 +87,11 @@ class LayerNorm(_Normalization):
     derivative = "∂x = (γ/σ)/N·(N·G − ΣG − x̂·Σ(G·x̂)), ∂γ = Σ G·x̂, ∂β = Σ G"
 
 
-def update_running_stats(running_mean, running_var, x: np.ndarray, axes: tuple, momentum: float) -> None:
+def update_running_stats(running_mean, running_var, mean, var, count: int, momentum: float) -> None:
     """PyTorch's update, in place: r ← (1 − m)·r + m·s, with the batch mean, and the UNBIASED
-    batch variance (× n/(n − 1)) for running_var (the normalisation itself uses the biased one)."""
-    mean, var = moments(x, axes)
-    n = x.size // mean.size
-    for running, batch in ((running_mean, mean), (running_var, var * (n / (n - 1)))):
+    batch variance (σ² × n/(n − 1), n values per channel) for running_var (the normalisation
+    itself uses the biased one)."""
+    for running, batch in ((running_mean, mean), (running_var, var * (count / (count - 1)))):
         if running is None:
             continue
         target = running.data if isinstance(running, Tensor) else running
