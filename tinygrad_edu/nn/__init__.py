@@ -1,4 +1,6 @@
-"""`tinygrad_edu.nn`: Module, Parameter, layers, and saving/loading models (.npz)."""
+"""`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
+initialisers) and `nn.utils` (clip_grad_norm_)."""
+from . import init, utils
 from .containers import ModuleList
 from .dropout import Dropout
 from .embedding import Embedding
@@ -10,7 +12,7 @@ from .parameter import Parameter
 from .serialization import ModelFileNotFoundError, load, save
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
-           "save", "load", "ModelFileNotFoundError",
+           "save", "load", "ModelFileNotFoundError", "init", "utils",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
            "ModuleList", "Softmax", "LogSoftmax",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss"]
