@@ -249,3 +249,11 @@ def test_module_list_names_like_torch():
     assert list(ours.state_dict()) == list(theirs.state_dict())
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
     assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+
+
+@pytest.mark.parametrize("ours, theirs", [(lambda: nn.GELU(), lambda: torch.nn.GELU()),
+                                          (lambda: nn.GELU("tanh"), lambda: torch.nn.GELU("tanh")),
+                                          (lambda: nn.SiLU(), lambda: torch.nn.SiLU())])
+def test_gelu_silu_modules_match_torch(ours, theirs):
+    x = np.random.default_rng(2).normal(size=(3, 5)) * 3
+    _functional_pair(ours(), theirs(), [x], [True])

@@ -4,7 +4,20 @@ from . import init, utils
 from .containers import ModuleList
 from .dropout import Dropout
 from .embedding import Embedding
-from .layers import Flatten, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, Softmax, Tanh
+from .layers import (
+                     GELU,
+                     Flatten,
+                     Identity,
+                     LeakyReLU,
+                     Linear,
+                     LogSoftmax,
+                     ReLU,
+                     Sequential,
+                     Sigmoid,
+                     SiLU,
+                     Softmax,
+                     Tanh,
+)
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
@@ -14,5 +27,5 @@ from .serialization import ModelFileNotFoundError, load, save
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
            "save", "load", "ModelFileNotFoundError", "init", "utils",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
-           "ModuleList", "Softmax", "LogSoftmax",
+           "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss"]
