@@ -5,18 +5,18 @@ from .containers import ModuleList
 from .dropout import Dropout
 from .embedding import Embedding
 from .layers import (
-                     GELU,
-                     Flatten,
-                     Identity,
-                     LeakyReLU,
-                     Linear,
-                     LogSoftmax,
-                     ReLU,
-                     Sequential,
-                     Sigmoid,
-                     SiLU,
-                     Softmax,
-                     Tanh,
+    GELU,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Tanh,
 )
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
