@@ -28,8 +28,8 @@ def _affine_axes(affine_shape: tuple) -> tuple:
     return tuple(i for i, n in enumerate(affine_shape) if n == 1)
 
 
-class _Normalization(Function):
-    """Inputs: x, then γ (if has_weight), then β (if has_bias). Parameters: `axes` (of the
+class _Normalization:
+    """The two ops' shared forward and backward (a mixin: not an op of its own). Inputs: x, then γ (if has_weight), then β (if has_bias). Parameters: `axes` (of the
     statistics), `eps`, `affine_shape` (γ and β reshaped to broadcast against x), `stats`: the
     (mean, var) arrays to normalise with, broadcasting against x, and `batch_stats`: True when
     they are x's own statistics (computed by `moments`), so the gradient flows through them."""
@@ -76,13 +76,13 @@ class _Normalization(Function):
         return tuple(grads)
 
 
-class BatchNorm(_Normalization):
+class BatchNorm(_Normalization, Function):
     name = "batch_norm"
     derivative = "∂x = (γ/σ)/N·(N·G − ΣG − x̂·Σ(G·x̂)), ∂γ = Σ G·x̂, ∂β = Σ G"
     derivative_running = "∂x = G·γ/σ (running statistics), ∂γ = Σ G·x̂, ∂β = Σ G"
 
 
-class LayerNorm(_Normalization):
+class LayerNorm(_Normalization, Function):
     name = "layer_norm"
     derivative = "∂x = (γ/σ)/N·(N·G − ΣG − x̂·Σ(G·x̂)), ∂γ = Σ G·x̂, ∂β = Σ G"
 
