@@ -315,7 +315,7 @@ def apply_step(ops, step: Step, nodes: list):
         if op == "where":
             return ops.where(p["cond"], x[0], b)
         return getattr(ops, op)(x[0], b)
-    if op in ("min", "max_dim"):  # distinct fixed offsets: no ties
+    if op in ("min", "max_dim", "norm", "std"):  # distinct fixed offsets: no ties, no kink at 0
         return ops.reduce_dim(op, x[0] + ops.const(p["offsets"]), p["dim"], p["keepdim"])
     if op in ("prod", "var", "std", "logsumexp", "norm"):
         return ops.reduce_dim(op, x[0], p["dim"], p["keepdim"])
@@ -531,6 +531,8 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         params = {"dim": dim, "keepdim": draw(st.booleans())}
         if op in ("min", "max_dim"):
             params["offsets"] = (rng.permutation(int(np.prod(sa))) * 0.05).reshape(sa)
+        if op in ("norm", "std"):  # nonzero distinct offsets: no zero vector, no constant slice (kinks)
+            params["offsets"] = ((rng.permutation(int(np.prod(sa))) + 1) * 0.05).reshape(sa)
         return Step(op, (a,), params)
     if op == "view":
         size = int(np.prod(sa))
