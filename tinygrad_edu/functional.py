@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, describe
 
 

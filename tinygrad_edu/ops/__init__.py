@@ -1,9 +1,11 @@
 """Every differentiable op: one `Function` subclass each, grouped by kind."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
+from .conv import Conv, ConvTranspose, ConvWeight
 from .elementwise import Abs, Cast, Clip, Exp, LeakyReLU, Log, Mask, ReLU, Sigmoid, Sqrt, Tanh
 from .indexing import GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
 from .matmul import Linear, MatMul
+from .pool import AvgPool, AvgPoolBackward, MaxPool, MaxUnpool
 from .reduce import LogSoftmax, Max, Mean, Softmax, Sum, normalize_axis
 from .shape import BroadcastTo, Reshape, Transpose
 
@@ -13,4 +15,5 @@ __all__ = [
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
+    "Conv", "ConvTranspose", "ConvWeight", "MaxPool", "MaxUnpool", "AvgPool", "AvgPoolBackward",
 ]

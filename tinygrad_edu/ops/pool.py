@@ -1,0 +1,143 @@
+"""2-D max and average pooling, each one op in the graph, with its adjoint as its derivative.
+
+Both run as a loop over the kh·kw offsets of the window: the pixel at offset (i, j) of every
+window of the batch is one strided slice of the input, x[:, :, i::s, j::s], so each step is one
+whole-batch numpy operation (and keeps the input's memory order, see ops/conv.py).
+
+max_pool2d:  Y = max over each window;  ∂X = G routed to the window's max (the FIRST one in
+             row-major order when several are equal, as PyTorch does) — `max_unpool2d`.
+avg_pool2d:  Y = mean over each window (padding counts as zeros, PyTorch's default);
+             ∂X = G / (kh·kw) spread over the window — `avg_pool2d_backward`.
+Each pair is linear in G, so the adjoint's derivative is the pooling op again.
+"""
+import numpy as np
+
+from ..autograd import Function
+
+
+def _window_slices(kernel: tuple, stride: tuple, out_hw: tuple):
+    """For each kernel offset (i, j): the index that picks it from every window at once."""
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out_hw
+    for i in range(kh):
+        for j in range(kw):
+            yield i * kw + j, (Ellipsis, slice(i, i + sh * oh, sh), slice(j, j + sw * ow, sw))
+
+
+def _out_hw(shape: tuple, kernel: tuple, stride: tuple, padding: tuple) -> tuple:
+    return tuple((n + 2 * p - k) // s + 1 for n, k, s, p in zip(shape[-2:], kernel, stride, padding))
+
+
+def _pad(x: np.ndarray, padding: tuple, value: float) -> np.ndarray:
+    ph, pw = padding
+    if ph == pw == 0:
+        return x
+    out = np.full((*x.shape[:-2], x.shape[-2] + 2 * ph, x.shape[-1] + 2 * pw), value, dtype=x.dtype)
+    out[..., ph:ph + x.shape[-2], pw:pw + x.shape[-1]] = x
+    return out
+
+
+def memory_order(x: np.ndarray) -> tuple:
+    """x's axes from the slowest-varying in memory to the fastest, e.g. (1, 2, 3, 0) for an
+    (N, C, H, W) view of channels-first, batch-last memory."""
+    return tuple(int(a) for a in np.argsort([-s for s in x.strides], kind="stable"))
+
+
+def _zeros(shape: tuple, dtype, order: tuple) -> np.ndarray:
+    """Zeros of `shape` laid out in memory in the given axis order."""
+    inverse = np.argsort(order).tolist()
+    return np.zeros([shape[a] for a in order], dtype=dtype).transpose(inverse)
+
+
+def _padded_zeros(shape: tuple, padding: tuple, dtype, order: tuple) -> np.ndarray:
+    return _zeros((*shape[:-2], *(n + 2 * p for n, p in zip(shape[-2:], padding))), dtype, order)
+
+
+def _crop(x: np.ndarray, shape: tuple, padding: tuple) -> np.ndarray:
+    ph, pw = padding
+    return x[..., ph:ph + shape[-2], pw:pw + shape[-1]]
+
+
+class MaxPool(Function):
+    """Window maxima. Keeps, per output element, the offset of the winner (`argmax`, one byte
+    each) for the backward pass. Given an `argmax` it picks those elements instead (that is the
+    derivative of max_unpool2d)."""
+    name, derivative = "max_pool2d", "∂X = G at each window's (first) max"
+    uses_inputs = False
+    argmax = None
+
+    def forward(self, x):
+        self.in_shape, self.order = x.shape, memory_order(x)
+        xp = _pad(x, self.padding, -np.inf)
+        out_hw = _out_hw(x.shape, self.kernel, self.stride, self.padding)
+        slices = _window_slices(self.kernel, self.stride, out_hw)
+        _, first = next(slices)
+        best = xp[first].copy(order="K")
+        if self.argmax is not None:  # pick the given winners
+            for k, index in slices:
+                np.copyto(best, xp[index], where=self.argmax == k)
+            return best
+        argmax = np.zeros(best.shape, dtype=np.uint8 if self.kernel[0] * self.kernel[1] < 256 else np.int32)
+        for k, index in slices:
+            v = xp[index]
+            better = v > best  # strictly: an equal value later in the window does not win
+            better |= np.isnan(v)  # NaN propagates, as in PyTorch
+            np.copyto(best, v, where=better)
+            argmax[better] = k
+        self.argmax = argmax
+        return best
+
+    def backward(self, g):
+        return (MaxUnpool.apply(g, argmax=self.argmax, in_shape=self.in_shape, order=self.order,
+                                kernel=self.kernel, stride=self.stride, padding=self.padding),)
+
+
+class MaxUnpool(Function):
+    """∂X of max pooling: G (one value per window) put back at each window's winner, zeros
+    elsewhere (summed where overlapping windows share a winner)."""
+    name, derivative = "max_unpool2d", "∂G = G′ at each window's max"
+    uses_inputs = False
+
+    def forward(self, g):
+        dx = _padded_zeros(self.in_shape, self.padding, g.dtype, self.order)  # x's memory order
+        for k, index in _window_slices(self.kernel, self.stride, g.shape[-2:]):
+            dx[index] += np.where(self.argmax == k, g, 0)
+        return _crop(dx, self.in_shape, self.padding)
+
+    def backward(self, gg):
+        return (MaxPool.apply(gg, argmax=self.argmax, kernel=self.kernel, stride=self.stride,
+                              padding=self.padding),)
+
+
+class AvgPool(Function):
+    name, derivative = "avg_pool2d", "∂X = G / (kh·kw) spread over each window"
+    uses_inputs = False
+
+    def forward(self, x):
+        self.in_shape, self.order = x.shape, memory_order(x)
+        xp = _pad(x, self.padding, 0.0)
+        slices = _window_slices(self.kernel, self.stride, _out_hw(x.shape, self.kernel, self.stride, self.padding))
+        _, first = next(slices)
+        total = xp[first].copy(order="K")
+        for _, index in slices:
+            total += xp[index]
+        total *= np.asarray(1.0 / (self.kernel[0] * self.kernel[1]), dtype=x.dtype)
+        return total
+
+    def backward(self, g):
+        return (AvgPoolBackward.apply(g, in_shape=self.in_shape, order=self.order, kernel=self.kernel,
+                                      stride=self.stride, padding=self.padding),)
+
+
+class AvgPoolBackward(Function):
+    name, derivative = "avg_pool2d_backward", "∂G = avg_pool2d(G′)"
+    uses_inputs = False
+
+    def forward(self, g):
+        dx = _padded_zeros(self.in_shape, self.padding, g.dtype, self.order)
+        share = g * np.asarray(1.0 / (self.kernel[0] * self.kernel[1]), dtype=g.dtype)
+        for _, index in _window_slices(self.kernel, self.stride, g.shape[-2:]):
+            dx[index] += share
+        return _crop(dx, self.in_shape, self.padding)
+
+    def backward(self, gg):
+        return (AvgPool.apply(gg, kernel=self.kernel, stride=self.stride, padding=self.padding),)
