@@ -10,7 +10,7 @@ from .grad_mode import state
 from .tensor import Tensor, describe
 
 
-def _ints(value, n: int, op: str, arg: str, minimum: int) -> tuple:
+def int_tuple(value, n: int, op: str, arg: str, minimum: int) -> tuple:
     """An int or a sequence of n ints, each ≥ minimum, as a tuple of n ints."""
     items = (value,) * n if isinstance(value, (int, np.integer)) else value
     try:
@@ -69,8 +69,8 @@ def _conv(op: str, dims: int, x, weight, bias, stride, padding) -> Tensor:
         if t is not None and t.dtype != x.dtype:
             raise TypeError(f"{op}: {describe(x)} and {describe(t)} must have the same dtype "
                             f"(cast one with .to() or .float())")
-    stride = _ints(stride, dims, op, "stride", 1)
-    padding = _ints(padding, dims, op, "padding", 0)
+    stride = int_tuple(stride, dims, op, "stride", 1)
+    padding = int_tuple(padding, dims, op, "padding", 0)
     kernel = weight.shape[2:]
     size = _spatial(x, dims)
     padded = tuple(n + 2 * p for n, p in zip(size, padding))
@@ -100,9 +100,9 @@ def conv2d(x, weight, bias=None, stride=1, padding=0) -> Tensor:
 
 def _pool(op: str, fn, x, kernel_size, stride, padding) -> Tensor:
     x = _input(x, op, 2, "(N, C, H, W)")
-    kernel = _ints(kernel_size, 2, op, "kernel_size", 1)
-    stride = kernel if stride is None else _ints(stride, 2, op, "stride", 1)
-    padding = _ints(padding, 2, op, "padding", 0)
+    kernel = int_tuple(kernel_size, 2, op, "kernel_size", 1)
+    stride = kernel if stride is None else int_tuple(stride, 2, op, "stride", 1)
+    padding = int_tuple(padding, 2, op, "padding", 0)
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise ValueError(f"{op}: padding should be at most half of the kernel size, but got "
                          f"padding={padding} and kernel_size={kernel}")
