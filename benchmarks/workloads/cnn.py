@@ -73,21 +73,22 @@ OFFSETS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 
 def _pool_forward(a):
-    """2×2 max-pool of (C, H, W, N), and which of the four offsets won (the first maximum)."""
-    best = a[:, 0::2, 0::2].copy()
-    winner = np.zeros(best.shape, dtype=np.uint8)
-    for k, (i, j) in enumerate(OFFSETS[1:], start=1):
-        v = a[:, i::2, j::2]
-        better = v > best
-        np.copyto(best, v, where=better)
-        winner[better] = k
+    """2×2 max-pool of (C, H, W, N), and which of the four offsets holds the first maximum."""
+    corners = [a[:, i::2, j::2] for i, j in OFFSETS]
+    best = np.maximum(corners[0], corners[1])
+    np.maximum(best, corners[2], out=best)
+    np.maximum(best, corners[3], out=best)
+    winner = np.full(best.shape, 3, dtype=np.uint8)
+    for k in (2, 1, 0):  # winner = the smallest k with corner k == max
+        hit = np.equal(corners[k], best).view(np.uint8)
+        winner -= hit * (winner - np.uint8(k))
     return best, winner
 
 
 def _pool_backward(dp, winner, shape):
-    da = np.zeros(shape, dtype=dp.dtype)
+    da = np.empty(shape, dtype=dp.dtype)
     for k, (i, j) in enumerate(OFFSETS):
-        np.copyto(da[:, i::2, j::2], dp, where=winner == k)
+        np.multiply(dp, winner == k, out=da[:, i::2, j::2])
     return da
 
 

@@ -58,9 +58,9 @@ def _crop(x: np.ndarray, shape: tuple, padding: tuple) -> np.ndarray:
 
 
 class MaxPool(Function):
-    """Window maxima. Keeps, per output element, the offset of the winner (`argmax`, one byte
-    each) for the backward pass. Given an `argmax` it picks those elements instead (that is the
-    derivative of max_unpool2d)."""
+    """Window maxima. Keeps, per output element, the offset of the window's first maximum
+    (`argmax`, one byte each) for the backward pass. Given an `argmax` it picks those elements
+    instead (that is the derivative of max_unpool2d)."""
     name, derivative = "max_pool2d", "∂X = G at each window's (first) max"
     uses_inputs = False
     argmax = None
@@ -68,27 +68,35 @@ class MaxPool(Function):
     def forward(self, x):
         self.in_shape, self.order = x.shape, memory_order(x)
         xp = _pad(x, self.padding, -np.inf)
-        out_hw = _out_hw(x.shape, self.kernel, self.stride, self.padding)
-        slices = _window_slices(self.kernel, self.stride, out_hw)
-        _, first = next(slices)
-        best = xp[first].copy(order="K")
+        offsets = [xp[index] for _, index in
+                   _window_slices(self.kernel, self.stride, _out_hw(x.shape, self.kernel, self.stride, self.padding))]
         if self.argmax is not None:  # pick the given winners
-            for k, index in slices:
-                np.copyto(best, xp[index], where=self.argmax == k)
+            best = np.zeros(offsets[0].shape, dtype=x.dtype)
+            for k, v in enumerate(offsets):
+                np.copyto(best, v, where=self.argmax == k)
             return best
-        argmax = np.zeros(best.shape, dtype=np.uint8 if self.kernel[0] * self.kernel[1] < 256 else np.int32)
-        for k, index in slices:
-            v = xp[index]
-            better = v > best  # strictly: an equal value later in the window does not win
-            better |= np.isnan(v)  # NaN propagates, as in PyTorch
-            np.copyto(best, v, where=better)
-            argmax[better] = k
-        self.argmax = argmax
+        best = offsets[0].copy(order="K")
+        for v in offsets[1:]:
+            np.maximum(best, v, out=best)
+        self.argmax = _first_max(offsets, best)
         return best
 
     def backward(self, g):
         return (MaxUnpool.apply(g, argmax=self.argmax, in_shape=self.in_shape, order=self.order,
                                 kernel=self.kernel, stride=self.stride, padding=self.padding),)
+
+
+def _first_max(offsets: list, best: np.ndarray) -> np.ndarray:
+    """The first offset k (row-major in the window) whose value equals the window's max. Going
+    from the last offset to the first, arg −= [v_k = max]·(arg − k) leaves the smallest such k;
+    in byte arithmetic this is ~10× faster than masked assignment."""
+    last = len(offsets) - 1
+    dtype = np.uint8 if last < 256 else np.int32
+    arg = np.full(best.shape, last, dtype=dtype)
+    for k in range(last - 1, -1, -1):
+        hit = np.equal(offsets[k], best).view(np.uint8)
+        arg -= hit * (arg - dtype(k))
+    return arg
 
 
 class MaxUnpool(Function):
@@ -99,8 +107,13 @@ class MaxUnpool(Function):
 
     def forward(self, g):
         dx = _padded_zeros(self.in_shape, self.padding, g.dtype, self.order)  # x's memory order
+        overlapping = any(s < k for s, k in zip(self.stride, self.kernel))
         for k, index in _window_slices(self.kernel, self.stride, g.shape[-2:]):
-            dx[index] += np.where(self.argmax == k, g, 0)
+            hit = self.argmax == k
+            if overlapping:
+                dx[index] += g * hit
+            else:  # each pixel is in one window at most
+                np.multiply(g, hit, out=dx[index])
         return _crop(dx, self.in_shape, self.padding)
 
     def backward(self, gg):
