@@ -140,4 +140,5 @@ def test_each_op_is_fuzzed_in_every_run(op, data):
 def test_the_fuzzer_covers_every_op_of_the_contract():
     assert {"exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "neg", "add", "sub",
             "mul", "div", "pow", "pow_number", "number_on_left", "sum", "mean", "max", "softmax",
-            "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss"} == set(ALL_OPS)
+            "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss", "conv2d",
+            "max_pool2d", "avg_pool2d"} == set(ALL_OPS)
