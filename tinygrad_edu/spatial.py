@@ -67,8 +67,9 @@ def _conv(op: str, dims: int, x, weight, bias, stride, padding) -> Tensor:
                              f"{describe(weight)}, but {describe(bias)} was given")
     for t in (weight, bias):
         if t is not None and t.dtype != x.dtype:
-            raise TypeError(f"{op}: {describe(x)} and {describe(t)} must have the same dtype "
-                            f"(cast one with .to() or .float())")
+            raise TypeError(f"{op}: {describe(x)} and {describe(t)} must have the same dtype, as in "
+                            f"PyTorch (cast the input with .float() or .double(), or the model with "
+                            f"model.float() or model.double())")
     stride = int_tuple(stride, dims, op, "stride", 1)
     padding = int_tuple(padding, dims, op, "padding", 0)
     kernel = weight.shape[2:]
