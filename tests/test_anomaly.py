@@ -8,7 +8,7 @@ import pytest
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, autograd
+from tinygrad_edu import Tensor, grad_mode
 from tinygrad_edu.grad_mode import state
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy warns about the NaNs we make
@@ -138,7 +138,7 @@ def test_flag_restored_after_exit_nesting_and_exceptions():
             Tensor([-1.0]).sqrt()
         assert state.anomaly
     assert not state.anomaly
-    assert autograd.anomaly_threads == 0  # the global guard that keeps the off path free
+    assert grad_mode.anomaly_threads == 0  # the global guard that keeps the off path free
 
 
 def test_decorator_form():

@@ -36,9 +36,9 @@ def _graph_objects(root):
         tensors.append(t)
         if t.grad is not None:
             tensors.append(t.grad)
-        if t._ctx is not None:
-            nodes.append(t._ctx)
-            stack.extend(t._ctx.inputs)
+        if t.grad_fn is not None:
+            nodes.append(t.grad_fn)
+            stack.extend(t.grad_fn.inputs)
     return tensors, nodes
 
 

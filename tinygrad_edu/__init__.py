@@ -1,10 +1,10 @@
 """tinygrad_edu: a readable reverse-mode autograd engine for learning backpropagation."""
 from . import functional
 from ._random import manual_seed
-from .autograd import Function, grad
+from .autograd import grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
-from .tensor import Tensor
+from .tensor import Function, Tensor
 
 __version__ = "0.1.0"
 

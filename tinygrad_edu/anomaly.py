@@ -4,8 +4,8 @@ While the mode is on (a per-thread flag), the engine calls three hooks of this m
   * `check_forward`   after every op's forward: its output must be finite;
   * `record_creation` for every recorded node: remember the user's line that created it;
   * `backward_of`     instead of `fn.backward(g)`: the local derivative must be finite.
-When no thread has it on, the engine never imports this module: the only cost is one test of
-the plain global `autograd.anomaly_threads` per op (a few nanoseconds).
+When no thread has it on, none of them runs: the engine only tests the plain global
+`grad_mode.anomaly_threads` per op.
 """
 from __future__ import annotations
 
@@ -17,12 +17,10 @@ import threading
 
 import numpy as np
 
-from . import autograd
-from .grad_mode import state
+from .grad_mode import set_anomaly_enabled, state
 from .tensor import describe
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_count_lock = threading.Lock()
 _ENGINE = {"autograd.py", "tensor.py", "functional.py", "anomaly.py", "grad_mode.py", "gradcheck.py",
            "_random.py", "__init__.py", "ops", "nn", "optim"}
 
@@ -36,16 +34,11 @@ class detect_anomaly:
     """
 
     def __enter__(self):
-        self._prev = state.anomaly
-        state.anomaly = True
-        with _count_lock:
-            autograd.anomaly_threads += 1
+        self._prev = set_anomaly_enabled(True)
         return self
 
     def __exit__(self, *exc):
-        state.anomaly = self._prev
-        with _count_lock:
-            autograd.anomaly_threads -= 1
+        set_anomaly_enabled(self._prev)
         return False
 
     def __call__(self, func):

@@ -1,152 +1,19 @@
-"""The engine: `Function` (one graph node per op) and reverse-mode differentiation.
+"""The backward engine: reverse-mode differentiation over the graph of `Function` nodes.
 
-Every op is a subclass of `Function` with
-  * `forward(self, *arrays) -> np.ndarray`      the value, in numpy;
-  * `backward(self, grad) -> tuple`             its LOCAL derivative only: given dL/d(output)
-    as a Tensor, return dL/d(input) for each input (a Tensor, or None when not needed),
-    written with Tensor operations so that the derivative is itself differentiable.
-Everything shared lives here, once: recording the node, reducing a broadcast gradient back to
-its input's shape, casting it to the input's dtype, summing the gradients of a reused tensor,
+Everything shared by the ops lives here, once: reducing a broadcast gradient back to its
+input's shape, casting it to the input's dtype, summing the gradients of a reused tensor,
 keeping `.grad` on every tensor of the graph, and checking that saved tensors were not
-modified in place.
+modified in place. (The nodes themselves, `Function`, are in tensor.py.)
 """
 from __future__ import annotations
 
 import gc
-import weakref
 
 import numpy as np
 
+from . import anomaly, grad_mode
 from .grad_mode import enable_grad, no_grad, state
 from .tensor import Tensor, describe
-
-# How many threads are inside detect_anomaly() (kept by anomaly.py). Testing this plain global
-# first keeps the anomaly checks free when nobody uses them (a thread-local read costs ~50 ns).
-anomaly_threads = 0
-
-
-class Function:
-    name = "op"         # shown on the graph and in error messages
-    derivative = ""     # the local derivative in textbook notation, shown on the graph
-    uses_inputs = True  # backward reads the inputs' values: guard them against in-place edits
-    uses_output = False  # backward reads the output's value (kept through a weak reference)
-    is_view = False     # forward may return a numpy view of its first input (reshape, transpose…)
-
-    # The engine's per-node fields are slots. An op's own parameters (axis, shape …) go in the
-    # instance __dict__, which Python creates only for ops that have some: most nodes stay one
-    # small object, which keeps both allocation and the cyclic garbage collector cheap.
-    __slots__ = ("inputs", "needs_input_grad", "saved_versions", "output_ref")
-    inputs: tuple
-    needs_input_grad: tuple
-    saved_versions: tuple             # only for ops with uses_inputs
-    output_ref: "weakref.ref"         # only for ops with uses_output
-    created_at = None   # the user's line of code, recorded only under detect_anomaly()
-
-    @classmethod
-    def apply(cls, *inputs: Tensor, **params) -> Tensor:
-        fn = cls.__new__(cls)
-        if params:
-            fn.__dict__.update(params)
-        try:
-            # one and two inputs are most ops: passing them by name skips building an argument
-            # list, a third of apply's own cost
-            if len(inputs) == 2:
-                data = fn.forward(inputs[0].data, inputs[1].data)
-            elif len(inputs) == 1:
-                data = fn.forward(inputs[0].data)
-            else:
-                data = fn.forward(*[t.data for t in inputs])
-        except (ValueError, IndexError, TypeError) as err:
-            message = str(err).removeprefix(f"{cls.name}: ")
-            raise type(err)(f"{cls.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from None
-        if anomaly_threads and state.anomaly:
-            from .anomaly import check_forward
-            check_forward(fn, inputs, data)
-        version = _shared_version(data, inputs[0]) if cls.is_view else None
-        if not state.enabled:
-            return Tensor._wrap(data, None, version)
-        if len(inputs) == 2:
-            needs = (inputs[0].requires_grad, inputs[1].requires_grad)
-        else:
-            needs = tuple([t.requires_grad for t in inputs])
-        if True not in needs:
-            return Tensor._wrap(data, None, version)
-        fn.inputs = inputs
-        fn.needs_input_grad = _shared_flags.get(needs) or _shared(needs, _shared_flags)
-        if cls.uses_inputs:
-            # not shared like the flags: versions change with every optimizer step, so a table
-            # of them would only grow (it kept up to 4096 tuples, ~0.5 MB, alive in training)
-            if len(inputs) == 2:
-                fn.saved_versions = (inputs[0]._version[0], inputs[1]._version[0])
-            else:
-                fn.saved_versions = tuple([t._version[0] for t in inputs])
-        out = Tensor._wrap(data, fn, version)
-        if cls.uses_output:
-            fn.output_ref = weakref.ref(out)
-        if anomaly_threads and state.anomaly:
-            from .anomaly import record_creation
-            record_creation(fn)
-        return out
-
-    @property
-    def output(self) -> Tensor:
-        out = self.output_ref()
-        if out is None:
-            raise RuntimeError(f"{self.name}: the output this op saved for backward no longer exists")
-        return out
-
-    def forward(self, *arrays: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def backward(self, grad: Tensor) -> tuple:
-        raise NotImplementedError
-
-    def check_saved_versions(self) -> None:
-        """Raise if a tensor this op saved for backward was modified in place since."""
-        if self.uses_inputs:
-            for t, seen in zip(self.inputs, self.saved_versions):
-                if t._version[0] != seen:
-                    raise _modified_error(self, t, seen)
-        if self.uses_output:
-            out = self.output
-            if out._version[0] != 0:
-                raise _modified_error(self, out, 0)
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-_shared_flags: dict = {}
-
-
-def _shared(values: tuple, table: dict) -> tuple:
-    """One shared copy of each small tuple of flags, such as (True, False):
-    nodes then keep no tuple of their own, which is fewer objects for the garbage collector."""
-    shared = table.get(values)
-    if shared is None:
-        if len(table) >= 4096:
-            table.clear()
-        shared = table[values] = values
-    return shared
-
-
-def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
-    """The source's version counter if `data` is a view of its memory (numpy sets `.base` to the
-    array that owns the memory), so that an in-place edit through either one is seen by both."""
-    x, base = source.data, data.base
-    if data is x or (base is not None and (base is x or base is x.base)):
-        return source._version
-    return None
-
-
-def _modified_error(fn: Function, t: Tensor, seen: int) -> RuntimeError:
-    where = f" (created at {fn.created_at})" if fn.created_at else ""
-    return RuntimeError(
-        f"one of the tensors needed for gradient computation has been modified by an in-place "
-        f"operation: {describe(t)}, saved by op '{fn.name}'{where}, is at version "
-        f"{t._version[0]}; expected version {seen}. Its gradient would be computed from the new "
-        f"values, so it would be wrong. Call backward() before changing the tensor (e.g. before "
-        f"optimizer.step()), or change it out of place (x = x * 2 makes a new tensor).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,8 +56,10 @@ def _as_grad_tensor(grad, like: Tensor, create_graph: bool) -> Tensor:
     return g
 
 
-def topological_order(roots) -> list:
-    """Tensors of the graph below `roots`, each after every tensor computed from it (iterative)."""
+def topological_order(roots, all_inputs: bool = False) -> list:
+    """Tensors of the graph below `roots`, each after every tensor computed from it (iterative,
+    so graphs of any depth work). Only tensors that require grad are followed, unless
+    `all_inputs` (the graph pictures also show constants and data)."""
     order, visited = [], set()
     stack = [(r, False) for r in roots]
     while stack:
@@ -202,13 +71,13 @@ def topological_order(roots) -> list:
         if k in visited:
             continue
         visited.add(k)
-        fn = t._ctx
-        if fn is None:  # a leaf: nothing below it, so it is finished at once
+        grad_fn = t.grad_fn
+        if grad_fn is None:  # a leaf: nothing below it, so it is finished at once
             order.append(t)
             continue
         stack.append((t, True))
-        for inp in fn.inputs:
-            if inp.requires_grad and id(inp) not in visited:
+        for inp in grad_fn.inputs:
+            if (all_inputs or inp.requires_grad) and id(inp) not in visited:
                 stack.append((inp, False))
     order.reverse()
     return order
@@ -219,43 +88,50 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
 
     deposit: accumulate each tensor's gradient into its `.grad` (leaves and intermediates).
     capture: ids of tensors whose gradient of this pass is returned in a dict.
-    on_step: optional callback `on_step(tensor, grad, fn, input_grads)` after each op's local
-      derivative is applied (input_grads as the op returned them, before broadcast reduction);
-      used by viz.backward_steps to show the backward pass step by step.
+    on_step: optional callback `on_step(tensor, grad, grad_fn, input_grads, pending)` for each
+      tensor the pass reaches, once its gradient `grad` is complete: input_grads are what its
+      op's local derivative gave each input, reduced to the input's shape and dtype (None where
+      no gradient flows; grad_fn None and input_grads () for a leaf), pending the engine's
+      {id(tensor): gradient summed so far} of the tensors not yet reached.
+      viz.backward_steps shows the pass with it.
     """
-    grads = {}
+    pending = {}
     for r, g in zip(roots, root_grads):
         k = id(r)
-        grads[k] = g if k not in grads else grads[k] + g
+        pending[k] = g if k not in pending else pending[k] + g
     captured = {}
     with _cyclic_gc_paused(), (enable_grad() if create_graph else no_grad()):
         for t in topological_order(roots):
-            g = grads.pop(id(t), None)
+            g = pending.pop(id(t), None)
             if g is None:
                 continue
             if deposit:
                 _accumulate_grad(t, g, create_graph)
             if capture is not None and id(t) in capture:
                 captured[id(t)] = g
-            fn = t._ctx
-            if fn is None:
+            grad_fn = t.grad_fn
+            if grad_fn is None:
+                if on_step is not None:
+                    on_step(t, g, None, (), pending)
                 continue
-            fn.check_saved_versions()
-            if anomaly_threads and state.anomaly:
-                from .anomaly import backward_of
-                input_grads = backward_of(fn, g)  # fn.backward(g), checked for NaN/inf
+            grad_fn.check_saved_versions()
+            if grad_mode.anomaly_threads and state.anomaly:
+                input_grads = anomaly.backward_of(grad_fn, g)  # checked for NaN/inf
             else:
-                input_grads = fn.backward(g)
-            if on_step is not None:
-                on_step(t, g, fn, input_grads)
-            for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
+                input_grads = grad_fn.backward(g)
+            reduced = []
+            for inp, ig, needed in zip(grad_fn.inputs, input_grads, grad_fn.needs_input_grad):
                 if ig is None or not needed:
+                    reduced.append(None)
                     continue
                 if ig.data.shape != inp.data.shape or ig.data.dtype != inp.data.dtype:
                     ig = reduce_to_input(ig, inp)
+                reduced.append(ig)
                 k = id(inp)
-                prev = grads.get(k)
-                grads[k] = ig if prev is None else prev + ig
+                prev = pending.get(k)
+                pending[k] = ig if prev is None else prev + ig
+            if on_step is not None:
+                on_step(t, g, grad_fn, tuple(reduced), pending)
     return captured
 
 

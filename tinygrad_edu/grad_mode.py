@@ -1,4 +1,5 @@
-"""Whether operations record a graph: per thread, switched by `no_grad()` / `enable_grad()`."""
+"""The engine's switches, per thread: whether operations record a graph (`no_grad()` /
+`enable_grad()`), and whether detect_anomaly() checks them."""
 from __future__ import annotations
 
 import functools
@@ -11,6 +12,22 @@ class _GradState(threading.local):
 
 
 state = _GradState()
+
+# How many threads have anomaly mode on. The engine tests this plain global before the
+# thread-local flag, so the checks cost nothing when nobody uses them.
+anomaly_threads = 0
+_anomaly_lock = threading.Lock()
+
+
+def set_anomaly_enabled(mode: bool) -> bool:
+    """Switch anomaly mode for the current thread; returns the previous setting."""
+    global anomaly_threads
+    previous = state.anomaly
+    if bool(mode) != previous:
+        with _anomaly_lock:
+            anomaly_threads += 1 if mode else -1
+        state.anomaly = bool(mode)
+    return previous
 
 
 def is_grad_enabled() -> bool:

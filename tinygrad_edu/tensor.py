@@ -1,11 +1,26 @@
-"""`Tensor`: a numpy array that remembers the op that made it, so gradients can flow back."""
+"""`Tensor`, a numpy array that remembers the op that made it, and `Function`, that op.
+
+The package's layering, bottom up (each module imports only those below it, except the one
+import at the bottom of this file):
+
+    grad_mode   switches: no_grad / enable_grad, the anomaly flag
+    tensor      Tensor and Function (this file); at its bottom it imports the ops, the engine
+                and the anomaly hooks, which all subclass or use these two classes
+    ops/        one Function subclass per op: forward in numpy, local derivative in Tensor ops
+    autograd    the backward engine: topological order, accumulation, backward(), grad()
+    anomaly     detect_anomaly(): the checks Function.apply and the engine call when it is on
+    functional, nn, optim, viz, documents … : built on the above
+
+Tensor's methods reach ops, the engine and anomaly through module attributes looked up when
+called, so whichever module Python imports first, every class exists before it is used.
+"""
 from __future__ import annotations
 
 import weakref
 
 import numpy as np
 
-from . import _random
+from . import _random, grad_mode
 from .grad_mode import state
 
 DEFAULT_DTYPE = np.float32
@@ -35,36 +50,34 @@ def _to_array(data, dtype) -> np.ndarray:
     return arr
 
 
-_constants: dict = {}  # (number, dtype) -> weak reference to its read-only 0-d Tensor
-_no_grad_constants: dict = {}  # (number, dtype) -> its read-only 0-d Tensor, held strongly
+# Python numbers become shared read-only 0-d Tensors, so `y * 1.0001` in a loop, or the 1 of
+# sigmoid's derivative, makes one constant, not one per op. Two tables (zero is never shared:
+# 0.0 == -0.0 as keys, but their products differ in sign):
+_graph_constants: dict = {}    # weak: freed with the last graph that uses them
+_no_grad_constants: dict = {}  # strong: no graph holds these; rebuilding them made backward ~15% slower
 
 
 def _constant(value, dtype) -> "Tensor":
-    """A Python number as a read-only 0-d Tensor of `dtype`, shared while it is alive: a loop
-    like `y = y * 1.0001` then makes one constant, not one per op. The table holds it weakly,
-    so it is freed with the last graph that uses it. Under no_grad (derivatives, optimizer
-    updates) no graph keeps it, so a weak table would rebuild it at every call: there it is
-    held strongly, in a table of its own (never in a graph). Zero is not shared (0.0 == -0.0
-    as keys, but their products differ in sign)."""
     key = (value, dtype)
     if not state.enabled:
         t = _no_grad_constants.get(key)
         if t is None:
             t = _read_only_scalar(value, dtype)
-            if value != 0:
-                if len(_no_grad_constants) >= 4096:
-                    _no_grad_constants.clear()
-                _no_grad_constants[key] = t
+            _remember(_no_grad_constants, key, t, value)
         return t
-    ref = _constants.get(key)
+    ref = _graph_constants.get(key)
     t = ref() if ref is not None else None
     if t is None:
         t = _read_only_scalar(value, dtype)
-        if value != 0:
-            if len(_constants) >= 4096:
-                _constants.clear()
-            _constants[key] = weakref.ref(t)
+        _remember(_graph_constants, key, weakref.ref(t), value)
     return t
+
+
+def _remember(table: dict, key, entry, value) -> None:
+    if value != 0:
+        if len(table) >= 1024:
+            table.clear()
+        table[key] = entry
 
 
 def _read_only_scalar(value, dtype) -> "Tensor":
@@ -81,13 +94,13 @@ class Tensor:
     numbers and integer arrays become float32 unless `dtype` is given.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_version", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_version", "__weakref__")
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: np_array @ t works
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
         self.data = _to_array(data, dtype)
         self.grad = None
-        self._ctx = None
+        self.grad_fn = None
         self.name = name
         self._version = [0]
         self.requires_grad = False
@@ -95,13 +108,13 @@ class Tensor:
             self.requires_grad_(True)
 
     @classmethod
-    def _wrap(cls, data: np.ndarray, ctx=None, version=None) -> "Tensor":
+    def _wrap(cls, data: np.ndarray, grad_fn=None, version=None) -> "Tensor":
         """Internal constructor: no copy, no checks (ops already produced a fresh array)."""
         t = object.__new__(cls)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
         t.grad = None
-        t._ctx = ctx
-        t.requires_grad = ctx is not None
+        t.grad_fn = grad_fn
+        t.requires_grad = grad_fn is not None
         t.name = None
         t._version = [0] if version is None else version
         return t
@@ -110,7 +123,7 @@ class Tensor:
         if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
             raise TypeError(f"requires_grad=True needs a floating dtype, but {describe(self)} "
                             f"has dtype {self.data.dtype}; only floating tensors can have gradients")
-        if not requires_grad and self._ctx is not None:
+        if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("requires_grad_(False) is only allowed on leaves; use detach()")
         self.requires_grad = bool(requires_grad)
         return self
@@ -134,11 +147,7 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        return self._ctx is None
-
-    @property
-    def grad_fn(self):
-        return self._ctx
+        return self.grad_fn is None
 
     @property
     def T(self) -> "Tensor":
@@ -152,6 +161,12 @@ class Tensor:
             raise ValueError(f"item: only a single-element tensor can be converted to a Python "
                              f"number, but {describe(self)} has {self.data.size} elements")
         return self.data.item()
+
+    def named(self, name: str) -> "Tensor":
+        """Set the name (shown on graphs, in error messages and by check_gradients); returns self,
+        so a forward pass can name what it computes: `Z1 = (W1 @ X + b1).named("Z1")`."""
+        self.name = name
+        return self
 
     def detach(self) -> "Tensor":
         """The same values (sharing memory and version counter), cut from the graph."""
@@ -175,8 +190,8 @@ class Tensor:
         parts.append(f"dtype={self.data.dtype}")
         if self.name:
             parts.append(f"name='{self.name}'")
-        if self._ctx is not None:
-            parts.append(f"grad_fn=<{self._ctx.name}>")
+        if self.grad_fn is not None:
+            parts.append(f"grad_fn=<{self.grad_fn.name}>")
         elif self.requires_grad:
             parts.append("requires_grad=True")
         return f"Tensor({', '.join(parts)})"
@@ -234,9 +249,8 @@ class Tensor:
     # --- operand conversion -------------------------------------------------------------------
     def _operand(self, other) -> "Tensor":
         """Turn the other side of a binary op into a Tensor. Python numbers take this tensor's
-        floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs. (+ − × ÷ @ do
-        not call it when `other` is already a Tensor: they run once or twice per op.)"""
-        if isinstance(other, Tensor):
+        floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs."""
+        if type(other) is Tensor or isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):
             kind = self.data.dtype.kind
@@ -254,25 +268,25 @@ class Tensor:
 
     # --- arithmetic ---------------------------------------------------------------------------
     def __add__(self, other):
-        return ops.Add.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Add.apply(self, self._operand(other))
 
     def __radd__(self, other):
         return ops.Add.apply(self._operand(other), self)
 
     def __sub__(self, other):
-        return ops.Sub.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Sub.apply(self, self._operand(other))
 
     def __rsub__(self, other):
         return ops.Sub.apply(self._operand(other), self)
 
     def __mul__(self, other):
-        return ops.Mul.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Mul.apply(self, self._operand(other))
 
     def __rmul__(self, other):
         return ops.Mul.apply(self._operand(other), self)
 
     def __truediv__(self, other):
-        return ops.Div.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Div.apply(self, self._operand(other))
 
     def __rtruediv__(self, other):
         return ops.Div.apply(self._operand(other), self)
@@ -292,7 +306,7 @@ class Tensor:
         return ops.Pow.apply(self._operand(base), self)
 
     def __matmul__(self, other):
-        return ops.MatMul.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.MatMul.apply(self, self._operand(other))
 
     def __rmatmul__(self, other):
         return ops.MatMul.apply(self._operand(other), self)
@@ -400,7 +414,7 @@ class Tensor:
     def _check_inplace(self, what: str, rewrite: str, value=None) -> None:
         """Refuse an in-place edit that would silently break a gradient or shared memory."""
         if state.enabled and self.requires_grad:
-            kind = "a leaf tensor that requires grad" if self._ctx is None else "a tensor that is part of a graph"
+            kind = "a leaf tensor that requires grad" if self.grad_fn is None else "a tensor that is part of a graph"
             raise RuntimeError(
                 f"{what} on {kind} ({describe(self)}) would silently break its gradient; write it "
                 f"out of place ({rewrite}), or, to update parameters, do it under tg.no_grad()")
@@ -457,5 +471,121 @@ class Tensor:
                             f"{np.shape(array)}: {err}") from None
         self._version[0] += 1
 
+class Function:
+    """One op of the graph, and the node that records it.
 
-from . import autograd, ops  # noqa: E402  (ops and the engine need the Tensor class first)
+    A subclass states the op and nothing else:
+      * `forward(self, *arrays) -> np.ndarray`   the value, in numpy;
+      * `backward(self, grad) -> tuple`          its LOCAL derivative: given dL/d(output) as a
+        Tensor, dL/d(input) for each input (a Tensor, or None when not needed), written with
+        Tensor operations so that the derivative is itself differentiable.
+    `apply` runs forward and records the node when an input requires grad; the engine
+    (autograd.py) reduces broadcast gradients, casts dtypes and sums the gradients of reused
+    tensors, once for every op.
+    """
+    name = "op"          # shown on the graph and in error messages
+    derivative = ""      # the local derivative in textbook notation, shown on the graph
+    uses_inputs = True   # backward reads the inputs' values: guard them against in-place edits
+    uses_output = False  # backward reads the output's value (kept through a weak reference)
+    is_view = False      # forward may return a numpy view of its first input (reshape, transpose…)
+
+    # The engine's per-node fields are slots; an op's own parameters (axis, shape …) go in the
+    # instance __dict__, which Python creates only for ops that have some.
+    __slots__ = ("inputs", "needs_input_grad", "saved_versions", "output_ref")
+    inputs: tuple
+    needs_input_grad: tuple
+    saved_versions: tuple             # only for ops with uses_inputs
+    output_ref: "weakref.ref"         # only for ops with uses_output
+    created_at = None   # the user's line of code, recorded only under detect_anomaly()
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params) -> Tensor:
+        node = cls.__new__(cls)
+        if params:
+            node.__dict__.update(params)
+        try:
+            # one or two inputs by name, without building an argument list (see benchmarks/README.md)
+            if len(inputs) == 2:
+                data = node.forward(inputs[0].data, inputs[1].data)
+            elif len(inputs) == 1:
+                data = node.forward(inputs[0].data)
+            else:
+                data = node.forward(*[t.data for t in inputs])
+        except (ValueError, IndexError, TypeError) as err:
+            message = str(err).removeprefix(f"{cls.name}: ")
+            raise type(err)(f"{cls.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from None
+        if grad_mode.anomaly_threads and state.anomaly:
+            anomaly.check_forward(node, inputs, data)
+        version = _shared_version(data, inputs[0]) if cls.is_view else None
+        if not state.enabled:
+            return Tensor._wrap(data, None, version)
+        if len(inputs) == 2:
+            needs = (inputs[0].requires_grad, inputs[1].requires_grad)
+        else:
+            needs = tuple([t.requires_grad for t in inputs])
+        if True not in needs:
+            return Tensor._wrap(data, None, version)
+        node.inputs = inputs
+        node.needs_input_grad = needs
+        if cls.uses_inputs:
+            if len(inputs) == 2:
+                node.saved_versions = (inputs[0]._version[0], inputs[1]._version[0])
+            else:
+                node.saved_versions = tuple([t._version[0] for t in inputs])
+        out = Tensor._wrap(data, node, version)
+        if cls.uses_output:
+            node.output_ref = weakref.ref(out)
+        if grad_mode.anomaly_threads and state.anomaly:
+            anomaly.record_creation(node)
+        return out
+
+    @property
+    def output(self) -> Tensor:
+        out = self.output_ref()
+        if out is None:
+            raise RuntimeError(f"{self.name}: the output this op saved for backward no longer exists")
+        return out
+
+    def forward(self, *arrays: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor) -> tuple:
+        raise NotImplementedError
+
+    def check_saved_versions(self) -> None:
+        """Raise if a tensor this op saved for backward was modified in place since."""
+        if self.uses_inputs:
+            for t, seen in zip(self.inputs, self.saved_versions):
+                if t._version[0] != seen:
+                    raise _modified_error(self, t, seen)
+        if self.uses_output:
+            out = self.output
+            if out._version[0] != 0:
+                raise _modified_error(self, out, 0)
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
+    """The source's version counter if `data` is a view of its memory (numpy sets `.base` to the
+    array that owns the memory), so that an in-place edit through either one is seen by both."""
+    x, base = source.data, data.base
+    if data is x or (base is not None and (base is x or base is x.base)):
+        return source._version
+    return None
+
+
+def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
+    where = f" (created at {node.created_at})" if node.created_at else ""
+    return RuntimeError(
+        f"one of the tensors needed for gradient computation has been modified by an in-place "
+        f"operation: {describe(t)}, saved by op '{node.name}'{where}, is at version "
+        f"{t._version[0]}; expected version {seen}. Its gradient would be computed from the new "
+        f"values, so it would be wrong. Call backward() before changing the tensor (e.g. before "
+        f"optimizer.step()), or change it out of place (x = x * 2 makes a new tensor).")
+
+
+# The ops subclass Function, and the engine and the anomaly hooks use both classes: they are
+# imported last, once Tensor and Function exist (see the layering at the top of this file).
+from . import anomaly, autograd, ops  # noqa: E402

@@ -2,7 +2,7 @@
 input's shape, so these state only the derivative of one element."""
 import numpy as np
 
-from ..autograd import Function
+from ..tensor import Function
 
 
 class Add(Function):

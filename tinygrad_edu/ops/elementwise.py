@@ -1,7 +1,7 @@
 """Unary elementwise ops. Each derivative is the textbook one, multiplied by the incoming G."""
 import numpy as np
 
-from ..autograd import Function
+from ..tensor import Function
 
 
 class Exp(Function):

@@ -1,7 +1,7 @@
 """t[index]: basic slicing and integer-array indexing. Repeated indices accumulate (np.add.at)."""
 import numpy as np
 
-from ..autograd import Function
+from ..tensor import Function
 
 
 def normalize_index(index):

@@ -1,7 +1,7 @@
 """Losses fused into one op each, so their derivatives are the short, stable textbook ones."""
 import numpy as np
 
-from ..autograd import Function
+from ..tensor import Function
 
 REDUCTIONS = ("mean", "sum", "none")
 

@@ -1,5 +1,5 @@
 """Matrix products. For C = A B with upstream gradient G:  ∂A = G Bᵀ,  ∂B = Aᵀ G."""
-from ..autograd import Function
+from ..tensor import Function
 
 
 def _swap_last(t):

@@ -1,7 +1,7 @@
 """Reductions and softmax. The gradient of a reduction is G spread back over the reduced axes."""
 import numpy as np
 
-from ..autograd import Function
+from ..tensor import Function
 from ..tensor import Tensor
 
 

@@ -74,7 +74,7 @@ class GradientFlowRecorder:
     def _dead_relu(self, loss) -> OrderedDict:
         walk = GraphWalk(loss)
         shares = OrderedDict()
-        relu_outputs = [t for t in walk.tensors if t._ctx is not None and t._ctx.name == "relu"]
+        relu_outputs = [t for t in walk.tensors if t.grad_fn is not None and t.grad_fn.name == "relu"]
         for k, t in enumerate(relu_outputs, 1):
             active = np.any(t.data > 0, axis=self.batch_axis) if t.ndim > 1 else t.data > 0
             shares[t.name or f"relu {k}"] = float(1.0 - np.mean(active))

@@ -97,8 +97,8 @@ def _edges(dot, walk) -> None:
                 style = {} if inp.requires_grad else {"style": "dashed", "color": "#aaaaaa"}
                 dot.edge(walk.tensor_ids[id(inp)], op_id, **style)
     for t in walk.tensors:
-        if t._ctx is not None and id(t._ctx) in walk.op_ids:
-            dot.edge(walk.op_ids[id(t._ctx)], walk.tensor_ids[id(t)])
+        if t.grad_fn is not None and id(t.grad_fn) in walk.op_ids:
+            dot.edge(walk.op_ids[id(t.grad_fn)], walk.tensor_ids[id(t)])
 
 
 def _note_left_out(dot, walk, max_nodes) -> None:
@@ -109,7 +109,7 @@ def _note_left_out(dot, walk, max_nodes) -> None:
             f"Pass max_nodes=None to draw all of it.")
     dot.node("left_out", text, shape="note", style="filled", fillcolor="#fff3cd", color="#b58900")
     for t in walk.tensors:
-        if t._ctx is not None and id(t._ctx) not in walk.op_ids:
+        if t.grad_fn is not None and id(t.grad_fn) not in walk.op_ids:
             dot.edge("left_out", walk.tensor_ids[id(t)], style="dotted")
 
 
@@ -125,7 +125,7 @@ def _clusters(walk) -> dict:
             clusters[prefix] = {"graph": sub, "members": set()}
         clusters[prefix]["members"].add(key)
 
-    outputs = {id(t._ctx): t for t in walk.tensors if t._ctx is not None}
+    outputs = {id(t.grad_fn): t for t in walk.tensors if t.grad_fn is not None}
     for fn in walk.ops:
         prefixes = [walk.module_of(t) for t in fn.inputs]
         prefix = next((p for p in prefixes if p), None)
@@ -164,7 +164,7 @@ def _tensor_fill(t, walk, grad, color_by) -> str:
         return colors.ROOT
     if not t.requires_grad:
         return colors.DATA
-    return colors.LEAF if t._ctx is None else colors.INTERMEDIATE
+    return colors.LEAF if t.grad_fn is None else colors.INTERMEDIATE
 
 
 def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outline=None) -> str:

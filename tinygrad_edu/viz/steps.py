@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autograd import reduce_to_input, run_backward
+from ..autograd import run_backward
 from ..tensor import Tensor
 from .walk import GraphWalk
 
@@ -57,24 +57,21 @@ def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
         raise ValueError(f"backward_steps: grad of shape {seed.shape} does not match the root's "
                          f"shape {root.shape}")
     walk = GraphWalk(root, module=module, params=params)
-    so_far = {id(root): seed.copy()}
+    done = {}  # id(tensor) -> its whole gradient, once the pass has reached it
     steps = []
 
-    def on_step(t, g, fn, input_grads):
-        produced = []
-        for inp, ig, needed in zip(fn.inputs, input_grads, fn.needs_input_grad):
-            if ig is None or not needed:
-                produced.append(None)
-                continue
-            ig = np.array(reduce_to_input(ig, inp).data)
-            produced.append(ig)
-            prev = so_far.get(id(inp))
-            so_far[id(inp)] = ig.copy() if prev is None else prev + ig
+    def on_step(t, g, grad_fn, input_grads, pending):
+        done[id(t)] = np.array(g.data)
+        if grad_fn is None:  # a leaf: its gradient is complete, and no op to show
+            return
+        so_far = dict(done)
+        so_far.update((k, np.array(v.data)) for k, v in pending.items())
         steps.append(BackwardStep(
-            index=len(steps), op=fn.name, derivative=fn.derivative, fn=fn, output=t,
-            output_name=walk.name(t), grad=np.array(g.data), inputs=tuple(fn.inputs),
-            input_names=tuple(walk.name(i) for i in fn.inputs), input_grads=tuple(produced),
-            grads_so_far=dict(so_far)))
+            index=len(steps), op=grad_fn.name, derivative=grad_fn.derivative, fn=grad_fn, output=t,
+            output_name=walk.name(t), grad=done[id(t)], inputs=tuple(grad_fn.inputs),
+            input_names=tuple(walk.name(i) for i in grad_fn.inputs),
+            input_grads=tuple(None if ig is None else np.array(ig.data) for ig in input_grads),
+            grads_so_far=so_far))
 
     run_backward([root], [Tensor._wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
     return steps

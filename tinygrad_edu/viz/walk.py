@@ -47,8 +47,8 @@ class GraphWalk:
             return t.name
         if id(t) in self.param_names:
             return self.param_names[id(t)]
-        if t._ctx is not None:
-            return t._ctx.name
+        if t.grad_fn is not None:
+            return t.grad_fn.name
         if t.requires_grad:
             return "leaf"
         return "data" if t.size > 1 else "const"
@@ -72,7 +72,7 @@ class GraphWalk:
         queue = deque([self.root])
         while queue and budget > 0:
             t = queue.popleft()
-            fn = t._ctx
+            fn = t.grad_fn
             if fn is None or id(fn) in kept_op:
                 continue
             kept_op.add(id(fn))
@@ -96,15 +96,15 @@ def _forward_order(root):
         t, expanded = stack.pop()
         if expanded:
             tensors.append(t)
-            if t._ctx is not None:
-                ops.append(t._ctx)
+            if t.grad_fn is not None:
+                ops.append(t.grad_fn)
             continue
         if id(t) in seen:
             continue
         seen.add(id(t))
         stack.append((t, True))
-        if t._ctx is not None:
-            for inp in reversed(t._ctx.inputs):
+        if t.grad_fn is not None:
+            for inp in reversed(t.grad_fn.inputs):
                 if id(inp) not in seen:
                     stack.append((inp, False))
     return tensors, ops
