@@ -20,7 +20,7 @@ transpose. 1-D convolutions run as 2-D ones with height 1.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..autograd import Function
+from ..tensor import Function
 
 
 def _as_2d(a: np.ndarray) -> np.ndarray:

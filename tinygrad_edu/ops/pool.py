@@ -12,7 +12,7 @@ Each pair is linear in G, so the adjoint's derivative is the pooling op again.
 """
 import numpy as np
 
-from ..autograd import Function
+from ..tensor import Function
 
 
 def _window_slices(kernel: tuple, stride: tuple, out_hw: tuple):
