@@ -6,7 +6,7 @@ second derivatives, the graph (one op each, with a label), the layers' initialis
 state_dict, and the errors for bad input."""
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg

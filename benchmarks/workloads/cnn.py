@@ -7,8 +7,15 @@ The numpy step is written by hand as well as we could: im2col with one matmul pe
 with the activations kept in channels-first, batch-last memory (C, H, W, N) all the way (the
 patch matrix is then a contiguous copy and the matmul's result is the next layer's layout; the
 flattened features (C·H·W, N) of the last pool are a free reshape), the weight gradient from
-the forward's patch matrix (as (cols dZᵀ)ᵀ, 1.4× faster than dZ colsᵀ), col2im as one slice-add per kernel offset, 2×2 pooling as four
-strided slices, and the first maximum of each window taking the gradient (as PyTorch)."""
+the forward's patch matrix (as (cols dZᵀ)ᵀ, 1.4× faster than dZ colsᵀ), col2im as one
+slice-add per kernel offset, 2×2 pooling as four strided slices, and the first maximum of each
+window taking the gradient (as PyTorch).
+
+Page faults: this step allocates ~16 MB of fresh arrays, and glibc's malloc hands that memory
+back to the kernel after each step (its heap-trim threshold is below the step's footprint), so
+every step faults it in again: on a 2-core VM about half of each step (both numpy engines) was
+kernel time. Running with MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456
+in the environment keeps the memory and shows the compute alone."""
 from __future__ import annotations
 
 import numpy as np
