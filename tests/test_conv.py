@@ -462,6 +462,21 @@ def test_output_size_is_floored_as_in_torch(size, kernel, stride, padding):
                                             stride=stride, padding=padding).shape) == y.shape
 
 
+def test_same_and_valid_padding_like_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    x, w = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 5))
+    for padding in ("same", "valid"):
+        ref = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=padding).numpy()
+        np.testing.assert_allclose(F.conv2d(Tensor(x), Tensor(w), padding=padding).data, ref, rtol=1e-12)
+    assert nn.Conv2d(3, 4, 3, padding="same")(Tensor(x.astype(np.float32))).shape == (2, 4, 7, 6)
+    assert repr(nn.Conv1d(1, 2, 3, padding="same")) == torch.nn.Conv1d(1, 2, 3, padding="same").__repr__()
+    with pytest.raises(ValueError, match="strided"):
+        F.conv2d(Tensor(x), Tensor(w), stride=2, padding="same")
+    with pytest.raises(ValueError, match="even kernel size"):
+        F.conv2d(Tensor(x), Tensor(rng.standard_normal((4, 3, 2, 3))), padding="same")
+
+
 def test_finite_input_emits_no_numpy_warning():
     rng = np.random.default_rng(0)
     x = Tensor(rng.standard_normal((2, 2, 5, 5)) * 1e3, requires_grad=True)

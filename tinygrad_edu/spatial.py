@@ -71,8 +71,8 @@ def _conv(op: str, dims: int, x, weight, bias, stride, padding) -> Tensor:
                             f"PyTorch (cast the input with .float() or .double(), or the model with "
                             f"model.float() or model.double())")
     stride = int_tuple(stride, dims, op, "stride", 1)
-    padding = int_tuple(padding, dims, op, "padding", 0)
     kernel = weight.shape[2:]
+    padding = _padding(padding, kernel, stride, dims, op)
     size = _spatial(x, dims)
     padded = tuple(n + 2 * p for n, p in zip(size, padding))
     if any(k > n for k, n in zip(kernel, padded)):
@@ -88,6 +88,21 @@ def _conv(op: str, dims: int, x, weight, bias, stride, padding) -> Tensor:
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
+def _padding(padding, kernel: tuple, stride: tuple, dims: int, op: str) -> tuple:
+    """An int, a tuple, or PyTorch's 'valid' (none) and 'same' (output size = input size)."""
+    if padding == "valid":
+        return (0,) * dims
+    if padding == "same":
+        if any(s != 1 for s in stride):
+            raise ValueError(f"{op}: padding='same' is not supported for strided convolutions "
+                             f"(stride {stride}), as in PyTorch")
+        if any(k % 2 == 0 for k in kernel):
+            raise ValueError(f"{op}: padding='same' with the even kernel size {kernel} would need more "
+                             f"padding on one side than the other; pad the input with F.pad instead")
+        return tuple((k - 1) // 2 for k in kernel)
+    return int_tuple(padding, dims, op, "padding", 0)
+
+
 def conv1d(x, weight, bias=None, stride=1, padding=0) -> Tensor:
     """1-D cross-correlation: x (N, C, L) or (C, L), weight (O, C, k), bias (O,) -> (N, O, L')."""
     return _conv("conv1d", 1, x, weight, bias, stride, padding)
@@ -95,7 +110,8 @@ def conv1d(x, weight, bias=None, stride=1, padding=0) -> Tensor:
 
 def conv2d(x, weight, bias=None, stride=1, padding=0) -> Tensor:
     """2-D cross-correlation: x (N, C, H, W) or (C, H, W), weight (O, C, kH, kW), bias (O,)
-    -> (N, O, H', W'). stride and padding: an int or a pair (height, width)."""
+    -> (N, O, H', W'). stride and padding: an int or a pair (height, width); padding may also
+    be 'valid' (none) or 'same' (stride 1, odd kernels)."""
     return _conv("conv2d", 2, x, weight, bias, stride, padding)
 
 

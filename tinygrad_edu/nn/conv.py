@@ -27,7 +27,7 @@ class _ConvNd(Module):
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel_size = int_tuple(kernel_size, self.dims, layer, "kernel_size", 1)
         self.stride = int_tuple(stride, self.dims, layer, "stride", 1)
-        self.padding = int_tuple(padding, self.dims, layer, "padding", 0)
+        self.padding = padding if padding in ("same", "valid") else int_tuple(padding, self.dims, layer, "padding", 0)
         dtype = np.dtype(dtype or DEFAULT_DTYPE)
         if dtype.kind != "f":
             raise TypeError(f"{layer}: dtype must be floating, got {dtype}")
@@ -41,7 +41,7 @@ class _ConvNd(Module):
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
-        if any(self.padding):
+        if self.padding != (0,) * self.dims and self.padding != "valid":
             text += f", padding={self.padding}"
         return text + ("" if self.bias is not None else ", bias=False")
 
