@@ -39,14 +39,19 @@ def _pad(x: np.ndarray, padding: tuple, value: float) -> np.ndarray:
 def memory_order(x: np.ndarray) -> tuple:
     """x's axes from the slowest-varying in memory to the fastest, e.g. (1, 2, 3, 0) for an
     (N, C, H, W) view of channels-first, batch-last memory."""
-    return tuple(int(a) for a in np.argsort([-s for s in x.strides], kind="stable"))
+    strides = x.strides
+    return tuple(sorted(range(x.ndim), key=lambda a: -strides[a]))
+
+
+def _inverse(order: tuple) -> list:
+    return [order.index(a) for a in range(len(order))]
 
 
 def _in_order(a: np.ndarray, order: tuple) -> np.ndarray:
     """a itself if its memory is laid out in the given axis order, else such a copy."""
     if memory_order(a) == order:
         return a
-    return np.ascontiguousarray(a.transpose(order)).transpose(np.argsort(order).tolist())
+    return np.ascontiguousarray(a.transpose(order)).transpose(_inverse(order))
 
 
 def _gradient_buffer(op: Function, dtype) -> np.ndarray:
@@ -54,8 +59,7 @@ def _gradient_buffer(op: Function, dtype) -> np.ndarray:
     the windows tile it exactly (every element is then written once)."""
     shape = (*op.in_shape[:-2], *(n + 2 * p for n, p in zip(op.in_shape[-2:], op.padding)))
     tiled = all(s == k and n % k == 0 for n, k, s in zip(shape[-2:], op.kernel, op.stride))
-    inverse = np.argsort(op.order).tolist()
-    return (np.empty if tiled else np.zeros)([shape[a] for a in op.order], dtype=dtype).transpose(inverse)
+    return (np.empty if tiled else np.zeros)([shape[a] for a in op.order], dtype=dtype).transpose(_inverse(op.order))
 
 
 def _overlapping(op: Function) -> bool:
