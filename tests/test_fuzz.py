@@ -6,16 +6,16 @@ The normal run checks about 600 graphs; set TG_EDU_FUZZ_EXAMPLES=5000 (say) for 
 three mixed-op tests then draw that many graphs each, the per-op test a twentieth of it per op.
 """
 import os
-import warnings
 
 import numpy as np
 import pytest
+from conftest import strict_numpy
+from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
-from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
 
 OPT_IN = int(os.environ.get("TG_EDU_FUZZ_EXAMPLES", "0"))
 
@@ -31,21 +31,12 @@ def _leaves(recipe):
     return [Tensor(a, requires_grad=True, name=f"leaf{i}") for i, a in enumerate(recipe.leaves)]
 
 
-def _strict_numpy():
-    """Every numpy warning (overflow, invalid value, divide by zero) is an error."""
-    stack = warnings.catch_warnings()
-    stack.__enter__()
-    warnings.simplefilter("error")
-    return stack
-
-
 @fuzz_settings(150)
 @given(recipe=recipes())
 def test_random_graphs_match_finite_differences(recipe):
     leaves = _leaves(recipe)
     ops = TinygradOps()
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         assert tg.gradcheck(lambda *xs: run(ops, recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
 
 

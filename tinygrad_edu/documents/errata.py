@@ -4,18 +4,19 @@ returns the evidence as text; `python -m tinygrad_edu.documents.errata` prints t
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
 
 import numpy as np
 
 from .. import functional as F
+from ..data import planar_flower, xor_example
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
 from . import l_layer_sigmoid, sum_of_squares, two_layer_tanh
 from .compare import compare
-from .datasets import breast_cancer_columns, planar_flower, xor_table
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _error_text(error: BaseException | None) -> str:
 
 def _w001_setup(layer_dims=(30, 8, 4, 1)):
     w = as_written("seed001")
-    X, Y, _, _ = breast_cancer_columns()
+    X, Y, _, _ = l_layer_sigmoid.breast_cancer_columns()
     params = w.init_params([X.shape[0], *layer_dims[1:]])
     AL, caches = w.forward_prop(X, params)
     return w, X, Y, params, AL, caches
@@ -122,8 +123,8 @@ def backprop_files_last_layer_under_L_minus_1() -> Erratum:
     grads = w.backprop(AL, Y, caches)
     right = l_layer_sigmoid.hand_backward(X, Y, params)
     L = len(caches)
-    return Erratum("001", f"`backprop` stores the output layer's dW, db under index L−1, where the loop "
-                   f"then overwrites them with layer L−1's: the output layer gets no gradient",
+    return Erratum("001", "`backprop` stores the output layer's dW, db under index L−1, where the loop "
+                   "then overwrites them with layer L−1's: the output layer gets no gradient",
                    f"L = {L}: the first statement files the output layer's dW (shape {first[1].shape}, "
                    f"max |it − correct dW{L}| = {np.max(np.abs(first[1] - right[f'dW{L}'])):.1e}) as "
                    f"grads['dW{L - 1}'], whose layer has W{L - 1} of shape {params[f'W{L - 1}'].shape}; "
@@ -161,7 +162,8 @@ def dZ_is_not_the_costs_derivative() -> Erratum:
                    "linear output\" (and dA_prev likewise), but dAL = −(Y/AL − (1−Y)/(1−AL)) has no 1/m: "
                    "dA and dZ are derivatives of m·cost, the SUM of the losses; only dW, db are the cost's",
                    f"dZ{L} / Z{L}.grad ranges over [{ratio.min():.6g}, {ratio.max():.6g}]; m = "
-                   f"{net.tensor('X').shape[1]}", "say so (as the course does), or put 1/m in dAL and drop it from dW, db")
+                   f"{net.tensor('X').shape[1]}",
+                   "say so (as the course does), or put 1/m in dAL and drop it from dW, db")
 
 
 @erratum
@@ -194,7 +196,7 @@ def dAL_divides_by_saturated_output() -> Erratum:
 
 @erratum
 def all_sigmoid_vanishes() -> Erratum:
-    X, Y, _, _ = breast_cancer_columns()
+    X, Y, _, _ = l_layer_sigmoid.breast_cancer_columns()
     dims = (X.shape[0], 20, 7, 5, 1)
     params = l_layer_sigmoid.init_params(dims)
     grads = l_layer_sigmoid.hand_backward(X, Y, params)
@@ -205,11 +207,11 @@ def all_sigmoid_vanishes() -> Erratum:
     A = X
     for l in range(1, len(dims)):
         A = l_layer_sigmoid.sigmoid(params[f"W{l}"] @ A + params[f"b{l}"])
-    accuracy = float(np.mean((A > 0.5) == Y))
+    train_accuracy = accuracy(A > 0.5, Y)
     return Erratum("001", "(design) sigmoid on every layer with W = randn·0.01: the gradient shrinks "
                    "≥ 4× per layer (σ' ≤ 1/4) and by |W| ≈ 0.01·√n, so deep layers barely learn",
                    f"breast-cancer, layer_dims {list(dims)}, at the initial weights {norms}; after 1000 "
-                   f"steps at lr 1 the training accuracy is {accuracy:.3f} (the majority class is "
+                   f"steps at lr 1 the training accuracy is {train_accuracy:.3f} (the majority class is "
                    f"{max(np.mean(Y), 1 - np.mean(Y)):.3f})",
                    "tanh/ReLU hidden layers and Xavier/He initialisation (or fewer layers: we use [30, 8, 4, 1])")
 
@@ -311,7 +313,7 @@ def _seed002_max_error(x, y, iterations: int) -> float:
 
 @erratum
 def no_learning_rate() -> Erratum:
-    x, y = xor_table()
+    x, y = xor_example()
     x50, y50 = np.tile(x, (50, 1)), np.tile(y, (50, 1))
     errors = [_seed002_max_error(x, y, 1500), _seed002_max_error(x50, y50, 1500)]
     return Erratum("002", "no learning rate (1 implicitly) with a SUM-of-squares loss: the step grows "
@@ -323,7 +325,7 @@ def no_learning_rate() -> Erratum:
 
 @erratum
 def sigmoid_derivative_takes_output() -> Erratum:
-    x, y = xor_table()
+    x, y = xor_example()
     p = sum_of_squares.init_params(3, seed=0)
     layer1 = 1 / (1 + np.exp(-(x @ p["weights1"])))
     output = 1 / (1 + np.exp(-(layer1 @ p["weights2"])))
@@ -342,7 +344,7 @@ def sigmoid_derivative_takes_output() -> Erratum:
 
 @erratum
 def loss_never_computed() -> Erratum:
-    net = as_written("seed002").NeuralNetwork(*xor_table())
+    net = as_written("seed002").NeuralNetwork(*xor_example())
     members = sorted(k for k in dir(net) if not k.startswith("_"))
     return Erratum("002", "the sum-of-squares loss is only a picture: the code never computes it, so the "
                    "\"loss per iteration\" graph cannot come from it; the 4×3 data is a picture too",
@@ -352,13 +354,14 @@ def loss_never_computed() -> Erratum:
 
 @erratum
 def residual_is_not_regularisation() -> Erratum:
-    x, y = xor_table()
+    x, y = xor_example()
     errors = [_seed002_max_error(x, y, iterations) for iterations in (1500, 15000)]
     return Erratum("002", "\"a slight difference between the predictions and the actual values … is "
                    "desirable, as it prevents overfitting\": nothing here prevents overfitting; the "
                    "residual only means training stopped early",
                    f"the code as written, seed 0: max |output − y| = {errors[0]:.4f} after 1500 "
-                   f"iterations, {errors[1]:.4f} after 15,000: it keeps shrinking", "regularise, or stop early on held-out data")
+                   f"iterations, {errors[1]:.4f} after 15,000: it keeps shrinking",
+                   "regularise, or stop early on held-out data")
 
 
 def markdown_table(errata: list[Erratum]) -> str:

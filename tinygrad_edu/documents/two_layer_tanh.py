@@ -19,16 +19,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
+from ..data import planar_flower
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
-from .datasets import planar_flower
-from .training import TrainResult, accuracy, gradient_descent
 from .network import Network, named
+from .training import TrainResult, gradient_descent
 
 TITLE = "000 · two-layer tanh/sigmoid network, samples as columns, mean BCE"
 SOURCE = "seeds/000_2b23177e2672b10f.txt"
 HIDDEN_UNITS = 4
 SAMPLES_FROM = "X"        # m = X.shape[1]
-CHECK_NOTE = ("the course's dZ, dA are derivatives of the SUM of the per-sample losses, so dZ2 = m·∂J/∂Z2 = m·Z2.grad (J is the mean cost)")
+CHECK_NOTE = ("the course's dZ, dA are derivatives of the SUM of the per-sample losses, so "
+              "dZ2 = m·∂J/∂Z2 = m·Z2.grad (J is the mean cost)")
 
 
 def init_params(n_x: int, n_h: int = HIDDEN_UNITS, n_y: int = 1, seed: int = 0) -> dict[str, np.ndarray]:
