@@ -113,6 +113,11 @@ class TinygradOps:
 
     def pad(self, t, pad, value):
         return self.F.pad(t, pad, value=value)
+    def conv2d(self, x, w, b, stride, padding):
+        return self.F.conv2d(x, w, None if b is None else self.const(b), stride=stride, padding=padding)
+
+    def pool(self, kind, t, kernel, stride, padding):
+        return getattr(self.F, kind)(t, kernel, stride, padding)
 
     def loss(self, kind, t, target, reduction):
         F = self.F
@@ -228,6 +233,12 @@ class TorchOps:
 
     def pad(self, t, pad, value):
         return self.torch.nn.functional.pad(t, pad, value=value)
+    def conv2d(self, x, w, b, stride, padding):
+        b = None if b is None else self.const(b)
+        return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
+
+    def pool(self, kind, t, kernel, stride, padding):
+        return getattr(self.torch.nn.functional, kind)(t, kernel, stride, padding)
 
     def loss(self, kind, t, target, reduction):
         nn_f = self.torch.nn.functional
@@ -300,6 +311,15 @@ def apply_step(ops, step: Step, nodes: list):
         if op == "batch_norm":
             return ops.batch_norm(x[0], w, b, p["stats"], p["eps"])
         return ops.layer_norm(x[0], p["shape"], w, b, p["eps"])
+    if op == "conv2d":  # the node as the image, or as the kernel of a fixed image
+        t = ops.reshape(x[0], p["shape4"])
+        image, kernel = (ops.const(p["image"]), t) if "image" in p else (t, ops.const(p["weight"]))
+        return ops.conv2d(image, kernel, p["bias"], p["stride"], p["padding"])
+    if op in ("max_pool2d", "avg_pool2d"):
+        t = ops.reshape(x[0], p["shape4"])
+        if op == "max_pool2d":  # distinct fixed offsets: no ties within a window
+            t = t + ops.const(p["offsets"])
+        return ops.pool(op, t, p["kernel"], p["stride"], p["padding"])
     if op == "loss":
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
         return ops.loss(p["kind"], t, p["target"], p["reduction"])
@@ -361,7 +381,7 @@ UNARY = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "
          "number_on_left"]
 BINARY = ["add", "sub", "mul", "div", "pow"]
 OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
-         "linear", "loss", "batch_norm", "layer_norm"]
+         "linear", "loss", "batch_norm", "layer_norm", "conv2d", "max_pool2d", "avg_pool2d"]
 # added for the PyTorch-style API (issue 10)
 NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu"]
 NEW_BINARY = ["where", "maximum", "minimum"]
@@ -478,6 +498,8 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
         if weights and draw(st.booleans()):
             return Step(op, (a, pick(weights)), params)
         return Step(op, (a,), params)
+    if op in ("conv2d", "max_pool2d", "avg_pool2d"):
+        return draw(_spatial_step(op, a, sa, rng))
     if op == "loss":
         reduction = pick(["mean", "sum", "none"])
         kind = pick(["ce_index", "ce_probs", "bce_logits", "bce", "mse"])
@@ -590,6 +612,43 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         return Step(op, (a,), {"pad": tuple(draw(st.integers(0, 2)) for _ in range(2 * k)),
                                "value": pick([0.0, 0.5])})
     raise ValueError(op)
+
+
+def _as_image(shape: tuple) -> tuple:
+    """A node's shape read as (N, C, H, W): the last two axes are the image, the rest channels."""
+    size = int(np.prod(shape))
+    if len(shape) < 2:
+        return (1, 1, 1, size)
+    return (1, size // (shape[-2] * shape[-1]), shape[-2], shape[-1])
+
+
+@st.composite
+def _spatial_step(draw, op: str, a: int, sa: tuple, rng: np.random.Generator):
+    """conv2d, max_pool2d or avg_pool2d of node a (reshaped to an image, or to a conv kernel)."""
+    if 0 in sa:
+        return None
+    shape4 = _as_image(sa)
+    _, c, h, w = shape4
+    small = st.integers(1, 3)
+    if op == "conv2d":
+        stride = (draw(small), draw(small))
+        padding = (draw(st.integers(0, 1)), draw(st.integers(0, 1)))
+        out_channels = draw(st.integers(1, 2))
+        params = {"stride": stride, "padding": padding, "shape4": shape4,
+                  "bias": rng.uniform(-1, 1, out_channels) if draw(st.booleans()) else None}
+        if draw(st.booleans()) and h <= 3 and w <= 3:  # the node is the kernel, one output channel
+            image = (draw(st.integers(1, 2)), c, draw(st.integers(h, h + 2)), draw(st.integers(w, w + 2)))
+            bias = None if params["bias"] is None else params["bias"][:1]
+            return Step(op, (a,), {**params, "bias": bias, "image": rng.uniform(-1, 1, image)})
+        kernel = (draw(st.integers(1, min(3, h + 2 * padding[0]))), draw(st.integers(1, min(3, w + 2 * padding[1]))))
+        return Step(op, (a,), {**params, "weight": rng.uniform(-1, 1, (out_channels, c, *kernel))})
+    kernel = (draw(st.integers(1, min(3, h))), draw(st.integers(1, min(3, w))))
+    stride = draw(st.one_of(st.none(), st.tuples(small, small)))
+    padding = (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2)))
+    params = {"shape4": shape4, "kernel": kernel, "stride": stride, "padding": padding}
+    if op == "max_pool2d":
+        params["offsets"] = (rng.permutation(int(np.prod(sa))) * 0.05).reshape(shape4)
+    return Step(op, (a,), params)
 
 
 def _matmul_shape(sa: tuple, sb: tuple):

@@ -5,6 +5,7 @@ import numpy as np
 
 from . import _random, ops
 from ._keywords import dim_keywords
+from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, describe
 
 

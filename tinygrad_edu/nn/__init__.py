@@ -2,6 +2,7 @@
 initialisers) and `nn.utils` (clip_grad_norm_)."""
 from . import init, utils
 from .containers import ModuleList
+from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .dropout import Dropout
 from .embedding import Embedding
 from .layers import (
@@ -28,4 +29,5 @@ __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Ta
            "save", "load", "ModelFileNotFoundError", "init", "utils",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
            "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
-           "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss"]
+           "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
+           "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
