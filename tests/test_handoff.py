@@ -64,3 +64,23 @@ def test_trained_model_loads_into_torch_and_gives_the_same_outputs_in_eval_mode(
     back = make(nn).eval()  # and back: torch's state into a fresh tinygrad_edu model
     back.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     np.testing.assert_allclose(back(idx).data, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_small_cnn_with_batch_norm_and_dropout_hands_off_too():
+    def cnn(lib):
+        return lib.Sequential(lib.Conv2d(1, 4, 3, padding=1), lib.BatchNorm2d(4), lib.ReLU(), lib.MaxPool2d(2),
+                              lib.Dropout(0.25), lib.Flatten(), lib.Linear(4 * 4 * 4, 10))
+    tg.manual_seed(1)
+    rng = np.random.default_rng(1)
+    ours = cnn(nn)
+    for _ in range(3):
+        F.cross_entropy(ours(rng.normal(size=(8, 1, 8, 8)).astype(np.float32)), np.arange(8)).backward()
+    ours.eval()
+    theirs = cnn(torch.nn)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    theirs.eval()
+    x = rng.normal(size=(5, 1, 8, 8)).astype(np.float32)
+    with torch.no_grad():
+        expected = theirs(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(ours(x).data, expected, rtol=1e-5, atol=1e-6)
