@@ -128,8 +128,8 @@ class TinygradOps:
             return F.cross_entropy(t, target, reduction=reduction)
         if kind == "bce_logits":
             return F.binary_cross_entropy_with_logits(t, target, reduction=reduction)
-        if kind == "bce":
-            return F.binary_cross_entropy(t.sigmoid(), target, reduction=reduction)
+        if kind == "bce":  # probabilities in [0.01, 0.99]: away from the clamp at p(1 − p) < 1e-12
+            return F.binary_cross_entropy(t.sigmoid() * 0.98 + 0.01, target, reduction=reduction)
         return F.mse_loss(t, target, reduction=reduction)
 
 
@@ -250,7 +250,7 @@ class TorchOps:
         if kind == "bce_logits":
             return nn_f.binary_cross_entropy_with_logits(t, target, reduction=reduction)
         if kind == "bce":
-            return nn_f.binary_cross_entropy(t.sigmoid(), target, reduction=reduction)
+            return nn_f.binary_cross_entropy(t.sigmoid() * 0.98 + 0.01, target, reduction=reduction)
         return nn_f.mse_loss(t, target, reduction=reduction)
 
 
