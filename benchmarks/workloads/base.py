@@ -3,8 +3,8 @@ a factory that copies the initial weights and returns `step()`: one training ste
 backward, parameter update) that returns the loss as a Python float."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 Step = Callable[[], float]
 
