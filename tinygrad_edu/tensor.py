@@ -387,9 +387,10 @@ class Tensor:
             return self
         return ops.Reshape.apply(self, shape=shape)
 
-    def transpose(self, *axes):
-        axes = Tensor._shape(axes) if axes else tuple(range(self.ndim - 1, -1, -1))
-        return ops.Transpose.apply(self, axes=axes)
+    def transpose(self, *dims):
+        """PyTorch's `transpose(dim0, dim1)`: swaps two axes; `transpose()` reverses them (as .T);
+        a full permutation of 3 or more axes keeps numpy's meaning (ops.transpose_axes)."""
+        return ops.Transpose.apply(self, axes=ops.transpose_axes(dims, self.data.shape))
 
     def broadcast_to(self, shape):
         shape = tuple(shape)

@@ -5,12 +5,12 @@ from .indexing import GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
 from .matmul import Linear, MatMul
 from .reduce import LogSoftmax, Max, Mean, Softmax, Sum, normalize_axis
-from .shape import BroadcastTo, Reshape, Transpose
+from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
     "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
-    "Reshape", "Transpose", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
+    "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
 ]

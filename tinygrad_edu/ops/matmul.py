@@ -3,11 +3,7 @@ from ..tensor import Function
 
 
 def _swap_last(t):
-    if t.ndim == 2:
-        return t.T
-    axes = list(range(t.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return t.transpose(*axes)
+    return t.transpose(-2, -1)  # PyTorch's transpose: swaps the last two axes, at any rank
 
 
 class MatMul(Function):

@@ -23,6 +23,34 @@ class Reshape(Function):
         return (g.reshape(self.in_shape),)
 
 
+def transpose_axes(dims: tuple, shape: tuple) -> tuple:
+    """The permutation that `Tensor.transpose(*dims)` means (the contract's rule): two dims
+    swap those axes, as PyTorch (any rank, negative dims allowed); none reverse every axis, as
+    numpy and `.T`; a full permutation of 3 or more axes keeps numpy's meaning (numpy checks it
+    in forward)."""
+    ndim = len(shape)
+    if not dims:
+        return tuple(range(ndim - 1, -1, -1))
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    if len(dims) == 2:
+        axes = list(range(ndim))
+        if ndim == 0 and all(d in (0, -1) for d in dims):  # PyTorch: a 0-d tensor swaps dim 0 with itself
+            return ()
+        for d in dims:
+            if not isinstance(d, (int, np.integer)) or not -ndim <= d < ndim:
+                raise ValueError(f"transpose: dim {d!r} is out of range for shape {shape} (dims "
+                                 f"{-ndim} … {ndim - 1}); transpose(dim0, dim1) swaps two axes")
+        d0, d1 = dims[0] % ndim, dims[1] % ndim
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return tuple(axes)
+    if len(dims) < 3:
+        raise ValueError(f"transpose: got dims {dims} for shape {shape}; transpose(dim0, dim1) "
+                         f"swaps two axes (PyTorch), transpose() reverses them, and permute(*dims) "
+                         f"reorders them")
+    return dims
+
+
 class Transpose(Function):
     name, derivative = "transpose", "∂ = G transposed back"
     uses_inputs = False
@@ -37,7 +65,7 @@ class Transpose(Function):
 
     def backward(self, g):
         inverse = np.argsort([a % g.ndim for a in self.axes])
-        return (g.transpose(*inverse.tolist()),)
+        return (Transpose.apply(g, axes=tuple(inverse.tolist())),)  # the full inverse permutation
 
 
 class BroadcastTo(Function):
