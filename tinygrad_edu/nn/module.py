@@ -21,7 +21,8 @@ from .parameter import Parameter
 
 # names that parameters() gave to parameters created without one (so a later, more qualified
 # name such as 'fc1.weight' may replace an earlier 'weight'; a user's own name is never touched)
-_auto_names: "weakref.WeakKeyDictionary[Parameter, str]" = weakref.WeakKeyDictionary()
+# (keyed by id: a WeakKeyDictionary compares its keys with ==, which is elementwise on tensors)
+_auto_names: dict[int, str] = {}
 _labelled: dict[int, None] = {}  # ids of (live) modules whose parameters were named
 
 
@@ -172,7 +173,9 @@ def _join(prefix: str, name: str) -> str:
 
 def _label(p: Parameter, name: str) -> None:
     """Give a parameter its dotted name, so graphs and error messages show 'fc1.weight'."""
-    auto = _auto_names.get(p)
+    auto = _auto_names.get(id(p))
     if p.name is None or (p.name == auto and name.count(".") > auto.count(".")):
         p.name = name
-        _auto_names[p] = name
+        if auto is None:
+            weakref.finalize(p, _auto_names.pop, id(p), None)
+        _auto_names[id(p)] = name

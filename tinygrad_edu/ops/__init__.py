@@ -1,5 +1,6 @@
 """Every differentiable op: one `Function` subclass each, grouped by kind."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
+from .clone import Clone
 from .elementwise import Abs, Cast, Clip, Exp, LeakyReLU, Log, Mask, ReLU, Sigmoid, Sqrt, Tanh
 from .indexing import GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
@@ -13,4 +14,5 @@ __all__ = [
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
+    "Clone",
 ]
