@@ -103,7 +103,9 @@ class Tensor:
 
     `Tensor(data, requires_grad=False, dtype=None, name=None)`: data is a numpy array, nested
     list, Python number or Tensor (always copied). Floating numpy arrays keep their dtype; lists,
-    numbers and integer arrays become float32 unless `dtype` is given.
+    numbers and integer arrays become float32 unless `dtype` is given. With requires_grad=True,
+    integer data given as such (an integer array or Tensor, or an integer `dtype`) is a
+    TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_version", "__weakref__")
