@@ -177,6 +177,12 @@ class Tensor:
                              f"number, but {describe(self)} has {self.data.size} elements")
         return self.data.item()
 
+    def named(self, name: str) -> "Tensor":
+        """Set the name (shown on graphs, in error messages and by check_gradients); returns self,
+        so a forward pass can name what it computes: `Z1 = (W1 @ X + b1).named("Z1")`."""
+        self.name = name
+        return self
+
     def detach(self) -> "Tensor":
         """The same values (sharing memory and version counter), cut from the graph."""
         t = Tensor._wrap(self.data, version=self._version)

@@ -55,8 +55,8 @@ def run(args) -> int:
     print(f"\nWrote {len(written)} file(s) to {out.resolve()}/:")
     for path in written:
         print(f"  {path.name}")
-    print(f"\nErrata of the write-ups, with evidence: README.md (Errata) "
-          f"(recomputed by `python -m tinygrad_edu.documents.errata`).")
+    print("\nThe write-ups' errata, each shown by running their code as written: "
+          "python -m tinygrad_edu.documents.errata")
     print(f"Demo finished in {time.perf_counter() - start:.1f} s.")
     return 1 if failures else 0
 

@@ -1,0 +1,182 @@
+"""Write the course notebooks (`*.ipynb`, without outputs) from the cells below.
+
+    python notebooks/build.py        # after editing a cell here
+
+The notebooks are the files learners open; this script is only their source, so that a change
+to a cell is reviewed as Python rather than as notebook JSON. tests/test_notebooks.py runs every
+notebook top to bottom in a real Jupyter kernel and checks what its cells show.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+
+def md(text: str):
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str):
+    return new_code_cell(text.strip())
+
+
+NOTEBOOKS = {}
+
+NOTEBOOKS["01_first_steps"] = [
+    md("""
+# First steps: a tensor, backward, and the graph
+
+A `Tensor` is a numpy array that remembers the operation that made it. Calling `backward()` on
+a result walks those records in reverse and fills in `.grad` — for the parameters **and** for
+every intermediate result, so you can compare each one with what you derived by hand.
+"""),
+    code("""
+import numpy as np
+import tinygrad_edu as tg
+from tinygrad_edu import Tensor, viz
+import tinygrad_edu.functional as F
+
+x = Tensor([[1.0, 2.0, 3.0]], name="x")
+w = Tensor([[0.5], [-1.0], [0.25]], requires_grad=True, name="w")
+z = (x @ w).named("z")              # z = x·w
+a = z.sigmoid().named("a")          # a = σ(z)
+loss = ((a - 1.0) ** 2).sum().named("loss")
+loss.backward()
+print("loss   =", loss.item())
+print("dL/da  =", a.grad.numpy())
+print("dL/dz  =", z.grad.numpy())
+print("dL/dw  =", w.grad.numpy().ravel())
+"""),
+    md("""
+## The same numbers by hand
+
+With L = (a − 1)², a = σ(z), z = x·w, the chain rule gives
+∂L/∂a = 2(a − 1), ∂L/∂z = ∂L/∂a · σ(z)(1 − σ(z)), ∂L/∂w = xᵀ · ∂L/∂z.
+"""),
+    code("""
+a_ = 1 / (1 + np.exp(-(x.numpy() @ w.numpy())))
+dA = 2 * (a_ - 1)
+dZ = dA * a_ * (1 - a_)
+dW = x.numpy().T @ dZ
+for name, mine, auto in [("dL/da", dA, a.grad), ("dL/dz", dZ, z.grad), ("dL/dw", dW, w.grad)]:
+    print(f"{name}: by hand {mine.ravel()}  autograd {auto.numpy().ravel()}  agree: {np.allclose(mine, auto.numpy())}")
+"""),
+    md("""
+## The backprop graph
+
+Each box is a tensor (its name, shape, values and gradient), each ellipse an op with its local
+derivative. `color_by="grad"` shades every tensor by the size of its gradient.
+"""),
+    code("""
+viz.draw_graph(loss, color_by="grad")
+"""),
+    md("""
+## A small network, trained
+
+`nn` and `optim` follow PyTorch: a model is a `Module`, an optimizer steps its parameters.
+"""),
+    code("""
+from tinygrad_edu import nn, optim
+
+tg.manual_seed(0)
+X = Tensor([[0., 0], [0, 1], [1, 0], [1, 1]])
+y = Tensor([[0.], [1], [1], [0]])
+model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1), nn.Sigmoid())
+opt = optim.Adam(model.parameters(), lr=0.05)
+for step in range(300):
+    opt.zero_grad()
+    loss = F.binary_cross_entropy(model(X), y)
+    loss.backward()
+    opt.step()
+print(f"final loss {loss.item():.4f}; predictions {model(X).numpy().ravel().round(2)}")
+"""),
+]
+
+NOTEBOOKS["02_writeups_and_errata"] = [
+    md("""
+# Three write-ups, their formulas checked, and their errata
+
+tinygrad_edu rebuilds the networks of three popular "backprop from scratch" write-ups from
+tensor ops, in each write-up's own notation, and compares every gradient their hand-derived
+formulas give with what autograd computes.
+"""),
+    code("""
+from tinygrad_edu.documents import NETWORKS, compare, format_table
+
+for key, network in NETWORKS.items():
+    rows = compare(key)
+    print(network.TITLE)
+    print(format_table(rows))
+    print("all agree:", all(row.ok for row in rows), end="\\n\\n")
+"""),
+    md("""
+## The errata
+
+Each erratum below is shown by running the write-up's code as written (kept in
+`tinygrad_edu/documents/as_written/`), not by quoting it.
+"""),
+    code("""
+from tinygrad_edu.documents import errata
+
+found = errata.collect()
+print(len(found), "errata")
+for e in found[:5]:
+    print("-", e.title)
+"""),
+]
+
+NOTEBOOKS["04_gradient_flow"] = [
+    md("""
+# Gradient flow: where gradients vanish
+
+A deep network of sigmoids multiplies the gradient by σ'(z) ≤ ¼ at every layer on the way
+back, so the first layers learn slowly. The same network with ReLU keeps the gradient's size.
+"""),
+    code("""
+from tinygrad_edu import viz
+
+comparison = viz.vanishing_gradient_comparison()
+print(comparison.table())
+ratio_sigmoid = comparison.first_last_ratio("sigmoid")
+ratio_relu = comparison.first_last_ratio("relu")
+print(f"layer 1 / layer 10 gradient norm: sigmoid {ratio_sigmoid:.1e}, relu {ratio_relu:.2f}")
+"""),
+    code("""
+%matplotlib inline
+comparison.plot()
+"""),
+    md("""
+## On the graph
+
+The same effect, drawn: shade each tensor of a 6-layer sigmoid network by its gradient norm.
+"""),
+    code("""
+from tinygrad_edu.viz.vanishing import build_deep_network
+
+params, forward = build_deep_network("sigmoid", layers=6, width=4, examples=8)
+loss = forward()
+loss.backward()
+viz.draw_graph(loss, color_by="grad", show_data=False)
+"""),
+]
+
+
+def build() -> list[Path]:
+    written = []
+    for name, cells in NOTEBOOKS.items():
+        nb = new_notebook(cells=cells, metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"}})
+        path = HERE / f"{name}.ipynb"
+        nbformat.write(nb, path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build():
+        print("wrote", path.relative_to(HERE.parent))
