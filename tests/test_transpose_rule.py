@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, shapes
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
-from strategies import arrays, shapes
 
 FAST = settings(max_examples=25, deadline=None)
 
