@@ -47,6 +47,13 @@ def comparable(other) -> bool:
 
 
 def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
+    if method == "__call__" and not kwargs:  # the common case first: np_array * t, np.exp(t)
+        bound = getattr(Tensor, UFUNC_METHODS.get(ufunc.__name__, ""), None)
+        if bound is not None:
+            first = inputs[0]
+            if not isinstance(first, Tensor):  # a binary ufunc with the Tensor second: the
+                first = inputs[1]._operand(first)  # array (or number) becomes the left operand
+            return bound(first, *inputs[1:])
     name = ufunc.__name__
     if method != "__call__":
         raise TypeError(f"np.{name}.{method}(t): numpy's ufunc methods do not work on a Tensor; "
@@ -56,13 +63,7 @@ def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
         raise TypeError(f"np.{name}(t, {', '.join(f'{k}=…' for k in kwargs)}): numpy's keywords are "
                         f"not supported on a Tensor; call it without them (the result is a new "
                         f"Tensor), or apply it to t.numpy()")
-    bound = getattr(Tensor, UFUNC_METHODS.get(name, ""), None)
-    if bound is None:
-        raise TypeError(function_message(ufunc))
-    first = inputs[0]
-    if not isinstance(first, Tensor):  # np_array * t: the array becomes the left operand
-        first = next(x for x in inputs if isinstance(x, Tensor))._operand(first)
-    return bound(first, *inputs[1:])
+    raise TypeError(function_message(ufunc))
 
 
 def function_message(func) -> str:

@@ -166,7 +166,9 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        return self.transpose(1, 0) if self.data.ndim == 2 else self.transpose()
+        if self.data.ndim == 2:  # the common case, without working out the permutation
+            return ops.Transpose.apply(self, axes=(1, 0))
+        return self.transpose()
 
     def numpy(self) -> np.ndarray:
         return self.data

@@ -3,7 +3,7 @@ from ..tensor import Function
 
 
 def _swap_last(t):
-    return t.transpose(-2, -1)  # PyTorch's transpose: swaps the last two axes, at any rank
+    return t.T if t.ndim == 2 else t.transpose(-2, -1)  # PyTorch's transpose: swaps two axes
 
 
 class MatMul(Function):

@@ -34,15 +34,16 @@ def transpose_axes(dims: tuple, shape: tuple) -> tuple:
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
     if len(dims) == 2:
-        axes = list(range(ndim))
-        if ndim == 0 and all(d in (0, -1) for d in dims):  # PyTorch: a 0-d tensor swaps dim 0 with itself
+        d0, d1 = dims
+        if ndim == 0 and d0 in (0, -1) and d1 in (0, -1):  # PyTorch: a 0-d tensor swaps dim 0 with itself
             return ()
         for d in dims:
             if not isinstance(d, (int, np.integer)) or not -ndim <= d < ndim:
                 raise ValueError(f"transpose: dim {d!r} is out of range for shape {shape} (dims "
                                  f"{-ndim} … {ndim - 1}); transpose(dim0, dim1) swaps two axes")
-        d0, d1 = dims[0] % ndim, dims[1] % ndim
-        axes[d0], axes[d1] = axes[d1], axes[d0]
+        axes = list(range(ndim))
+        d0, d1 = d0 % ndim, d1 % ndim
+        axes[d0], axes[d1] = d1, d0
         return tuple(axes)
     if len(dims) < 3:
         raise ValueError(f"transpose: got dims {dims} for shape {shape}; transpose(dim0, dim1) "
