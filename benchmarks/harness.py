@@ -10,6 +10,8 @@ sees numpy's array buffers but not PyTorch's allocator.
 from __future__ import annotations
 
 import argparse
+import re
+from pathlib import Path
 import datetime
 import gc
 import os
@@ -225,6 +227,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wall time (default), or this process's CPU time: steadier on a busy "
                              "machine, and right only with --threads 1")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc peak-memory step")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="also write the table into benchmarks/README.md (its 'results' block)")
 
 
 def run(args) -> int:
@@ -232,7 +236,9 @@ def run(args) -> int:
     workloads = select(args.workload, args.quick)
     if args.threads:
         limit_threads(args.threads)
-    print(machine_line())
+    header = machine_line()
+    settings = f"`--clock {args.clock}`, {repeats} interleaved rounds"
+    print(header)
     print(f"{args.clock} clock; median of {repeats} interleaved rounds; ratio = median of the paired (engine / numpy) "
           "times, with their quartiles in brackets; peak memory of one step (tracemalloc, "
           "weights and data excluded)\n", flush=True)
@@ -245,7 +251,21 @@ def run(args) -> int:
               f"ratio {r['ratio'][OURS]:.2f}×", flush=True)
     print()
     print(markdown_table(rows))
+    if args.write_readme:
+        write_readme(f"{header}\n{settings}\n\n{markdown_table(rows)}")
     return 0
+
+
+README = Path(__file__).resolve().parent / "README.md"
+RESULTS_BLOCK = re.compile(r"(<!-- results: written by `python -m benchmarks --write-readme` -->\n).*?(\n<!-- end of results -->)", re.S)
+
+
+def write_readme(results: str) -> None:
+    text = README.read_text()
+    if not RESULTS_BLOCK.search(text):
+        raise SystemExit(f"{README}: no results block to write into")
+    README.write_text(RESULTS_BLOCK.sub(lambda m: m[1] + results + m[2], text))
+    print(f"\nwrote the table into {README}")
 
 
 def main(argv: list | None = None) -> int:

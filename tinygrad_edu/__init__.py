@@ -2,6 +2,7 @@
 from . import functional
 from ._random import manual_seed
 from .autograd import grad
+from .derivation import GradientCheck, check_gradients
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .tensor import Function, Tensor
@@ -10,7 +11,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "Function", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "gradcheck", "GradcheckError", "manual_seed", "functional",
+    "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
 ]
 
 

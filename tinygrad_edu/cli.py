@@ -7,7 +7,8 @@ import sys
 
 COMMANDS = {
     "demo": "train the write-ups' networks and a digits MLP, check the formulas, draw the graphs",
-    "check": "compare the write-ups' hand-derived gradients with autograd (exit 1 on disagreement)",
+    "check": "compare the write-ups' hand-derived gradients with autograd, or grade a student's "
+             "script (check PATH.py) (exit 1 on disagreement)",
     "graph": "render a write-up network's backprop graph (SVG/PNG/HTML)",
     "bench": "time tinygrad_edu against hand-written numpy, side by side",
 }

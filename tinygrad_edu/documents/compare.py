@@ -1,39 +1,36 @@
-"""Hand-derived formulas vs autograd, quantity by quantity, as an aligned table."""
+"""The write-ups' hand-derived formulas against autograd, quantity by quantity: `check_gradients`
+with each write-up's convention declared as a `scale` (the course's dZ = m·∂J/∂Z is compared
+with m·Z.grad; 002's negative gradients with −.grad) and its own names as the table's labels."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-TOLERANCE = 1e-10   # on the relative error, in float64
+from ..derivation import GradientRow, check_gradients
+from ..derivation.table import text_table
+
+TOLERANCE = 1e-10   # rtol, in float64
+ATOL = 1e-15        # float64 rounding of a bias gradient: a sum of m terms that nearly cancel
 
 
 @dataclass
-class Row:
-    network: str          # "000", "001", "002"
-    formula: str          # the write-up's name for the quantity, e.g. "dZ2"
-    autograd: str         # what it is compared with, e.g. "m·Z2.grad"
-    shape: tuple
-    max_abs: float        # max |formula − autograd|
-    max_rel: float        # max_abs / scale, scale = max |autograd| (see `_scale`)
-    tolerance: float = TOLERANCE
+class Row(GradientRow):
+    """A row of `check_gradients`, with the write-up it belongs to."""
+    network: str = ""
 
     @property
-    def ok(self) -> bool:
-        return bool(np.isfinite(self.max_rel)) and self.max_rel <= self.tolerance
+    def max_abs(self) -> float:
+        return self.max_abs_err
 
-
-def _label(tensor_name: str, factor) -> str:
-    if factor == 1:
-        return f"{tensor_name}.grad"
-    if factor == -1:
-        return f"−{tensor_name}.grad"
-    return f"{factor}·{tensor_name}.grad"
+    @property
+    def max_rel(self) -> float:
+        return self.max_rel_err
 
 
 def compare(key: str, dtype=np.float64, seed: int | None = None, inject_error: float = 0.0) -> list[Row]:
-    """Build write-up `key`'s network at its initial weights, run autograd once, and compare every
-    quantity its formulas name. `inject_error` adds that much to the first formula's value (to
+    """Build write-up `key`'s network at its initial weights and compare every quantity its
+    formulas name with autograd. `inject_error` adds that much to the first formula's value (to
     prove a check can fail)."""
     from . import NETWORKS
     module = NETWORKS[key]
@@ -47,37 +44,16 @@ def compare_network(key: str, net, inject_error: float = 0.0) -> list[Row]:
     """The comparison for a network of write-up `key` already built (any weights, any data)."""
     from . import NETWORKS
     module = NETWORKS[key]
-    for tensor in list(net.params.values()) + list(net.intermediates.values()):
-        tensor.grad = None
-    net.loss.backward()
     hand = module.formulas(net)
     m = net.tensor(module.SAMPLES_FROM).shape[-1] if hasattr(module, "SAMPLES_FROM") else 1
-    rows = []
-    for i, (formula, tensor_name, factor, *summed) in enumerate(module.comparisons(net)):
-        grad = net.tensor(tensor_name).grad
-        if grad is None:
-            raise RuntimeError(f"write-up {key}: {tensor_name}.grad is None after backward()")
-        reference = (m if factor == "m" else factor) * grad.data.astype(np.float64)
-        value = np.asarray(hand[formula], dtype=np.float64) + (inject_error if i == 0 else 0.0)
-        if value.shape != reference.shape:
-            raise ValueError(f"write-up {key}: {formula} has shape {value.shape} but "
-                             f"{tensor_name}.grad has shape {reference.shape}")
-        max_abs = float(np.max(np.abs(value - reference)))
-        scale = _scale(reference, hand[summed[0]] if summed else None)
-        rows.append(Row(key, formula, _label(tensor_name, factor), value.shape, max_abs,
-                        max_abs / max(scale, np.finfo(np.float64).tiny)))
-    return rows
-
-
-def _scale(reference: np.ndarray, summed_terms: np.ndarray | None) -> float:
-    """The size the error is measured against: max |autograd|. A bias gradient db = 1/m Σ dZ is a
-    sum whose m terms can nearly cancel (balanced classes at the initial weights give db ≈ 1e−6
-    from terms ≈ 0.5), so rounding is relative to the terms' size: there the scale is at least
-    mean |dZ|."""
-    scale = float(np.max(np.abs(reference)))
-    if summed_terms is not None:
-        scale = max(scale, float(np.max(np.mean(np.abs(summed_terms), axis=-1))))
-    return scale
+    formulas, scale, labels = {}, {}, {}
+    for i, (formula, tensor_name, factor) in enumerate(module.comparisons(net)):
+        tensor = net.tensor(tensor_name)
+        formulas[tensor] = np.asarray(hand[formula], dtype=np.float64) + (inject_error if i == 0 else 0.0)
+        scale[tensor] = (m, "m") if factor == "m" else factor
+        labels[tensor] = formula
+    result = check_gradients(net.loss, formulas, rtol=TOLERANCE, atol=ATOL, scale=scale, labels=labels)
+    return [Row(**{f.name: getattr(r, f.name) for f in fields(GradientRow)}, network=key) for r in result]
 
 
 def compare_all(inject_error: float = 0.0) -> dict[str, list[Row]]:
@@ -86,10 +62,4 @@ def compare_all(inject_error: float = 0.0) -> dict[str, list[Row]]:
 
 
 def format_table(rows: list[Row]) -> str:
-    header = ("formula", "autograd", "shape", "max abs err", "max rel err", "")
-    body = [(r.formula, r.autograd, "×".join(map(str, r.shape)), f"{r.max_abs:.2e}", f"{r.max_rel:.2e}",
-             "ok" if r.ok else f"FAIL (> {r.tolerance:.0e})") for r in rows]
-    widths = [max(len(line[i]) for line in [header] + body) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in [header] + body]
-    lines.insert(1, "  ".join("─" * w for w in widths))
-    return "\n".join(lines)
+    return text_table(rows)

@@ -103,12 +103,12 @@ def hand_backward(X, Y, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def comparisons(net: Network) -> list[tuple[str, str, object]]:
-    """(formula, tensor whose .grad it equals, factor on .grad[, the terms a bias gradient sums]),
+    """(formula, tensor whose gradient it is, the convention's factor on that gradient),
     output layer first."""
     L = len(net.params) // 2
     rows = [(f"dA{L}", f"A{L}", "m")]
     for l in reversed(range(1, L + 1)):
-        rows += [(f"dZ{l}", f"Z{l}", "m"), (f"dW{l}", f"W{l}", 1), (f"db{l}", f"b{l}", 1, f"dZ{l}")]
+        rows += [(f"dZ{l}", f"Z{l}", "m"), (f"dW{l}", f"W{l}", 1), (f"db{l}", f"b{l}", 1)]
         previous = f"A{l - 1}" if l > 1 else "X"
         if net.tensor(previous).requires_grad:
             rows.append((f"dA{l - 1}", previous, "m"))

@@ -77,7 +77,7 @@ def hand_backward(x, y, weights1, weights2) -> dict[str, np.ndarray]:
 
 
 def comparisons(net: Network) -> list[tuple[str, str, object]]:
-    """(formula, tensor whose .grad it equals, factor on .grad): all NEGATIVE gradients."""
+    """(formula, tensor whose gradient it is, the convention's factor): all NEGATIVE gradients."""
     return [("2(y − output)", "output", -1), ("… ∘ s'(output)", "z2", -1), ("d_weights2", "weights2", -1),
             ("… · weights2ᵀ", "layer1", -1), ("… ∘ s'(layer1)", "z1", -1), ("d_weights1", "weights1", -1)]
 

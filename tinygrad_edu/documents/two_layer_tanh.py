@@ -78,10 +78,10 @@ def hand_backward(X, Y, W1, b1, W2, b2) -> dict[str, np.ndarray]:
 
 
 def comparisons(net: Network) -> list[tuple[str, str, object]]:
-    """(formula, tensor whose .grad it equals, factor on .grad[, the terms a bias gradient sums]);
+    """(formula, tensor whose gradient it is, the convention's factor on that gradient);
     the course's dZ, dA are m·∂J/∂·"""
-    return [("dA2", "A2", "m"), ("dZ2", "Z2", "m"), ("dW2", "W2", 1), ("db2", "b2", 1, "dZ2"),
-            ("dA1", "A1", "m"), ("dZ1", "Z1", "m"), ("dW1", "W1", 1), ("db1", "b1", 1, "dZ1")]
+    return [("dA2", "A2", "m"), ("dZ2", "Z2", "m"), ("dW2", "W2", 1), ("db2", "b2", 1),
+            ("dA1", "A1", "m"), ("dZ1", "Z1", "m"), ("dW1", "W1", 1), ("db1", "b1", 1)]
 
 
 def formulas(net: Network) -> dict[str, np.ndarray]:

@@ -15,6 +15,8 @@ OP = "#f3f3f3"
 HIGHLIGHT = "#ffd54f"  # the op being applied in a backward step
 NO_GRAD = "#ffffff"
 ZERO_GRAD = "#9e9e9e"
+CHECK_AGREES = "#2e7d32"     # outline: the hand-derived formula agrees with autograd
+CHECK_DISAGREES = "#d32f2f"  # outline: it disagrees
 
 # (log10 of the gradient norm, colour): a diverging scale, dark blue → pale yellow → dark red
 SCALE = [(-8, "#313695"), (-6, "#4575b4"), (-4, "#74add1"), (-2, "#e0f3f8"),
@@ -54,6 +56,20 @@ def legend_label() -> str:
     for norm, text in entries:
         fill = grad_color(norm)
         rows.append(f'<TR><TD BGCOLOR="{fill}" WIDTH="24"> </TD><TD ALIGN="LEFT">{text}</TD></TR>')
+    rows.append("</TABLE>")
+    return "<" + "".join(rows) + ">"
+
+
+def check_legend_label() -> str:
+    """The legend of a graph drawn with check=: what the green and red outlines mean."""
+    entries = [(CHECK_AGREES, "3", "formula agrees with autograd"),
+               (CHECK_DISAGREES, "3", "formula disagrees"),
+               (CHECK_DISAGREES, "5", "FIRST WRONG: where the derivation first goes wrong")]
+    rows = ['<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">',
+            '<TR><TD COLSPAN="2"><B>check_gradients</B></TD></TR>']
+    for colour, width, text in entries:
+        rows.append(f'<TR><TD BORDER="{width}" COLOR="{colour}" WIDTH="24"> </TD>'
+                    f'<TD ALIGN="LEFT">{text}</TD></TR>')
     rows.append("</TABLE>")
     return "<" + "".join(rows) + ">"
 

@@ -11,6 +11,8 @@ Colours (color_by=None): green = the root (usually the loss), blue = parameters 
 leaves that require grad, grey = data and constants, white = intermediate results.
 color_by='grad': every tensor is shaded by the norm of its gradient on an absolute log scale
 (see `colors.py` and the legend in the picture): blue = vanishing, red = exploding.
+check=tg.check_gradients(...): each checked tensor is outlined green (the hand-derived formula
+agrees with autograd) or red (it disagrees), and the first wrong one is marked.
 """
 from __future__ import annotations
 
@@ -34,7 +36,8 @@ MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
 def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=None,
                max_nodes: int | None = DEFAULT_MAX_NODES, module=None, params=None,
                title: str | None = None, rankdir: str = "TB", grads=_NOT_GIVEN,
-               highlight_op=None, highlight_tensors=(), missing_grad: str = "None") -> graphviz.Digraph:
+               highlight_op=None, highlight_tensors=(), missing_grad: str = "None",
+               check=None) -> graphviz.Digraph:
     """Draw the graph that produced `root`; returns a `graphviz.Digraph` (`.source` is DOT).
 
     module / params: name parameters after their module path (`fc1.weight`) and group each
@@ -45,6 +48,8 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     grads: {id(tensor): array} to show instead of each tensor's `.grad` (used by the
       backward step-through); highlight_op: the op node to outline; highlight_tensors: tensor
       ids to outline in red, or {id: colour}; missing_grad: the text shown for a tensor that has no gradient (yet).
+    check: a `GradientCheck`: outline each checked tensor green (agrees) or red (disagrees), mark
+      the first wrong one, and add a legend.
     """
     if color_by not in (None, "grad"):
         raise ValueError(f"draw_graph: color_by must be None or 'grad', not {color_by!r}")
@@ -58,12 +63,14 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
         dot.attr(label=title, labelloc="t", fontsize="16")
 
     clusters = _clusters(walk)
-    outline = (dict(highlight_tensors) if isinstance(highlight_tensors, dict)
-               else {k: "#d32f2f" for k in highlight_tensors})
+    marks = _check_marks(check)
+    outline = {k: colour for k, (colour, _, _) in marks.items()}
+    outline.update(dict(highlight_tensors) if isinstance(highlight_tensors, dict)
+                   else dict.fromkeys(highlight_tensors, "#d32f2f"))
     for t in walk.tensors:
         fill = _tensor_fill(t, walk, grad_of(t), color_by)
         label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
-                              missing_grad, outline=outline.get(id(t)))
+                              missing_grad, outline=outline.get(id(t)), mark=marks.get(id(t)))
         _target(dot, clusters, ("t", id(t))).node(walk.tensor_ids[id(t)], label, shape="plain")
     for fn in walk.ops:
         is_current = fn is highlight_op
@@ -80,7 +87,25 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
         _note_left_out(dot, walk, max_nodes)
     if color_by == "grad":
         dot.node("legend", colors.legend_label(), shape="plain", fontsize="10")
+    if check is not None:
+        dot.node("check_legend", colors.check_legend_label(), shape="plain", fontsize="10")
     return dot
+
+
+def _check_marks(check) -> dict:
+    """{id(tensor): (outline colour, text, outline width)} for the rows of a GradientCheck."""
+    if check is None:
+        return {}
+    first = check.first_wrong
+    marks = {}
+    for row in check.rows:
+        if row.ok:
+            marks[id(row.tensor)] = (colors.CHECK_AGREES, f"✓ {row.formula} agrees", "3")
+        elif row is first:
+            marks[id(row.tensor)] = (colors.CHECK_DISAGREES, f"✗ FIRST WRONG: {row.formula} disagrees", "5")
+        else:
+            marks[id(row.tensor)] = (colors.CHECK_DISAGREES, f"✗ {row.formula} disagrees", "3")
+    return marks
 
 
 def _grad_lookup(grads):
@@ -167,15 +192,18 @@ def _tensor_fill(t, walk, grad, color_by) -> str:
     return colors.LEAF if t.grad_fn is None else colors.INTERMEDIATE
 
 
-def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outline=None) -> str:
+def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outline=None, mark=None) -> str:
     font = colors.font_color(fill)
     dtype = np.dtype(t.data.dtype).name
     rows = [f"<B>{_esc(name)}</B>   {shape_text(t.shape)} {dtype}"]
+    if mark:
+        rows.append(f"<B>{_esc(mark[1])}</B>")
     if show_data:
         rows.append(_block("value", array_text(t.data)))
     if show_grad and t.requires_grad:
         rows.append(_block("grad", array_text(grad) if grad is not None else missing_grad))
-    border = f'COLOR="{outline}" BORDER="3"' if outline else 'COLOR="#555555" BORDER="1"'
+    width = mark[2] if mark else "3"
+    border = f'COLOR="{outline}" BORDER="{width}"' if outline else 'COLOR="#555555" BORDER="1"'
     cells = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{r}</TD></TR>' for r in rows)
     return (f'<<TABLE {border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}">'
             f'<TR><TD><FONT COLOR="{font}"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">'

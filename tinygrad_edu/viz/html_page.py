@@ -22,19 +22,20 @@ _SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
 def save_html(root, path, module=None, params=None, title: str = "Backpropagation, step by step",
-              show_data: bool = False, max_steps: int | None = 100) -> str:
+              show_data: bool = False, max_steps: int | None = 100, check=None) -> str:
     """Write the step-through page for the backward pass from `root` to `path`; returns path.
 
     show_data: also show every tensor's values in each frame (bigger file); the gradients are
     always shown. max_steps: refuse graphs with more backward steps than this (each step is
-    one rendered picture); None for no limit.
+    one rendered picture); None for no limit. check: a `tg.check_gradients` result, shown on
+    every frame (green/red outlines) and at the step that produces each checked gradient.
     """
     steps = backward_steps(root, module=module, params=params)
     if max_steps is not None and len(steps) > max_steps:
         raise ValueError(f"save_html: the backward pass has {len(steps)} steps, more than "
                          f"max_steps={max_steps} (one rendered graph each); step through a smaller "
                          f"network, or pass max_steps=None")
-    frames = [_frame(root, step, len(steps), module, params, show_data) for step in steps]
+    frames = [_frame(root, step, len(steps), module, params, show_data, check) for step in steps]
     page = _PAGE.format(title=html.escape(title), count=len(steps), last=len(steps) - 1,
                         frames="\n".join(frames), style=_STYLE, script=_SCRIPT)
     path = os.fspath(path)
@@ -50,12 +51,12 @@ def inline_svg(svg: str) -> str:
     return _SVG_NAMESPACES.sub("", _SVG_PROLOGUE.sub("", svg)).strip()
 
 
-def _frame(root, step, count, module, params, show_data) -> str:
+def _frame(root, step, count, module, params, show_data, check=None) -> str:
     touched = {id(t): PRODUCED for t, g in zip(step.inputs, step.input_grads) if g is not None}
     touched[id(step.output)] = RECEIVED
     graph = draw_graph(root, show_data=show_data, module=module, params=params, max_nodes=None,
                        grads=step.grads_so_far, highlight_op=step.fn, highlight_tensors=touched,
-                       missing_grad="not yet")
+                       missing_grad="not yet", check=check)
     produced = "".join(
         f"<div class='grad'><b class='produced'>dL/d{html.escape(name)}</b> "
         + ("<span class='none'>no gradient (needs none)</span>" if g is None
@@ -69,6 +70,7 @@ def _frame(root, step, count, module, params, show_data) -> str:
 <pre>{html.escape(array_text(step.grad))}</pre></div>
 <p>produced, one per input (summed back to the input's shape):</p>
 {produced}
+{_check_note(check, step)}
 <p class="key">In the graph: the op being applied is yellow, the tensor whose gradient it
 received is outlined <span class="received">red</span>, the inputs it gave gradients to
 <span class="produced">orange</span>. A tensor used twice shows a partial sum until both uses
@@ -76,6 +78,22 @@ have sent their gradient.</p>
 </div>
 <div class="graph">{inline_svg(to_svg(graph))}</div>
 </section>"""
+
+
+def _check_note(check, step) -> str:
+    """What a gradient check says about the gradients this step produces."""
+    if check is None:
+        return ""
+    rows = {id(r.tensor): r for r in check.rows}
+    notes = []
+    for t in step.inputs:
+        r = rows.get(id(t))
+        if r is not None:
+            verdict = "agrees" if r.ok else f"disagrees: {r.diagnosis}"
+            first = " (the first wrong one)" if r is check.first_wrong else ""
+            notes.append(f"<p class='check'>your formula <b>{html.escape(r.formula)}</b> "
+                         f"{html.escape(verdict)}{first}</p>")
+    return "".join(notes)
 
 
 _STYLE = """
