@@ -15,14 +15,14 @@ import numpy as np
 
 from .tensor import Tensor
 
-# numpy ufunc name → the Tensor method that is the same op
+# numpy ufunc name → the Tensor method that is the same op ("tg.<name>": the package's function)
 UFUNC_METHODS = {
     "add": "__add__", "subtract": "__sub__", "multiply": "__mul__", "divide": "__truediv__",
     "true_divide": "__truediv__", "power": "__pow__", "matmul": "__matmul__",
     "negative": "__neg__", "positive": "__pos__",
     "exp": "exp", "log": "log", "sqrt": "sqrt", "absolute": "abs", "tanh": "tanh",
     "sin": "sin", "cos": "cos", "log1p": "log1p", "sign": "sign",
-    "maximum": "maximum", "minimum": "minimum",
+    "maximum": "tg.maximum", "minimum": "tg.minimum",
     "equal": "__eq__", "not_equal": "__ne__", "less": "__lt__", "less_equal": "__le__",
     "greater": "__gt__", "greater_equal": "__ge__",
 }
@@ -48,7 +48,7 @@ def comparable(other) -> bool:
 
 def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
     if method == "__call__" and not kwargs:  # the common case first: np_array * t, np.exp(t)
-        bound = getattr(Tensor, UFUNC_METHODS.get(ufunc.__name__, ""), None)
+        bound = _resolve(UFUNC_METHODS.get(ufunc.__name__, ""))
         if bound is not None:
             first = inputs[0]
             if not isinstance(first, Tensor):  # a binary ufunc with the Tensor second: the
@@ -80,6 +80,12 @@ def function_message(func) -> str:
             f"(not recorded in the graph)")
 
 
+def _resolve(name: str):
+    """The op a table entry names, looked up now (None if the engine has no such op)."""
+    if name.startswith("tg."):
+        return getattr(sys.modules.get(__package__), name[3:], None)
+    return getattr(Tensor, name, None) if name else None
+
+
 def _exists(name: str) -> bool:
-    package = sys.modules.get(__package__)
-    return hasattr(Tensor, name) or (package is not None and hasattr(package, name))
+    return _resolve(name) is not None or _resolve(f"tg.{name}") is not None
