@@ -129,6 +129,75 @@ for e in found[:5]:
 """),
 ]
 
+NOTEBOOKS["03_check_your_derivation"] = [
+    md("""
+# Check your own derivation
+
+A two-layer ReLU network with a softmax cross-entropy loss (as in CS231n's assignment). We
+derive its backward pass by hand in numpy, then let `tg.check_gradients` compare every formula
+with autograd — and see what it says when a formula is wrong.
+"""),
+    code("""
+import numpy as np
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, viz
+
+N, D, H, C = 50, 4, 10, 3
+rng = np.random.default_rng(0)
+X = Tensor(rng.standard_normal((N, D)), name="X")
+y = rng.integers(C, size=N)
+W1 = Tensor(0.5 * rng.standard_normal((D, H)), requires_grad=True, name="W1")
+b1 = Tensor(0.1 * rng.standard_normal(H), requires_grad=True, name="b1")
+W2 = Tensor(0.5 * rng.standard_normal((H, C)), requires_grad=True, name="W2")
+b2 = Tensor(0.1 * rng.standard_normal(C), requires_grad=True, name="b2")
+
+z1 = (X @ W1 + b1).named("z1")
+h = z1.relu().named("h")
+scores = (h @ W2 + b2).named("scores")
+loss = F.cross_entropy(scores, y)
+"""),
+    md("The backward pass by hand: dscores = (probs − onehot)/N, dW2 = hᵀ dscores, dh = dscores W2ᵀ, dz1 = dh where z1 > 0 …"),
+    code("""
+s = scores.numpy()
+probs = np.exp(s - s.max(axis=1, keepdims=True))
+probs /= probs.sum(axis=1, keepdims=True)
+dscores = (probs - np.eye(C)[y]) / N
+dW2, db2 = h.numpy().T @ dscores, dscores.sum(axis=0)
+dh = dscores @ W2.numpy().T
+dz1 = dh * (z1.numpy() > 0)
+dW1, db1 = X.numpy().T @ dz1, dz1.sum(axis=0)
+
+result = tg.check_gradients(loss, {"scores": dscores, "W2": dW2, "b2": db2, "h": dh,
+                                   "z1": dz1, "W1": dW1, "b1": db1})
+print("all agree:", result.ok)
+result
+"""),
+    md("""
+## A slip
+
+Forget the 1/N of the mean loss in dscores: every formula below it inherits the factor, and the
+check names it and points at the first wrong row.
+"""),
+    code("""
+wrong = tg.check_gradients(loss, {"scores": dscores * N, "W2": dW2, "h": dh})
+print("all agree:", wrong.ok, "| first wrong:", wrong.first_wrong.name)
+print(wrong.first_wrong.diagnosis)
+"""),
+    md("""
+## A slip in one local step
+
+Here dh is right but dz1 forgot the ReLU's mask: the check says which step lies between them.
+"""),
+    code("""
+slip = tg.check_gradients(loss, {"h": dh, "z1": dh})
+print(slip)
+"""),
+    code("""
+viz.draw_graph(loss, check=slip, show_data=False)
+"""),
+]
+
 NOTEBOOKS["04_gradient_flow"] = [
     md("""
 # Gradient flow: where gradients vanish

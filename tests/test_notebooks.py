@@ -64,6 +64,18 @@ def test_nb02__writeups_and_errata():
     assert int(re.search(r"(\d+) errata", text).group(1)) >= 15
 
 
+def test_nb03__check_your_derivation():
+    nb = run_notebook("03_check_your_derivation")
+    text = text_of(nb)
+    assert "all agree: True" in text
+    html = [o.data["text/html"] for o in outputs(nb) if "text/html" in o.get("data", {})]
+    assert html and "<table" in html[0], "the check shows as a table in Jupyter"
+    assert "first wrong: scores" in text and "50 = the batch size" in text
+    assert "relu" in text and "z1" in text  # the local step between dh and dz1 is named
+    graph = svgs(nb)[-1]
+    assert "FIRST WRONG" in graph
+
+
 def test_nb04__gradient_flow():
     nb = run_notebook("04_gradient_flow")
     text = text_of(nb)
