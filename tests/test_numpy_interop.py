@@ -131,6 +131,13 @@ def test_other_numpy_functions_raise_a_type_error_naming_what_to_use(call, wordi
     assert "np." in str(err.value)
 
 
+def test_a_function_the_package_has_is_named_as_tg_function():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(TypeError) as err:
+        np.zeros_like(x)
+    assert ("tg.zeros_like" in str(err.value)) == hasattr(tg, "zeros_like")
+
+
 def test_concatenate_of_tensors_is_refused_naming_cat_or_numpy():
     x = leaf([1.0, 2.0])
     with pytest.raises(TypeError, match="concatenate") as err:

@@ -70,14 +70,15 @@ def function_message(func) -> str:
     """The TypeError for a numpy function that has no Tensor dispatch: the method to use."""
     name = func.__name__
     call = f"np.{name}(t)"
-    hint, needs = FUNCTION_HINTS.get(name, (f"t.{name}(…)", name))
+    method = f"t.{name}(…)" if _resolve(name) is not None else f"tg.{name}(…)"
+    hint, needs = FUNCTION_HINTS.get(name, (method, name))
     if needs is None or _exists(needs):
         if needs is None:
             return f"{call}: numpy functions do not run on a Tensor; use {hint} (not recorded in the graph)"
         return (f"{call}: numpy functions do not run on a Tensor (their result would leave the "
                 f"graph); use {hint}")
-    return (f"{call}: tinygrad_edu has no {name} op; for numpy's value use np.{name}(t.numpy()) "
-            f"(not recorded in the graph)")
+    return (f"{call}: tinygrad_edu has no {name} op; call numpy on the values instead, "
+            f"np.{name}(t.numpy(), …) (not recorded in the graph)")
 
 
 def _resolve(name: str):
