@@ -70,7 +70,7 @@ def function_message(func) -> str:
     """The TypeError for a numpy function that has no Tensor dispatch: the method to use."""
     name = func.__name__
     call = f"np.{name}(t)"
-    method = f"t.{name}(…)" if _resolve(name) is not None else f"tg.{name}(…)"
+    method = f"tg.{name}(…)" if _resolve(f"tg.{name}") is not None else f"t.{name}(…)"
     hint, needs = FUNCTION_HINTS.get(name, (method, name))
     if needs is None or _exists(needs):
         if needs is None:
