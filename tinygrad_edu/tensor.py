@@ -174,10 +174,7 @@ class Tensor:
         return self.data
 
     def item(self):
-        if self.data.size != 1:
-            raise ValueError(f"item: only a single-element tensor can be converted to a Python "
-                             f"number, but {describe(self)} has {self.data.size} elements")
-        return self.data.item()
+        return self._single("item")
 
     def named(self, name: str) -> "Tensor":
         """Set the name (shown on graphs, in error messages and by check_gradients); returns self,
@@ -496,6 +493,7 @@ class Tensor:
     # needs a table entry); any other numpy function raises a TypeError naming the method to use.
 
     def _single(self, what: str):
+        """The one element as a Python number (item(), float(), int(), index)."""
         if self.data.size != 1:
             raise ValueError(f"{what}: only a single-element tensor can be converted to a Python "
                              f"number, but {describe(self)} has {self.data.size} elements")
@@ -536,7 +534,7 @@ class Tensor:
         return ops.Clone.apply(self)
 
     def t(self) -> "Tensor":
-        """The 2-D transpose (0-D and 1-D tensors come back as they are), as PyTorch's t()."""
+        """The 2-D transpose (0-D and 1-D tensors come back unchanged), as PyTorch's t()."""
         if self.data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, but {describe(self)} "
                                f"has {self.data.ndim}; use transpose(dim0, dim1) or permute(*dims)")
