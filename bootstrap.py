@@ -2,7 +2,7 @@
 """Set up everything tinygrad_edu needs, then run one of its jobs. Needs only Python 3.10+.
 
     python3 bootstrap.py demo      # venv + package with extras + Graphviz, then `tinygrad-edu demo`
-    python3 bootstrap.py test      # the same set-up plus pytest/hypothesis, then the test suite
+    python3 bootstrap.py test      # the same set-up plus the test tools, then ruff and the test suite
     python3 bootstrap.py check | graph | bench [args]   # any other `tinygrad-edu` command
 
 Set-up is idempotent: the virtualenv lives in `.venv/` and is reinstalled only when
@@ -106,6 +106,10 @@ def main(argv: list[str]) -> int:
         ensure_graphviz()
         if os.environ.get("CI", "").lower() == "true" or os.environ.get("TG_EDU_ORACLES") == "1":
             ensure_oracles()
+        if not rest:  # the whole job: lint first (a run for chosen tests skips it)
+            log("ruff check (lint)")
+            if subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT) != 0:
+                return 1
         rc = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
         if rc == 5:
             log("pytest collected no tests")

@@ -89,3 +89,37 @@ def test_cli_knows_bench(capsys):
     with pytest.raises(SystemExit):
         cli.main(["bench", "--help"])
     assert "--quick" in capsys.readouterr().out
+
+
+def test_cli_bench_passes_every_argument_to_the_harness_in_the_checkout(monkeypatch):
+    from tinygrad_edu import cli
+    from tinygrad_edu.commands import bench
+    calls = []
+
+    def fake_run(cmd, cwd):
+        calls.append((cmd, cwd))
+        return 3
+    monkeypatch.setattr(bench, "run_streamed", fake_run)
+    assert cli.main(["bench", "--quick", "--workload", "mlp", "--threads", "1"]) == 3
+    assert calls == [([sys.executable, "-m", "benchmarks", "--quick", "--workload", "mlp", "--threads", "1"],
+                      bench.REPO)]
+    assert (bench.REPO / "benchmarks" / "harness.py").is_file()
+
+
+def test_cli_bench_outside_a_checkout_says_where_the_benchmarks_are(monkeypatch, tmp_path, capsys):
+    from tinygrad_edu import cli
+    from tinygrad_edu.commands import bench
+    monkeypatch.setattr(bench, "REPO", tmp_path)     # as in site-packages: no benchmarks/ beside it
+    monkeypatch.setattr(bench, "run_streamed", lambda cmd, cwd: pytest.fail("nothing to run"))
+    assert cli.main(["bench", "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert "not part of the installed package" in err and "source repository" in err
+    assert "python3 bootstrap.py bench" in err and "unrecognized" not in err
+
+
+def test_cli_other_commands_still_reject_unknown_arguments(capsys):
+    from tinygrad_edu import cli
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["check", "--quick"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --quick" in capsys.readouterr().err

@@ -2,7 +2,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from tinygrad_edu.train import train_digits_mlp  # noqa: E402
+from tinygrad_edu.recipes import train_digits_mlp  # noqa: E402
 
 
 def test_digits_mlp_reaches_95_percent_with_fixed_seed():

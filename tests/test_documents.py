@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tinygrad_edu.documents import NETWORKS, Network, compare, compare_network, format_table
-from tinygrad_edu.documents import errata
-from tinygrad_edu.documents.datasets import breast_cancer_columns, xor_table
-
+from tinygrad_edu.data import xor_example
+from tinygrad_edu.documents import NETWORKS, Network, compare, compare_network, errata, format_table
+from tinygrad_edu.documents.l_layer_sigmoid import breast_cancer_columns
 
 # ── building ─────────────────────────────────────────────────────────────────────────────────
 
@@ -135,14 +134,14 @@ def test_second_layer_formula_matches_finite_differences():
 
 def test_002_trained_as_written_reaches_its_targets():
     result = NETWORKS["002"].train(iterations=1500)
-    x, y = xor_table()
+    x, y = xor_example()
     out = NETWORKS["002"].predict(result.params, x)
     assert np.max(np.abs(out - y)) < 0.1
     assert np.all(np.diff(result.losses) <= 0)      # "monotonically decreasing", as the write-up says
 
 
 def test_002_training_equals_the_code_as_written():
-    x, y = xor_table()
+    x, y = xor_example()
     np.random.seed(0)
     theirs = errata.as_written("seed002").NeuralNetwork(x, y)
     mine = NETWORKS["002"].param_tensors({"weights1": theirs.weights1.copy(), "weights2": theirs.weights2.copy()})
@@ -302,11 +301,11 @@ def test_autograd_gradients_equal_torchs(key):
 
 
 def test_001_without_scikit_learn_falls_back_to_the_flower(monkeypatch):
-    from tinygrad_edu.documents import datasets
+    from tinygrad_edu import data
 
     def no_sklearn(*args, **kwargs):
         raise ImportError("scikit-learn is not installed")
-    monkeypatch.setattr(datasets.data, "load_split", no_sklearn)
+    monkeypatch.setattr(data, "load_split", no_sklearn)
     net = NETWORKS["001"].build()
     assert net.tensor("X").shape == (2, 400)
     assert all(r.ok for r in compare("001"))

@@ -137,3 +137,15 @@ def test_recorder_with_an_nn_module_and_optimizer():
     assert len(rec.history) == 3 and all(v > 0 for v in rec.history[0]["norms"].values())
     assert len(rec.history[0]["dead_relu"]) == 1
     assert f"‖∇{rec.layers[0]}‖" in rec.table()
+
+
+def test_graph_and_charts_share_one_layer_rule_and_one_name_collector():
+    from tinygrad_edu.viz import names
+    assert names.layer_of("W[2]") == "layer 2" and names.layer_of("W_1") == "layer 1"
+    assert names.layer_of("weights2") == "layer 2" and names.layer_of("weights") is None
+    assert flow.layer_of("W[2]") == "layer 2"        # the chart's column, by the same rule
+    a, b = Tensor(np.ones(2), requires_grad=True), Tensor(np.ones(2), requires_grad=True, name="b3")
+    assert names.named_params([("W3", a), b]) == [("W3", a), ("b3", b)]
+    loss = (a * b).sum()
+    src = viz.draw_graph(loss, params=[("W3", a), b]).source   # (name, tensor) pairs, as the recorder takes
+    assert src.count('label="layer 3"') == 1 and "<B>W3</B>" in src

@@ -21,9 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, help_text in COMMANDS.items():
         module = importlib.import_module(f"tinygrad_edu.commands.{name}")
         modules[name] = module
-        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
-    args = parser.parse_args(argv)
-    return int(modules[args.command].run(args) or 0)
+        # a command with PASSES_ARGUMENTS (bench) gets its arguments unparsed, --help included
+        passes = getattr(module, "PASSES_ARGUMENTS", False)
+        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text,
+                                            add_help=not passes))
+    args, rest = parser.parse_known_args(argv)
+    module = modules[args.command]
+    if getattr(module, "PASSES_ARGUMENTS", False):
+        args.arguments = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    return int(module.run(args) or 0)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..recipes.progress import Progress
+
 DEFAULT_OUT = "tinygrad_edu_output"
 # iterations of full-batch gradient descent (000, 001, 002) and epochs of Adam (digits)
 SETTINGS = {"full": {"000": 10000, "001": 500, "002": 1500, "digits": 15},
@@ -21,7 +23,7 @@ def add_arguments(parser):
 def run(args) -> int:
     from tinygrad_edu.commands.check import report
     from tinygrad_edu.documents import NETWORKS
-    from tinygrad_edu.train import train_digits_mlp
+    from tinygrad_edu.recipes import train_digits_mlp
 
     start = time.perf_counter()
     out = Path(args.out)
@@ -33,7 +35,8 @@ def run(args) -> int:
     results = []
     for key, module in NETWORKS.items():
         t = time.perf_counter()
-        with Progress(steps[key], f"{key} {module.TITLE.split('·')[1].strip()[:28]}", show) as bar:
+        with Progress(steps[key], f"{key} {module.TITLE.split('·')[1].strip()[:28]}", show,
+                      postfix_every=50) as bar:
             result = module.train(iterations=steps[key], on_step=bar.step)
         results.append(Summary(key, module.TITLE, "GD steps", steps[key], result.losses,
                                result.metrics, time.perf_counter() - t))
@@ -117,29 +120,3 @@ def write_loss_curves(results: list[Summary], out: Path) -> list[Path]:
     fig.savefig(png, dpi=110)
     plt.close(fig)
     return written + [png]
-
-
-class Progress:
-    """A tqdm bar over training steps (when tqdm is installed and `show`), else nothing."""
-
-    def __init__(self, total: int, desc: str, show: bool):
-        self.bar = None
-        if show:
-            try:
-                from tqdm.auto import tqdm
-                self.bar = tqdm(total=total, desc=desc, unit="step", leave=True)
-            except ImportError:
-                pass
-
-    def step(self, step: int, loss: float) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-            if step % 50 == 0:
-                self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.close()

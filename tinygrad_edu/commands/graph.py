@@ -3,7 +3,7 @@
     tinygrad-edu graph --network 000 --format svg --out graph.svg [--color-by grad]
     tinygrad-edu graph --network 002 --format html --out steps.html   # backward step-through
     tinygrad-edu graph --network all --out graphs/                     # graph_000.svg, _001, _002
-    tinygrad-edu graph --gallery [--out viz/]                          # the README's pictures
+    tinygrad-edu graph --gallery viz/                                  # the README's pictures
 """
 from __future__ import annotations
 
@@ -19,19 +19,20 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=("svg", "png", "pdf", "html", "dot"), default=None,
                         help="output format (default: from --out's extension, else svg)")
     parser.add_argument("--out", default=None,
-                        help="output file (default graph_<network>.<format>); with --gallery, a folder")
+                        help="output file (default graph_<network>.<format>); with --network all, a folder")
     parser.add_argument("--color-by", choices=("grad",), default=None,
                         help="shade tensors by the norm of their gradient (log scale)")
-    parser.add_argument("--gallery", action="store_true",
-                        help="regenerate the gallery of pictures (default folder: the repository's viz/)")
+    parser.add_argument("--gallery", metavar="FOLDER", default=None,
+                        help="write the gallery (every picture the README shows) into FOLDER; the "
+                             "repository's is regenerated from its root with: --gallery viz/")
 
 
 def run(args) -> int:
     from tinygrad_edu.viz import GraphvizNotInstalled
     try:
-        if args.gallery:
+        if args.gallery is not None:
             from tinygrad_edu.viz.gallery import build_gallery
-            for path in build_gallery(args.out):
+            for path in build_gallery(args.gallery):
                 print("wrote", path)
             return 0
         if args.network == "all":

@@ -12,10 +12,11 @@ from typing import Callable
 import numpy as np
 
 from .. import functional as F
+from ..data import planar_flower, xor_example
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
 from . import l_layer_sigmoid, sum_of_squares, two_layer_tanh
 from .compare import compare
-from .datasets import breast_cancer_columns, planar_flower, xor_table
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _error_text(error: BaseException | None) -> str:
 
 def _w001_setup(layer_dims=(30, 8, 4, 1)):
     w = as_written("seed001")
-    X, Y, _, _ = breast_cancer_columns()
+    X, Y, _, _ = l_layer_sigmoid.breast_cancer_columns()
     params = w.init_params([X.shape[0], *layer_dims[1:]])
     AL, caches = w.forward_prop(X, params)
     return w, X, Y, params, AL, caches
@@ -194,7 +195,7 @@ def dAL_divides_by_saturated_output() -> Erratum:
 
 @erratum
 def all_sigmoid_vanishes() -> Erratum:
-    X, Y, _, _ = breast_cancer_columns()
+    X, Y, _, _ = l_layer_sigmoid.breast_cancer_columns()
     dims = (X.shape[0], 20, 7, 5, 1)
     params = l_layer_sigmoid.init_params(dims)
     grads = l_layer_sigmoid.hand_backward(X, Y, params)
@@ -205,11 +206,11 @@ def all_sigmoid_vanishes() -> Erratum:
     A = X
     for l in range(1, len(dims)):
         A = l_layer_sigmoid.sigmoid(params[f"W{l}"] @ A + params[f"b{l}"])
-    accuracy = float(np.mean((A > 0.5) == Y))
+    train_accuracy = accuracy(A > 0.5, Y)
     return Erratum("001", "(design) sigmoid on every layer with W = randn·0.01: the gradient shrinks "
                    "≥ 4× per layer (σ' ≤ 1/4) and by |W| ≈ 0.01·√n, so deep layers barely learn",
                    f"breast-cancer, layer_dims {list(dims)}, at the initial weights {norms}; after 1000 "
-                   f"steps at lr 1 the training accuracy is {accuracy:.3f} (the majority class is "
+                   f"steps at lr 1 the training accuracy is {train_accuracy:.3f} (the majority class is "
                    f"{max(np.mean(Y), 1 - np.mean(Y)):.3f})",
                    "tanh/ReLU hidden layers and Xavier/He initialisation (or fewer layers: we use [30, 8, 4, 1])")
 
@@ -311,7 +312,7 @@ def _seed002_max_error(x, y, iterations: int) -> float:
 
 @erratum
 def no_learning_rate() -> Erratum:
-    x, y = xor_table()
+    x, y = xor_example()
     x50, y50 = np.tile(x, (50, 1)), np.tile(y, (50, 1))
     errors = [_seed002_max_error(x, y, 1500), _seed002_max_error(x50, y50, 1500)]
     return Erratum("002", "no learning rate (1 implicitly) with a SUM-of-squares loss: the step grows "
@@ -323,7 +324,7 @@ def no_learning_rate() -> Erratum:
 
 @erratum
 def sigmoid_derivative_takes_output() -> Erratum:
-    x, y = xor_table()
+    x, y = xor_example()
     p = sum_of_squares.init_params(3, seed=0)
     layer1 = 1 / (1 + np.exp(-(x @ p["weights1"])))
     output = 1 / (1 + np.exp(-(layer1 @ p["weights2"])))
@@ -342,7 +343,7 @@ def sigmoid_derivative_takes_output() -> Erratum:
 
 @erratum
 def loss_never_computed() -> Erratum:
-    net = as_written("seed002").NeuralNetwork(*xor_table())
+    net = as_written("seed002").NeuralNetwork(*xor_example())
     members = sorted(k for k in dir(net) if not k.startswith("_"))
     return Erratum("002", "the sum-of-squares loss is only a picture: the code never computes it, so the "
                    "\"loss per iteration\" graph cannot come from it; the 4×3 data is a picture too",
@@ -352,7 +353,7 @@ def loss_never_computed() -> Erratum:
 
 @erratum
 def residual_is_not_regularisation() -> Erratum:
-    x, y = xor_table()
+    x, y = xor_example()
     errors = [_seed002_max_error(x, y, iterations) for iterations in (1500, 15000)]
     return Erratum("002", "\"a slight difference between the predictions and the actual values … is "
                    "desirable, as it prevents overfitting\": nothing here prevents overfitting; the "

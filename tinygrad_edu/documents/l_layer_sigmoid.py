@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import data
 from .. import functional as F
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
-from .datasets import breast_cancer_columns
-from .training import TrainResult, accuracy, gradient_descent
 from .network import Network, named
+from .training import TrainResult, gradient_descent
 
 TITLE = "001 · L-layer all-sigmoid network, samples as columns, mean BCE"
 SOURCE = "seeds/001_9d75eed8b5fd43e7.txt"
@@ -30,6 +31,20 @@ LAYER_DIMS = (30, 8, 4, 1)   # breast-cancer's 30 features → 8 → 4 → 1 (se
 SAMPLES_FROM = "X"        # m = X.shape[1]
 CHECK_BUILD = {"input_grad": True}   # the check also compares dA0 with m·X.grad
 CHECK_NOTE = ("dA, dZ are derivatives of the SUM of the per-sample losses (m·J), so they are compared with m·.grad; dA0 is the gradient w.r.t. the input X")
+
+
+def breast_cancer_columns(seed: int = 0, test_fraction: float = 0.25):
+    """The data 001 trains on: breast-cancer (569 × 30, binary), standardised with the training
+    split's statistics, as float64 with samples as COLUMNS (the write-up's layout): X_train,
+    Y_train, X_test, Y_test. Without scikit-learn (which ships the file) the flower set instead."""
+    try:
+        X_train, X_test, y_train, y_test = data.load_split("breast_cancer", test_fraction, seed)
+    except ImportError:
+        X, Y = data.planar_flower()
+        X_test, Y_test = data.planar_flower(seed=2)
+        return X, Y, X_test, Y_test
+    return tuple(np.asarray(a, dtype=np.float64).T
+                 for a in (X_train, y_train.reshape(-1, 1), X_test, y_test.reshape(-1, 1)))
 
 
 def init_params(layer_dims, seed: int = 3) -> dict[str, np.ndarray]:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
+from ..data import xor_example
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
-from .datasets import xor_table
-from .training import TrainResult, accuracy, gradient_descent
 from .network import Network, named
+from .training import TrainResult, gradient_descent
 
 TITLE = "002 · two-layer sigmoid network, rows as samples, no biases, sum of squares"
 SOURCE = "seeds/002_065e2b79c811d893.txt"
@@ -55,7 +56,7 @@ def param_tensors(arrays: dict[str, np.ndarray], dtype=np.float64) -> dict[str, 
 
 def build(dtype=np.float64, seed: int = 0) -> Network:
     """One forward pass on the write-up's 4×3 example."""
-    x, y = xor_table()
+    x, y = xor_example()
     return forward(param_tensors(init_params(x.shape[1], seed), dtype), x, y)
 
 
@@ -94,7 +95,7 @@ def predict(params: dict[str, Tensor], x: np.ndarray) -> np.ndarray:
 
 def train(iterations: int = 1500, seed: int = 0, on_step=None) -> TrainResult:
     """As written: 1500 iterations of `weights += d_weights`, i.e. gradient descent with lr = 1."""
-    x, y = xor_table()
+    x, y = xor_example()
     params = param_tensors(init_params(x.shape[1], seed))
     losses = gradient_descent(lambda p: forward(p, x, y), params, iterations, 1.0, on_step)
     output = predict(params, x)

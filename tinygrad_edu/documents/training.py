@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .network import Network
@@ -36,7 +34,3 @@ def gradient_descent(forward: Callable[[dict[str, Tensor]], Network], params: di
         if on_step is not None:
             on_step(step, losses[-1])
     return losses
-
-
-def accuracy(predicted: np.ndarray, target: np.ndarray) -> float:
-    return float(np.mean(predicted.reshape(-1) == target.reshape(-1)))

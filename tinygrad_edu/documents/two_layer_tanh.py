@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
+from ..data import planar_flower
+from ..recipes.metrics import accuracy
 from ..tensor import Tensor
-from .datasets import planar_flower
-from .training import TrainResult, accuracy, gradient_descent
 from .network import Network, named
+from .training import TrainResult, gradient_descent
 
 TITLE = "000 · two-layer tanh/sigmoid network, samples as columns, mean BCE"
 SOURCE = "seeds/000_2b23177e2672b10f.txt"

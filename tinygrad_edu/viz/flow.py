@@ -12,37 +12,17 @@ Without matplotlib, `plot` prints the table instead (pip install 'tinygrad_edu[c
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 
 import numpy as np
 
+from . import names
 from .walk import GraphWalk
-
-_TRAILING_NUMBER = re.compile(r"^[A-Za-z_]+?(\d+)$")
 
 
 def layer_of(name: str) -> str:
-    """`fc1.weight` → `fc1`; `W3`/`b3` (the write-ups' notation) → `layer 3`; else the name."""
-    if "." in name:
-        return name.rsplit(".", 1)[0]
-    m = _TRAILING_NUMBER.match(name)
-    return f"layer {m.group(1)}" if m else name
-
-
-def named_params(source) -> list:
-    """[(name, tensor)] from a module, a dict, or a list of named tensors / (name, tensor) pairs."""
-    if hasattr(source, "named_parameters"):
-        return list(source.named_parameters())
-    if isinstance(source, dict):
-        return list(source.items())
-    pairs = []
-    for i, item in enumerate(source):
-        if isinstance(item, tuple):
-            pairs.append(item)
-        else:
-            pairs.append((item.name or f"param{i}", item))
-    return pairs
+    """A chart's column: the parameter's layer (`fc1`, `layer 3`), else the parameter itself."""
+    return names.layer_of(name) or name
 
 
 class GradientFlowRecorder:
@@ -54,7 +34,7 @@ class GradientFlowRecorder:
     """
 
     def __init__(self, params, batch_axis: int = 0):
-        self.params = named_params(params)
+        self.params = names.named_params(params)
         self.batch_axis = batch_axis
         self.layers = list(OrderedDict.fromkeys(layer_of(n) for n, _ in self.params))
         self.history = []
@@ -128,10 +108,7 @@ class GradientFlowRecorder:
             ax2.set_ylabel("dead ReLU units (%)")
             ax2.set_title("Share of dead ReLUs")
             ax2.legend(fontsize=8)
-        fig.tight_layout()
-        if path is not None:
-            fig.savefig(path, dpi=80)
-        return fig
+        return _finished(fig, path)
 
 
 def plot_gradient_flow(curves: dict, path=None, title: str = "Gradient norm per layer",
@@ -154,10 +131,7 @@ def plot_gradient_flow(curves: dict, path=None, title: str = "Gradient norm per 
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=80)
-    return fig
+    return _finished(fig, path)
 
 
 def curves_table(curves: dict) -> str:
@@ -174,6 +148,14 @@ def text_table(head: list, rows: list) -> str:
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in [head] + rows]
     return "\n".join([lines[0], "-" * len(lines[0])] + lines[1:])
+
+
+def _finished(fig, path):
+    """The figure laid out, and saved to `path` when one is given."""
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=80)
+    return fig
 
 
 def _pyplot():

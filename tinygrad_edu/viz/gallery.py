@@ -1,6 +1,5 @@
-"""Regenerate the repository's `viz/` gallery (the pictures the README shows):
-
-    python -m tinygrad_edu.viz.gallery            # or: tinygrad-edu graph --gallery
+"""The gallery: every picture the README shows, written into a folder the caller names (the
+repository's is regenerated from its root with `tinygrad-edu graph --gallery viz/`):
 
   000_graph.svg, 001_graph.svg, 002_graph.svg   the write-ups' networks, values and gradients
   001_gradient_flow.svg                         001 coloured by gradient norm (its randn·0.01
@@ -11,11 +10,9 @@
 """
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -23,11 +20,6 @@ from .graph import draw_graph
 from .html_page import save_html
 from .render import GraphvizNotInstalled, render
 from .vanishing import vanishing_gradient_comparison
-
-
-def default_dir() -> Path:
-    repo = Path(__file__).resolve().parents[2]
-    return repo / "viz" if (repo / "pyproject.toml").exists() else Path.cwd() / "viz"
 
 
 def build_network(key: str):
@@ -47,9 +39,9 @@ def write_network_graph(key: str, path, color_by=None, fmt=None) -> str:
     return render(draw_graph(net.loss, params=net.params, color_by=color_by, title=title), path, fmt)
 
 
-def build_gallery(out_dir=None, screenshot: bool = True, quiet: bool = False) -> list:
-    """Write every gallery picture into `out_dir` (default: the repository's viz/); returns paths."""
-    out = Path(out_dir) if out_dir is not None else default_dir()
+def build_gallery(out_dir, screenshot: bool = True, quiet: bool = False) -> list:
+    """Write every gallery picture into the folder `out_dir` (made if missing); returns the paths."""
+    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return write_graphs(out, screenshot) + write_charts(out, quiet)
 
@@ -142,15 +134,3 @@ def _close(fig):
     import matplotlib.pyplot as plt
     plt.close(fig)
 
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=None, help="folder (default: the repository's viz/)")
-    args = parser.parse_args(argv)
-    for path in build_gallery(args.out):
-        print("wrote", path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,25 +1,19 @@
 """Walk the graph that produced a tensor: its tensors and ops in forward order, and their names."""
 from __future__ import annotations
 
-import re
 from collections import deque
 
-_LAYER_NUMBER = re.compile(r"^[A-Za-z]+?_?\[?(\d+)\]?$")   # W1, b1, W[2], weights2
+from ..autograd import topological_order
+from .names import layer_of, named_params
 
 
 def named_tensors(module=None, params=None) -> dict:
-    """{id(tensor): name} from a module's `named_parameters()` and/or a params dict or list."""
+    """{id(tensor): name} from a module's parameters and/or params (the module's name wins)."""
     names = {}
-    if module is not None:
-        for name, p in module.named_parameters():
-            names[id(p)] = name
-    if isinstance(params, dict):
-        for name, p in params.items():
-            names.setdefault(id(p), name)
-    elif params is not None:
-        for p in params:
-            if getattr(p, "name", None):
-                names.setdefault(id(p), p.name)
+    for source in (module, params):
+        if source is not None:
+            for name, p in named_params(source):
+                names.setdefault(id(p), name)
     return names
 
 
@@ -57,10 +51,7 @@ class GraphWalk:
         """The layer a parameter belongs to: `fc1` for `fc1.weight`; `layer 2` for `W2`/`b2`
         (the write-ups' notation, for tensors passed as params); else None."""
         name = self.param_names.get(id(t)) or t.name or ""
-        if "." in name:
-            return name.rsplit(".", 1)[0]
-        match = _LAYER_NUMBER.match(name) if id(t) in self.param_names else None
-        return f"layer {match.group(1)}" if match else None
+        return layer_of(name) if "." in name or id(t) in self.param_names else None
 
     @property
     def left_out(self) -> int:
@@ -89,22 +80,7 @@ class GraphWalk:
 
 
 def _forward_order(root):
-    """Tensors (inputs before outputs) and op nodes of the graph below `root`, iteratively."""
-    tensors, ops, seen = [], [], set()
-    stack = [(root, False)]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            tensors.append(t)
-            if t.grad_fn is not None:
-                ops.append(t.grad_fn)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        if t.grad_fn is not None:
-            for inp in reversed(t.grad_fn.inputs):
-                if id(inp) not in seen:
-                    stack.append((inp, False))
-    return tensors, ops
+    """Tensors (inputs before outputs) and op nodes of the graph below `root`: the engine's
+    topological order, reversed, following every input (data and constants too)."""
+    tensors = topological_order([root], all_inputs=True)[::-1]
+    return tensors, [t.grad_fn for t in tensors if t.grad_fn is not None]
