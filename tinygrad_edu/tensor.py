@@ -529,18 +529,18 @@ class Tensor:
     def dim(self) -> int:
         return self.data.ndim
 
-    def clone(self) -> "Tensor":
+    def clone(self) -> Tensor:
         """A copy with its own memory, recorded in the graph (its gradient is G)."""
         return ops.Clone.apply(self)
 
-    def t(self) -> "Tensor":
+    def t(self) -> Tensor:
         """The 2-D transpose (0-D and 1-D tensors come back unchanged), as PyTorch's t()."""
         if self.data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, but {describe(self)} "
                                f"has {self.data.ndim}; use transpose(dim0, dim1) or permute(*dims)")
         return self.transpose()
 
-    def to(self, dtype) -> "Tensor":
+    def to(self, dtype) -> Tensor:
         """A cast to `dtype` (a numpy dtype, 'float32'-style string, or torch dtype), recorded in
         the graph when both dtypes are floating; `to('cpu')` is the tensor itself."""
         name = str(dtype)
