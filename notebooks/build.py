@@ -36,9 +36,10 @@ every intermediate result, so you can compare each one with what you derived by 
 """),
     code("""
 import numpy as np
+
 import tinygrad_edu as tg
-from tinygrad_edu import Tensor, viz
 import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, viz
 
 x = Tensor([[1.0, 2.0, 3.0]], name="x")
 w = Tensor([[0.5], [-1.0], [0.25]], requires_grad=True, name="w")
@@ -87,7 +88,7 @@ X = Tensor([[0., 0], [0, 1], [1, 0], [1, 1]])
 y = Tensor([[0.], [1], [1], [0]])
 model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1), nn.Sigmoid())
 opt = optim.Adam(model.parameters(), lr=0.05)
-for step in range(300):
+for _ in range(300):
     opt.zero_grad()
     loss = F.binary_cross_entropy(model(X), y)
     loss.backward()
@@ -139,6 +140,7 @@ with autograd — and see what it says when a formula is wrong.
 """),
     code("""
 import numpy as np
+
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, viz
@@ -157,7 +159,8 @@ h = z1.relu().named("h")
 scores = (h @ W2 + b2).named("scores")
 loss = F.cross_entropy(scores, y)
 """),
-    md("The backward pass by hand: dscores = (probs − onehot)/N, dW2 = hᵀ dscores, dh = dscores W2ᵀ, dz1 = dh where z1 > 0 …"),
+    md("The backward pass by hand: dscores = (probs − onehot)/N, dW2 = hᵀ dscores, "
+       "dh = dscores W2ᵀ, dz1 = dh where z1 > 0 …"),
     code("""
 s = scores.numpy()
 probs = np.exp(s - s.max(axis=1, keepdims=True))

@@ -81,6 +81,32 @@ class TinygradOps:
     def linear(self, x, w, b):
         return self.F.linear(x, w, b)
 
+    # added for the PyTorch-style API (issue 10)
+    def where(self, cond, a, b):
+        return self.tg.where(cond, a, b)
+
+    def maximum(self, a, b):
+        return self.tg.maximum(a, b)
+
+    def minimum(self, a, b):
+        return self.tg.minimum(a, b)
+
+    def reduce_dim(self, kind, t, dim, keepdim):
+        if kind == "max_dim":
+            return t.max(dim=dim, keepdim=keepdim).values
+        if kind == "min":  # amin: min(dim=int) would give (values, indices), as PyTorch
+            return t.min(axis=dim, keepdim=keepdim)
+        return getattr(t, kind)(dim=dim, keepdim=keepdim)
+
+    def cat(self, ts, dim):
+        return self.tg.cat(ts, dim=dim)
+
+    def stack(self, ts, dim):
+        return self.tg.stack(ts, dim=dim)
+
+    def pad(self, t, pad, value):
+        return self.F.pad(t, pad, value=value)
+
     def loss(self, kind, t, target, reduction):
         F = self.F
         if kind == "ce_index":
@@ -137,6 +163,55 @@ class TorchOps:
 
     def linear(self, x, w, b):
         return self.torch.nn.functional.linear(x, w, b)
+
+    # added for the PyTorch-style API (issue 10)
+    def sin(self, t): return t.sin()
+    def cos(self, t): return t.cos()
+    def log1p(self, t): return t.log1p()
+    def sign(self, t): return t.sign()
+    def softplus(self, t): return self.torch.nn.functional.softplus(t)
+    def gelu(self, t): return self.torch.nn.functional.gelu(t)
+    def silu(self, t): return self.torch.nn.functional.silu(t)
+    def elu(self, t, alpha=1.0): return self.torch.nn.functional.elu(t, alpha)
+    def clone(self, t): return t.clone()
+    def view(self, t, *shape): return t.reshape(*shape)   # (a fuzzed node need not be contiguous)
+    def flatten(self, t, start, end): return t.flatten(start, end)
+    def squeeze(self, t, dim=None): return t.squeeze() if dim is None else t.squeeze(dim)
+    def unsqueeze(self, t, dim): return t.unsqueeze(dim)
+    def expand(self, t, *sizes): return t.expand(*sizes)
+    def permute(self, t, *dims): return t.permute(*dims)
+    def split(self, t, sizes, dim): return t.split(sizes, dim)
+    def chunk(self, t, chunks, dim): return t.chunk(chunks, dim)
+
+    def where(self, cond, a, b):
+        return self.torch.where(self.torch.as_tensor(cond), a, b)
+
+    def maximum(self, a, b):
+        return self.torch.maximum(a, b)
+
+    def minimum(self, a, b):
+        return self.torch.minimum(a, b)
+
+    def reduce_dim(self, kind, t, dim, keepdim):
+        if kind == "max_dim":
+            return t.max(dim=dim, keepdim=keepdim).values
+        if kind == "min":
+            dims = tuple(range(t.ndim)) if dim is None else dim
+            return t.amin(dim=dims, keepdim=keepdim) if dims != () else t.clone()
+        if dim is None and kind == "prod":
+            return t.prod().reshape((1,) * t.ndim) if keepdim else t.prod()
+        if dim is None and kind == "logsumexp":
+            return t.logsumexp(dim=tuple(range(t.ndim)), keepdim=keepdim) if t.ndim else t.clone()
+        return getattr(t, kind)(dim=dim, keepdim=keepdim)
+
+    def cat(self, ts, dim):
+        return self.torch.cat(ts, dim=dim)
+
+    def stack(self, ts, dim):
+        return self.torch.stack(ts, dim=dim)
+
+    def pad(self, t, pad, value):
+        return self.torch.nn.functional.pad(t, pad, value=value)
 
     def loss(self, kind, t, target, reduction):
         nn_f = self.torch.nn.functional
@@ -213,6 +288,42 @@ def apply_step(ops, step: Step, nodes: list):
     if op == "loss":
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
         return ops.loss(p["kind"], t, p["target"], p["reduction"])
+    # added for the PyTorch-style API (issue 10)
+    if op in ("sin", "cos", "sign", "softplus", "gelu", "silu", "clone"):
+        return getattr(ops, op)(x[0])
+    if op == "elu":
+        return ops.elu(x[0], p["alpha"])
+    if op == "log1p":  # of x² − 0.5 > −1
+        return ops.log1p(x[0] * x[0] - 0.5)
+    if op in ("where", "maximum", "minimum"):
+        b = x[1] if len(x) > 1 else ops.const(p["const"])
+        if op == "where":
+            return ops.where(p["cond"], x[0], b)
+        return getattr(ops, op)(x[0], b)
+    if op in ("min", "max_dim"):  # distinct fixed offsets: no ties
+        return ops.reduce_dim(op, x[0] + ops.const(p["offsets"]), p["dim"], p["keepdim"])
+    if op in ("prod", "var", "std", "logsumexp", "norm"):
+        return ops.reduce_dim(op, x[0], p["dim"], p["keepdim"])
+    if op == "view":
+        return ops.view(x[0], *p["shape"])
+    if op == "flatten":
+        return ops.flatten(x[0], p["start"], p["end"])
+    if op == "squeeze":
+        return ops.squeeze(x[0], p["dim"])
+    if op == "unsqueeze":
+        return ops.unsqueeze(x[0], p["dim"])
+    if op == "expand":
+        return ops.expand(x[0], *p["sizes"])
+    if op == "permute":
+        return ops.permute(x[0], *p["dims"])
+    if op in ("cat", "stack"):
+        return getattr(ops, op)(x, p["dim"])
+    if op == "split":
+        return ops.split(x[0], p["sizes"], p["dim"])[p["piece"]]
+    if op == "chunk":
+        return ops.chunk(x[0], p["chunks"], p["dim"])[p["piece"]]
+    if op == "pad":
+        return ops.pad(x[0], p["pad"], p["value"])
     raise ValueError(op)
 
 
@@ -236,7 +347,12 @@ UNARY = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "
 BINARY = ["add", "sub", "mul", "div", "pow"]
 OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
          "linear", "loss"]
-ALL_OPS = UNARY + BINARY + OTHER
+# added for the PyTorch-style API (issue 10)
+NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "clone"]
+NEW_BINARY = ["where", "maximum", "minimum"]
+NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
+             "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad"]
+ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER
 
 
 def _broadcast(a: tuple, b: tuple):
@@ -344,12 +460,107 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
         else:
             target = rng.uniform(0, 1, sa)
         return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction, **params})
+    return draw(_new_step(op, shapes_so_far, rng, a))
+
+
+@st.composite
+def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: int):
+    """Steps of the ops added for the PyTorch-style API (issue 10)."""
+    pick = lambda candidates: draw(st.sampled_from(candidates))  # noqa: E731
+    everything = list(range(len(shapes_so_far)))
+    sa = shapes_so_far[a]
+    nd = len(sa)
+    if op in ("sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "clone"):
+        return Step(op, (a,))
+    if op == "elu":
+        return Step(op, (a,), {"alpha": pick([1.0, 0.3])})
+    if op in NEW_BINARY:
+        partners = [i for i in everything if _broadcast(sa, shapes_so_far[i]) is not None]
+        if draw(st.integers(0, 3)) > 0:
+            step = Step(op, (a, pick(partners)))
+            out_shape = _broadcast(sa, shapes_so_far[step.args[1]])
+        else:
+            const = rng.uniform(-2, 2, draw(_shape_broadcasting_with(sa)))
+            step = Step(op, (a,), {"const": const})
+            out_shape = _broadcast(sa, const.shape)
+        if op == "where":
+            step.params["cond"] = rng.uniform(-1, 1, draw(_shape_broadcasting_with(out_shape))) > 0
+        return step
+    if op in ("min", "max_dim", "prod", "var", "std", "logsumexp", "norm"):
+        if nd == 0 and op == "max_dim":
+            return None
+        dims = [d for d in range(nd) if sa[d] >= 2] if op in ("var", "std") else list(range(nd))
+        choices = dims + ([None] if op != "max_dim" and (op not in ("var", "std") or int(np.prod(sa)) >= 2) else [])
+        if not choices:
+            return None
+        dim = pick(choices)
+        if dim is not None and draw(st.booleans()):
+            dim -= nd
+        params = {"dim": dim, "keepdim": draw(st.booleans())}
+        if op in ("min", "max_dim"):
+            params["offsets"] = (rng.permutation(int(np.prod(sa))) * 0.05).reshape(sa)
+        return Step(op, (a,), params)
+    if op == "view":
+        size = int(np.prod(sa))
+        divisors = [(d, -1) for d in range(2, size) if size % d == 0]
+        return Step(op, (a,), {"shape": pick([(size,), (-1, 1), (1, -1)] + divisors)})
+    if op == "flatten":
+        if nd == 0:
+            return Step(op, (a,), {"start": 0, "end": -1})
+        start = draw(st.integers(0, nd - 1))
+        end = draw(st.integers(start, nd - 1)) - draw(st.sampled_from([0, nd]))   # maybe negative
+        return Step(op, (a,), {"start": start, "end": end})
+    if op == "squeeze":
+        ones = [d for d in range(nd) if sa[d] == 1]
+        return Step(op, (a,), {"dim": pick([None] + ones + list(range(nd)))})
+    if op == "unsqueeze":
+        return Step(op, (a,), {"dim": draw(st.integers(-nd - 1, nd))})
+    if op == "expand":
+        sizes = [draw(st.integers(1, 3)) if n == 1 else pick([n, -1]) for n in sa]
+        sizes = [draw(st.integers(1, 2))] * draw(st.integers(0 if sizes else 1, 1)) + sizes
+        return Step(op, (a,), {"sizes": tuple(sizes)})
+    if op == "permute":
+        if nd < 1:
+            return None
+        perm = draw(st.permutations(range(nd)))
+        return Step(op, (a,), {"dims": tuple(p - nd if draw(st.booleans()) else p for p in perm)})
+    if op == "cat":
+        if nd == 0:
+            return None
+        dim = draw(st.integers(0, nd - 1))
+        same = [i for i in everything if len(shapes_so_far[i]) == nd
+                and all(m == n for k, (m, n) in enumerate(zip(shapes_so_far[i], sa)) if k != dim)]
+        return Step(op, tuple(pick(same) for _ in range(draw(st.integers(1, 3)))), {"dim": dim})
+    if op == "stack":
+        same = [i for i in everything if shapes_so_far[i] == sa]
+        return Step(op, tuple(pick(same) for _ in range(draw(st.integers(1, 3)))),
+                    {"dim": draw(st.integers(-nd - 1, nd))})
+    if op in ("split", "chunk"):
+        if nd == 0:
+            return None
+        dim = draw(st.integers(0, nd - 1))
+        n = sa[dim]
+        if op == "chunk":
+            chunks = draw(st.integers(1, 3))
+            pieces = -(-n // -(-n // chunks))
+            return Step(op, (a,), {"chunks": chunks, "dim": dim, "piece": draw(st.integers(0, pieces - 1))})
+        if draw(st.booleans()):
+            size = draw(st.integers(1, n))
+            return Step(op, (a,), {"sizes": size, "dim": dim, "piece": draw(st.integers(0, -(-n // size) - 1))})
+        cut = draw(st.integers(0, n))
+        return Step(op, (a,), {"sizes": [cut, n - cut], "dim": dim, "piece": draw(st.integers(0, 1))})
+    if op == "pad":
+        if nd == 0:
+            return None
+        k = draw(st.integers(1, min(nd, 2)))
+        return Step(op, (a,), {"pad": tuple(draw(st.integers(0, 2)) for _ in range(2 * k)),
+                               "value": pick([0.0, 0.5])})
     raise ValueError(op)
 
 
 def _matmul_shape(sa: tuple, sb: tuple):
     try:
-        return np.matmul(np.empty(sa), np.empty(sb)).shape if sa and sb else None
+        return np.matmul(np.zeros(sa), np.zeros(sb)).shape if sa and sb else None  # (zeros: no overflow)
     except ValueError:
         return None
 

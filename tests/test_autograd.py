@@ -4,15 +4,11 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import leaf
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-
-
-def leaf(a, dtype=np.float64, name=None):
-    return Tensor(np.asarray(a, dtype=dtype), requires_grad=True, name=name)
-
 
 # --- reused nodes, accumulation, repeated backward ---------------------------------------------
 

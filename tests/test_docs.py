@@ -35,7 +35,7 @@ def test_every_local_link_in_the_docs_exists():
 
 
 def test_benchmark_table_is_the_harness_own_with_every_workload():
-    from benchmarks.harness import COLUMNS, RESULTS_BLOCK, README
+    from benchmarks.harness import COLUMNS, README, RESULTS_BLOCK
     from benchmarks.workloads import WORKLOADS
     block = RESULTS_BLOCK.search(README.read_text())
     assert block, "benchmarks/README.md has no results block"

@@ -6,16 +6,16 @@ The normal run checks about 600 graphs; set TG_EDU_FUZZ_EXAMPLES=5000 (say) for 
 three mixed-op tests then draw that many graphs each, the per-op test a twentieth of it per op.
 """
 import os
-import warnings
 
 import numpy as np
 import pytest
+from conftest import strict_numpy
+from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
-from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
 
 OPT_IN = int(os.environ.get("TG_EDU_FUZZ_EXAMPLES", "0"))
 
@@ -31,21 +31,12 @@ def _leaves(recipe):
     return [Tensor(a, requires_grad=True, name=f"leaf{i}") for i, a in enumerate(recipe.leaves)]
 
 
-def _strict_numpy():
-    """Every numpy warning (overflow, invalid value, divide by zero) is an error."""
-    stack = warnings.catch_warnings()
-    stack.__enter__()
-    warnings.simplefilter("error")
-    return stack
-
-
 @fuzz_settings(150)
 @given(recipe=recipes())
 def test_random_graphs_match_finite_differences(recipe):
     leaves = _leaves(recipe)
     ops = TinygradOps()
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         assert tg.gradcheck(lambda *xs: run(ops, recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
 
 
@@ -140,4 +131,8 @@ def test_each_op_is_fuzzed_in_every_run(op, data):
 def test_the_fuzzer_covers_every_op_of_the_contract():
     assert {"exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "neg", "add", "sub",
             "mul", "div", "pow", "pow_number", "number_on_left", "sum", "mean", "max", "softmax",
-            "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss"} == set(ALL_OPS)
+            "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss",
+            # added for the PyTorch-style API (issue 10)
+            "sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "where", "maximum", "minimum",
+            "min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
+            "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad", "clone"} == set(ALL_OPS)

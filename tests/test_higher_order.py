@@ -3,19 +3,16 @@ formula and by gradcheck of tg.grad(create_graph=True), and a Hessian-vector pro
 small two-layer network against finite differences of gradients (and PyTorch when present)."""
 import numpy as np
 import pytest
+from conftest import leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, broadcastable_pair, domain_arrays, positive_arrays, shapes, single_axis
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import arrays, broadcastable_pair, domain_arrays, positive_arrays, shapes, single_axis
 
 FAST = settings(max_examples=10, deadline=None)
-
-
-def leaf(a):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
 
 
 def first_derivative(f):

@@ -23,8 +23,8 @@ def installed(tmp_path_factory):
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = Path(subprocess.check_output([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                        text=True).strip())
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(subprocess.check_output([str(python), "-c", purelib], text=True).strip())
     # the dependencies (numpy, graphviz, scikit-learn …) from this environment; the package itself
     # only from the wheel (this environment's editable install is not on that path)
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -36,17 +36,20 @@ def installed(tmp_path_factory):
     return python, empty
 
 
+def _without_pythonpath() -> dict:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def run(installed, *args, timeout=300):
     python, cwd = installed
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([str(python), "-m", "tinygrad_edu", *args], cwd=cwd, env=env,
+    return subprocess.run([str(python), "-m", "tinygrad_edu", *args], cwd=cwd, env=_without_pythonpath(),
                           capture_output=True, text=True, timeout=timeout)
 
 
 def test_the_wheel_is_what_runs(installed):
     python, cwd = installed
     where = subprocess.check_output([str(python), "-c", "import tinygrad_edu; print(tinygrad_edu.__file__)"],
-                                    cwd=cwd, text=True)
+                                    cwd=cwd, env=_without_pythonpath(), text=True)
     assert str(ROOT) not in where and "site-packages" in where
 
 

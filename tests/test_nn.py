@@ -175,3 +175,34 @@ def test_errors_name_the_parameter_even_before_parameters_is_called():
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(5, 2))
     with pytest.raises(ValueError, match=r"expected input with 5 features.*got 4.*'2.weight'"):
         model(Tensor(np.ones((2, 3))))
+
+
+def test_parameters_are_named_on_assignment_and_a_users_name_is_kept():
+    m = TwoLayer()  # no parameters() call: assigning fc1 named its parameters
+    assert m.fc1.weight.name == "fc1.weight" and m.fc2.bias.name == "fc2.bias"
+
+    class Outer(nn.Module):
+        def __init__(self):
+            self.net = TwoLayer()
+            self.blocks = []
+            self.blocks.append(nn.Linear(2, 2))   # mutated after assignment: named by parameters()
+            mine = nn.Linear(2, 2)
+            mine.weight.name = "W"                 # the user's own name
+            self.mine = mine
+
+    outer = Outer()
+    assert outer.net.fc1.weight.name == "net.fc1.weight"
+    assert outer.mine.weight.name == "W" and outer.mine.bias.name == "mine.bias"
+    outer.parameters()
+    assert outer.blocks[0].bias.name == "blocks.0.bias"
+
+
+def test_sequential_subclass_may_assign_before_calling_super_init():
+    class Scaled(nn.Sequential):
+        def __init__(self):
+            self.scale = nn.Parameter([2.0])  # naming runs here, before Sequential has its layers
+            super().__init__(nn.Linear(2, 2))
+
+    m = Scaled()
+    assert [n for n, _ in m.named_parameters()] == ["0.weight", "0.bias", "scale"]
+    assert m[0].weight.name == "0.weight"

@@ -1,30 +1,35 @@
 """Every op of the contract: forward values against numpy, gradients by tg.gradcheck (float64
 central differences), with hypothesis drawing broadcastable shapes, axes and indices."""
-import warnings
-
 import numpy as np
 import pytest
+from conftest import leaf, strict_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import (
+    arrays,
+    axes_for,
+    broadcastable_pair,
+    distinct_arrays,
+    domain_arrays,
+    index_for,
+    matmul_shapes,
+    positive_arrays,
+    shape_and_axis,
+    shapes,
+    single_axis,
+)
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import (arrays, axes_for, broadcastable_pair, distinct_arrays, domain_arrays, index_for,
-                        matmul_shapes, positive_arrays, shape_and_axis, shapes, single_axis)
 
 FAST = settings(max_examples=20, deadline=None)
-
-
-def leaf(a, name=None):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True, name=name)
 
 
 def check(fn, expected, *arrays_in, grads=None):
     """fn(*Tensors) must equal `expected` (a numpy array) and pass gradcheck; the gradient of
     each input must have its input's shape and dtype. No numpy warning may fire."""
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         inputs = [leaf(a) for a in arrays_in]
         if grads is not None:
             for t, g in zip(inputs, grads):
@@ -170,8 +175,7 @@ def test_relu_and_abs_gradient_at_exactly_zero_is_zero_like_pytorch():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sigmoid_is_finite_and_silent_at_plus_minus_1000(dtype):
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         x = Tensor(np.array([-1000.0, -100.0, 0.0, 100.0, 1000.0], dtype=dtype), requires_grad=True)
         s = x.sigmoid()
         assert np.all(np.isfinite(s.data))
@@ -183,7 +187,7 @@ def test_sigmoid_is_finite_and_silent_at_plus_minus_1000(dtype):
 
 
 def test_tanh_is_finite_at_extremes():
-    with np.errstate(all="raise", under="ignore"):
+    with strict_numpy():
         x = leaf([-1000.0, 1000.0])
         x.tanh().sum().backward()
         np.testing.assert_array_equal(x.tanh().data, [-1.0, 1.0])
@@ -263,8 +267,7 @@ def test_softmax_default_axis_is_last():
 
 @pytest.mark.parametrize("scale", [1e2, 1e4, 1e8, 1e300])
 def test_softmax_log_softmax_stable_for_huge_finite_inputs(scale):
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         x = leaf(np.array([[1.0, -1.0, 0.5], [-1.0, -1.0, -1.0]]) * scale)
         s, ls = x.softmax(), x.log_softmax()
         assert np.all(np.isfinite(s.data)) and np.all(np.isfinite(ls.data))
@@ -432,8 +435,7 @@ def test_cross_entropy_with_probabilities(reduction):
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_cross_entropy_finite_for_logits_of_1e4(reduction, dtype):
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         z = Tensor(np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4], [1e4, 1e4, 1e4]], dtype=dtype),
                    requires_grad=True)
         loss = F.cross_entropy(z, [1, 2, 0], reduction=reduction)
@@ -465,8 +467,7 @@ def test_binary_cross_entropy(reduction, shape, data):
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_binary_cross_entropy_clamps_logs_at_minus_100(reduction):
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         p = leaf([0.0, 1.0, 0.0, 1.0])
         y = np.array([1.0, 0.0, 0.0, 1.0])
         loss = F.binary_cross_entropy(p, y, reduction=reduction)
@@ -494,8 +495,7 @@ def test_binary_cross_entropy_with_logits(reduction, shape, data):
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_bce_with_logits_stable_for_huge_logits(reduction, dtype):
-    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
-        warnings.simplefilter("error")
+    with strict_numpy():
         x = Tensor(np.array([1e4, -1e4, 1000.0, -1000.0], dtype=dtype), requires_grad=True)
         y = np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype)
         loss = F.binary_cross_entropy_with_logits(x, y, reduction=reduction)

@@ -123,3 +123,33 @@ def test_the_common_mistakes_get_errors_that_say_what_to_do():
     h = Tensor([1.0], requires_grad=True).sigmoid()
     with pytest.raises(RuntimeError, match="the output of sigmoid"):
         h += 1
+
+
+def test_tutorial_tensor_code_with_the_new_names_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(4, 3))
+    y = np.array([0, 2, 1, 2])
+
+    def program(lib, functional, x, labels):
+        # written as a PyTorch tutorial writes it; `lib` is torch or tinygrad_edu
+        z = (x - x.mean(dim=0, keepdim=True)) / x.std(dim=0, keepdim=True)
+        z = lib.cat([z, z.pow(2).unsqueeze(0).squeeze(0)], dim=1)
+        z = lib.where(z > 0, z.sin(), lib.maximum(z, lib.zeros_like(z)) - z.exp())
+        h = z.view(4, 2, 3).permute(1, 0, 2).flatten(1).t()          # (12, 2)
+        pieces = h.chunk(2, dim=0)
+        logits = lib.stack([p.logsumexp(dim=0) for p in pieces], dim=0).t()   # (2, 2)
+        logits = lib.cat([logits, logits.transpose(0, 1)], dim=0)            # (4, 2)
+        correct = (logits.argmax(dim=1) == labels).float().mean()
+        return logits.softmax(dim=-1).sum() * functional.gelu(x).norm() + correct
+
+    xt = Tensor(a, requires_grad=True)
+    xp = torch.tensor(a, requires_grad=True)
+    ours = program(tg, F, xt, Tensor(y % 2, dtype=np.int64))
+    theirs = program(torch, torch.nn.functional, xp, torch.tensor(y % 2))
+    assert float(ours) == pytest.approx(theirs.item(), rel=1e-10)
+    ours.backward()
+    theirs.backward()
+    np.testing.assert_allclose(xt.grad.data, xp.grad.numpy(), rtol=1e-8, atol=1e-12)
+    assert tg.tensor([1, 2]).dtype == np.int64 and tg.arange(3).tolist() == [0, 1, 2]
+    assert xt.numel() == 12 and xt.dim() == 2 and xt.clone().to("float32").dtype == np.float32

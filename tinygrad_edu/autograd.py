@@ -15,7 +15,6 @@ from . import anomaly, grad_mode
 from .grad_mode import enable_grad, no_grad, state
 from .tensor import Tensor, describe
 
-
 # ---------------------------------------------------------------------------------------------
 # shared gradient mechanics
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from ._keywords import dim_keywords
 from .tensor import Tensor, describe
 
 
@@ -23,8 +24,39 @@ def sigmoid(t): return _tensor(t, "sigmoid").sigmoid()
 def tanh(t): return _tensor(t, "tanh").tanh()
 def relu(t): return _tensor(t, "relu").relu()
 def leaky_relu(t, negative_slope: float = 0.01): return _tensor(t, "leaky_relu").leaky_relu(negative_slope)
+@dim_keywords
 def softmax(t, axis: int = -1): return _tensor(t, "softmax").softmax(axis)
+@dim_keywords
 def log_softmax(t, axis: int = -1): return _tensor(t, "log_softmax").log_softmax(axis)
+
+
+# --- added for the PyTorch-style API (issue 10) ----------------------------------------------
+def sin(t): return _tensor(t, "sin").sin()
+def cos(t): return _tensor(t, "cos").cos()
+def log1p(t): return _tensor(t, "log1p").log1p()
+def sign(t): return _tensor(t, "sign").sign()
+def softplus(t, beta: float = 1.0, threshold: float = 20.0): return _tensor(t, "softplus").softplus(beta, threshold)
+def gelu(t, approximate: str = "none"): return _tensor(t, "gelu").gelu(approximate)
+def silu(t): return _tensor(t, "silu").silu()
+def elu(t, alpha: float = 1.0): return _tensor(t, "elu").elu(alpha)
+
+
+def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
+    """Constant padding in PyTorch's order: `pad` = (before, after) of the LAST axis, then of the
+    one before it, … (F.pad(x, (1, 2)) pads the last axis by 1 in front and 2 behind)."""
+    x = _tensor(x, "pad")
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    pad = tuple(pad)
+    if len(pad) % 2 or len(pad) > 2 * x.ndim or not all(isinstance(p, (int, np.integer)) for p in pad):
+        raise ValueError(f"pad: pad must hold an even number (at most {2 * x.ndim}) of ints, two per "
+                         f"axis from the last, for {describe(x)}; got {pad}")
+    if any(p < 0 for p in pad):
+        raise ValueError(f"pad: negative padding (cropping) is not supported, got {pad}; slice instead")
+    widths = [(0, 0)] * x.ndim
+    for k in range(len(pad) // 2):
+        widths[x.ndim - 1 - k] = (int(pad[2 * k]), int(pad[2 * k + 1]))
+    return ops.Pad.apply(x, widths=tuple(widths), value=value)
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

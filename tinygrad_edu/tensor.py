@@ -17,11 +17,13 @@ called, so whichever module Python imports first, every class exists before it i
 """
 from __future__ import annotations
 
+import collections
 import weakref
 
 import numpy as np
 
 from . import _random, grad_mode
+from ._keywords import dim_keywords
 from .grad_mode import state
 
 DEFAULT_DTYPE = np.float32
@@ -90,6 +92,10 @@ def _remember(table: dict, key, entry, value) -> None:
         if len(table) >= 1024:
             table.clear()
         table[key] = entry
+
+
+# what t.max(dim=d) / t.min(dim=d) return, as PyTorch's torch.return_types.max: (values, indices)
+ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
 
 
 def _read_only_scalar(value, dtype) -> "Tensor":
@@ -254,6 +260,75 @@ class Tensor:
         t.name = name
         return t.requires_grad_(requires_grad) if requires_grad else t
 
+    # --- factories added for the PyTorch-style API (issue 10); also tg.<name> -----------------
+    # dtypes as PyTorch's: float32 unless given, except that tensor(), full() and arange() of
+    # Python ints (or bools) give int64 (bool), as torch.tensor / torch.full / torch.arange do.
+
+    @classmethod
+    def tensor(cls, data, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        """torch.tensor: infers the dtype from the data (unlike Tensor(data), which makes lists
+        of ints float32): Python ints → int64, bools → bool, Python floats → float32, a numpy
+        array keeps its dtype."""
+        if dtype is None:
+            source = data.data if isinstance(data, Tensor) else data
+            arr = np.asarray(source)
+            if arr.dtype.kind in "iub":
+                dtype = arr.dtype if isinstance(source, (np.ndarray, np.generic)) else (
+                    np.bool_ if arr.dtype.kind == "b" else np.int64)
+        return cls(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+    @classmethod
+    def rand(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        """Uniform on [0, 1), from the generator seeded by tg.manual_seed."""
+        data = _random.generator().random(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
+        return cls._factory(data, requires_grad, name)
+
+    @classmethod
+    def full(cls, shape, fill_value, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        if dtype is None:
+            dtype = (np.bool_ if isinstance(fill_value, (bool, np.bool_)) else
+                     np.int64 if isinstance(fill_value, (int, np.integer)) else DEFAULT_DTYPE)
+        return cls._factory(np.full(shape, fill_value, dtype=dtype), requires_grad, name)
+
+    @classmethod
+    def zeros_like(cls, t, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        """Zeros of t's shape and (unless given) dtype."""
+        like = t.data if isinstance(t, Tensor) else np.asarray(t)
+        return cls._factory(np.zeros(like.shape, dtype=dtype or like.dtype), requires_grad, name)
+
+    @classmethod
+    def ones_like(cls, t, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        like = t.data if isinstance(t, Tensor) else np.asarray(t)
+        return cls._factory(np.ones(like.shape, dtype=dtype or like.dtype), requires_grad, name)
+
+    @classmethod
+    def arange(cls, start, stop=None, step=1, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        """[start, stop) in steps of step (arange(n) = 0 … n−1): int64 when every argument is an
+        int, else float32, as torch.arange."""
+        if stop is None:
+            start, stop = 0, start
+        if step == 0:
+            raise ValueError("arange: step must be nonzero")
+        if dtype is None:
+            whole = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, stop, step))
+            dtype = np.int64 if whole else DEFAULT_DTYPE
+        count = max(int(np.ceil((stop - start) / step)), 0)
+        data = (start + step * np.arange(count, dtype=np.float64 if np.dtype(dtype).kind == "f" else np.int64))
+        return cls._factory(data.astype(dtype), requires_grad, name)
+
+    @classmethod
+    def linspace(cls, start, end, steps, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        """`steps` evenly spaced values from start to end, both included (float32 unless given)."""
+        if not isinstance(steps, (int, np.integer)) or steps < 0:
+            raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
+        return cls._factory(np.linspace(start, end, steps).astype(dtype or DEFAULT_DTYPE), requires_grad, name)
+
+    @classmethod
+    def eye(cls, n, m=None, requires_grad=False, dtype=None, name=None) -> "Tensor":
+        """The n × m (default n × n) identity matrix."""
+        return cls._factory(np.eye(n, m, dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
+
     # --- autograd -----------------------------------------------------------------------------
     def backward(self, grad=None, create_graph: bool = False) -> None:
         """Reverse-mode differentiation from this tensor; every tensor of the graph that
@@ -384,21 +459,129 @@ class Tensor:
     def double(self):
         return self.cast(np.float64)
 
+    # --- elementwise ops added for the PyTorch-style API (issue 10) --------------------------
+    def pow(self, exponent):
+        return self ** exponent
+
+    def sin(self):
+        return ops.Sin.apply(self)
+
+    def cos(self):
+        return ops.Cos.apply(self)
+
+    def log1p(self):
+        return ops.Log1p.apply(self)
+
+    def sign(self):
+        return ops.Sign.apply(self)
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0):
+        return ops.Softplus.apply(self, beta=beta, threshold=threshold)
+
+    def gelu(self, approximate: str = "none"):
+        if approximate == "tanh":  # PyTorch's tanh approximation, as a composition
+            inner = (self + self * self * self * 0.044715) * float(np.sqrt(2 / np.pi))
+            return self * 0.5 * (inner.tanh() + 1)
+        if approximate != "none":
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        return ops.GELU.apply(self)
+
+    def silu(self):
+        return ops.SiLU.apply(self)
+
+    def elu(self, alpha: float = 1.0):
+        return ops.ELU.apply(self, alpha=alpha)
+
     # --- reductions ---------------------------------------------------------------------------
+    @dim_keywords
     def sum(self, axis=None, keepdims: bool = False):
         return ops.Sum.apply(self, axis=ops.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
+    @dim_keywords
     def mean(self, axis=None, keepdims: bool = False):
         return ops.Mean.apply(self, axis=ops.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
 
-    def max(self, axis=None, keepdims: bool = False):
+    @dim_keywords(dim_gives_indices=True)
+    def max(self, axis=None, keepdims: bool = False, *, by_dim: bool = False):
+        """The largest value(s), ties sharing the gradient (PyTorch's amax). With dim= an int, as
+        PyTorch's x.max(dim=d): the pair (values, indices), the gradient going to the index."""
+        if by_dim and axis is not None:
+            return self._extreme_along(np.argmax, axis, keepdims, "max")
         return ops.Max.apply(self, axis=ops.normalize_axis(axis, self.ndim, "max"), keepdims=keepdims)
 
+    @dim_keywords
     def softmax(self, axis: int = -1):
         return ops.Softmax.apply(self, axis=axis)
 
+    @dim_keywords
     def log_softmax(self, axis: int = -1):
         return ops.LogSoftmax.apply(self, axis=axis)
+
+    # --- reductions added for the PyTorch-style API (issue 10); dim=/keepdim= work everywhere --
+    @dim_keywords(dim_gives_indices=True)
+    def min(self, axis=None, keepdims: bool = False, *, by_dim: bool = False):
+        """As max: a tensor for axis=, (values, indices) for dim= an int."""
+        if by_dim and axis is not None:
+            return self._extreme_along(np.argmin, axis, keepdims, "min")
+        return ops.Min.apply(self, axis=ops.normalize_axis(axis, self.ndim, "min"), keepdims=keepdims)
+
+    def _extreme_along(self, arg_fn, axis, keepdims: bool, op: str) -> ValuesIndices:
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{op}(dim=...) takes one int dim (it returns values and indices); "
+                            f"for several axes use {op}(axis={axis!r})")
+        (ax,) = ops.normalize_axis(axis, self.ndim, op)
+        if self.shape[ax] == 0:
+            raise ValueError(f"{op}: dim {axis} of {describe(self)} is empty")
+        where = arg_fn(self.data, axis=ax, keepdims=True)
+        index = tuple(where if i == ax else np.arange(n).reshape([-1 if j == i else 1 for j in range(self.ndim)])
+                      for i, n in enumerate(self.shape))
+        values, indices = self[index], where.astype(np.int64)   # the gradient goes to the index
+        if not keepdims:
+            values, indices = values.squeeze(ax), np.squeeze(indices, axis=ax)
+        return ValuesIndices(values, Tensor._wrap(indices))
+
+    @dim_keywords
+    def prod(self, axis=None, keepdims: bool = False):
+        return ops.Prod.apply(self, axis=ops.normalize_axis(axis, self.ndim, "prod"), keepdims=keepdims)
+
+    @dim_keywords
+    def var(self, axis=None, correction: int = 1, keepdims: bool = False):
+        return ops.Var.apply(self, axis=ops.normalize_axis(axis, self.ndim, "var"), correction=correction,
+                             keepdims=keepdims)
+
+    @dim_keywords
+    def std(self, axis=None, correction: int = 1, keepdims: bool = False):
+        return ops.Std.apply(self, axis=ops.normalize_axis(axis, self.ndim, "std"), correction=correction,
+                             keepdims=keepdims)
+
+    @dim_keywords
+    def logsumexp(self, axis=None, keepdims: bool = False):
+        return ops.LogSumExp.apply(self, axis=ops.normalize_axis(axis, self.ndim, "logsumexp"),
+                                   keepdims=keepdims)
+
+    @dim_keywords
+    def norm(self, p=2, axis=None, keepdims: bool = False):
+        """The 2-norm (PyTorch's default 'fro' is the same number) over all elements or `axis`."""
+        if p not in (2, "fro"):
+            raise ValueError(f"norm: only the 2-norm (p=2 or 'fro') is supported, got p={p!r}")
+        return ops.Norm.apply(self, axis=ops.normalize_axis(axis, self.ndim, "norm"), keepdims=keepdims)
+
+    @dim_keywords
+    def argmax(self, axis=None, keepdims: bool = False):
+        """Index of the largest value (of the flattened tensor when axis is None): int64, no gradient."""
+        return self._arg_extreme(np.argmax, axis, keepdims, "argmax")
+
+    @dim_keywords
+    def argmin(self, axis=None, keepdims: bool = False):
+        return self._arg_extreme(np.argmin, axis, keepdims, "argmin")
+
+    def _arg_extreme(self, arg_fn, axis, keepdims: bool, op: str) -> "Tensor":
+        if axis is not None and not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{op}: dim must be an int or None, got {axis!r}")
+        if self.data.size == 0:
+            raise ValueError(f"{op} of an empty tensor ({describe(self)}) has no value")
+        ax = None if axis is None else ops.normalize_axis(axis, self.ndim, op)[0]
+        return Tensor._wrap(np.asarray(arg_fn(self.data, axis=ax, keepdims=keepdims), dtype=np.int64))
 
     # --- shape --------------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -420,6 +603,101 @@ class Tensor:
 
     def __getitem__(self, index):
         return ops.GetItem.apply(self, index=ops.normalize_index(index))
+
+    # --- shape ops added for the PyTorch-style API (issue 10) --------------------------------
+    def view(self, *shape):
+        """PyTorch's view: the same as reshape here (numpy copies only when it must)."""
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = ops.normalize_axis((start_dim,), self.ndim, "flatten")[0], \
+            ops.normalize_axis((end_dim,), self.ndim, "flatten")[0]
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for "
+                             f"{describe(self)}")
+        shape = self.shape
+        return self.reshape(*shape[:start], int(np.prod(shape[start:end + 1])), *shape[end + 1:])
+
+    def squeeze(self, dim=None):
+        """Drop axes of size 1 (all of them, or those of `dim` that have size 1, as PyTorch)."""
+        if dim is None:
+            axes = [i for i, n in enumerate(self.shape) if n == 1]
+        else:
+            axes = [a for a in ops.normalize_axis(dim, self.ndim, "squeeze") if self.shape[a] == 1]
+        return self.reshape(*[n for i, n in enumerate(self.shape) if i not in axes])
+
+    def unsqueeze(self, dim: int):
+        """Insert an axis of size 1 at position `dim` (−ndim−1 ≤ dim ≤ ndim)."""
+        if not -self.ndim - 1 <= dim <= self.ndim:
+            raise ValueError(f"unsqueeze: dim {dim} is out of range for {describe(self)} (valid: "
+                             f"{-self.ndim - 1} to {self.ndim})")
+        dim = dim % (self.ndim + 1)
+        return self.reshape(*self.shape[:dim], 1, *self.shape[dim:])
+
+    def expand(self, *sizes):
+        """Broadcast to `sizes` (-1 keeps an axis's size; new axes go in front), as PyTorch."""
+        sizes = Tensor._shape(sizes)
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise ValueError(f"expand: {len(sizes)} sizes {sizes} are fewer than the {self.ndim} "
+                             f"dimensions of {describe(self)}")
+        target = []
+        for i, size in enumerate(sizes):
+            own = self.shape[i - lead] if i >= lead else None
+            if size == -1:
+                if own is None:
+                    raise ValueError(f"expand: -1 is not allowed for the new leading axis {i} in {sizes}")
+                size = own
+            elif own is not None and own != 1 and own != size:
+                raise ValueError(f"expand: {describe(self)} cannot be expanded to {sizes}: axis "
+                                 f"{i - lead} has size {own}, which is neither 1 nor {size}")
+            target.append(size)
+        return self.broadcast_to(tuple(target))
+
+    def permute(self, *dims):
+        """Reorder the axes: the result's axis i is the input's axis dims[i]."""
+        dims = Tensor._shape(dims)
+        if sorted(d % self.ndim if -self.ndim <= d < self.ndim else -1 for d in dims) != list(range(self.ndim)):
+            raise ValueError(f"permute: dims {dims} are not a permutation of the {self.ndim} axes "
+                             f"of {describe(self)}")
+        return ops.Transpose.apply(self, axes=tuple(d % self.ndim for d in dims))
+
+    def narrow(self, dim: int, start: int, length: int):
+        """Elements start … start + length − 1 along `dim` (a differentiable view)."""
+        (ax,) = ops.normalize_axis(dim, self.ndim, "narrow")
+        n = self.shape[ax]
+        start = start + n if start < 0 else start
+        if not (0 <= start <= n and 0 <= length <= n - start):
+            raise ValueError(f"narrow: start {start} and length {length} do not fit dim {dim} "
+                             f"(size {n}) of {describe(self)}")
+        return ops.Narrow.apply(self, axis=ax, start=start, length=length)
+
+    def split(self, split_size_or_sections, dim: int = 0) -> tuple:
+        """Pieces along `dim`: of size split_size_or_sections each (the last may be smaller), or
+        of the sizes in a list (which must add up to the axis's size), as PyTorch."""
+        (ax,) = ops.normalize_axis(dim, self.ndim, "split")
+        n = self.shape[ax]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            size = int(split_size_or_sections)
+            if size <= 0:
+                raise ValueError(f"split: split_size must be positive, got {size}")
+            sizes = [min(size, n - s) for s in range(0, n, size)] or [0]
+        else:
+            sizes = [int(s) for s in split_size_or_sections]
+            if sum(sizes) != n or any(s < 0 for s in sizes):
+                raise ValueError(f"split: sizes {sizes} must be non-negative and add up to {n}, the "
+                                 f"size of dim {dim} of {describe(self)}")
+        starts = np.cumsum([0] + sizes[:-1])
+        return tuple(ops.Narrow.apply(self, axis=ax, start=int(s), length=k) for s, k in zip(starts, sizes))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        """`chunks` pieces of equal size along `dim` (the last smaller; maybe fewer), as PyTorch."""
+        if not isinstance(chunks, (int, np.integer)) or chunks <= 0:
+            raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+        (ax,) = ops.normalize_axis(dim, self.ndim, "chunk")
+        return self.split(max(-(-self.shape[ax] // chunks), 1), dim)
 
     # --- in-place ops: change the data, bump the version counter ------------------------------
     # `_version` is a one-element list shared by every tensor that views the same memory

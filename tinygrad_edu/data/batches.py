@@ -1,7 +1,7 @@
 """Mini-batches of rows."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

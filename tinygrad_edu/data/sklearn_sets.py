@@ -9,7 +9,6 @@ import numpy as np
 
 from .split import Split, standardize, train_test_split
 
-
 INSTALL_HINT = ("this data set ships with scikit-learn, which is not installed; install it with: "
                 "pip install tinygrad_edu[data]  (or pip install scikit-learn)")
 

@@ -4,10 +4,10 @@ returns the evidence as text; `python -m tinygrad_edu.documents.errata` prints t
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
 
 import numpy as np
 
@@ -123,8 +123,8 @@ def backprop_files_last_layer_under_L_minus_1() -> Erratum:
     grads = w.backprop(AL, Y, caches)
     right = l_layer_sigmoid.hand_backward(X, Y, params)
     L = len(caches)
-    return Erratum("001", f"`backprop` stores the output layer's dW, db under index L−1, where the loop "
-                   f"then overwrites them with layer L−1's: the output layer gets no gradient",
+    return Erratum("001", "`backprop` stores the output layer's dW, db under index L−1, where the loop "
+                   "then overwrites them with layer L−1's: the output layer gets no gradient",
                    f"L = {L}: the first statement files the output layer's dW (shape {first[1].shape}, "
                    f"max |it − correct dW{L}| = {np.max(np.abs(first[1] - right[f'dW{L}'])):.1e}) as "
                    f"grads['dW{L - 1}'], whose layer has W{L - 1} of shape {params[f'W{L - 1}'].shape}; "
@@ -162,7 +162,8 @@ def dZ_is_not_the_costs_derivative() -> Erratum:
                    "linear output\" (and dA_prev likewise), but dAL = −(Y/AL − (1−Y)/(1−AL)) has no 1/m: "
                    "dA and dZ are derivatives of m·cost, the SUM of the losses; only dW, db are the cost's",
                    f"dZ{L} / Z{L}.grad ranges over [{ratio.min():.6g}, {ratio.max():.6g}]; m = "
-                   f"{net.tensor('X').shape[1]}", "say so (as the course does), or put 1/m in dAL and drop it from dW, db")
+                   f"{net.tensor('X').shape[1]}",
+                   "say so (as the course does), or put 1/m in dAL and drop it from dW, db")
 
 
 @erratum
@@ -359,7 +360,8 @@ def residual_is_not_regularisation() -> Erratum:
                    "desirable, as it prevents overfitting\": nothing here prevents overfitting; the "
                    "residual only means training stopped early",
                    f"the code as written, seed 0: max |output − y| = {errors[0]:.4f} after 1500 "
-                   f"iterations, {errors[1]:.4f} after 15,000: it keeps shrinking", "regularise, or stop early on held-out data")
+                   f"iterations, {errors[1]:.4f} after 15,000: it keeps shrinking",
+                   "regularise, or stop early on held-out data")
 
 
 def markdown_table(errata: list[Erratum]) -> str:

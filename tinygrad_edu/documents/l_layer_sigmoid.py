@@ -30,7 +30,8 @@ SOURCE = "seeds/001_9d75eed8b5fd43e7.txt"
 LAYER_DIMS = (30, 8, 4, 1)   # breast-cancer's 30 features → 8 → 4 → 1 (see README.md (Errata))
 SAMPLES_FROM = "X"        # m = X.shape[1]
 CHECK_BUILD = {"input_grad": True}   # the check also compares dA0 with m·X.grad
-CHECK_NOTE = ("dA, dZ are derivatives of the SUM of the per-sample losses (m·J), so they are compared with m·.grad; dA0 is the gradient w.r.t. the input X")
+CHECK_NOTE = ("dA, dZ are derivatives of the SUM of the per-sample losses (m·J), so they are compared with "
+              "m·.grad; dA0 is the gradient w.r.t. the input X")
 
 
 def breast_cancer_columns(seed: int = 0, test_fraction: float = 0.25):

@@ -28,7 +28,8 @@ from .training import TrainResult, gradient_descent
 TITLE = "002 · two-layer sigmoid network, rows as samples, no biases, sum of squares"
 SOURCE = "seeds/002_065e2b79c811d893.txt"
 HIDDEN_UNITS = 4
-CHECK_NOTE = ("the write-up's backprop returns NEGATIVE gradients (d_weights = −∂L/∂weights, then weights += d_weights), so every row compares with −.grad")
+CHECK_NOTE = ("the write-up's backprop returns NEGATIVE gradients (d_weights = −∂L/∂weights, then "
+              "weights += d_weights), so every row compares with −.grad")
 
 
 def init_params(n_inputs: int = 3, seed: int = 0) -> dict[str, np.ndarray]:

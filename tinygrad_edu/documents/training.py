@@ -1,8 +1,8 @@
 """Plain gradient descent on a write-up network, with autograd doing the backward pass."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..grad_mode import no_grad
 from ..tensor import Tensor

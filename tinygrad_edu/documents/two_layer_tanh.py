@@ -29,7 +29,8 @@ TITLE = "000 · two-layer tanh/sigmoid network, samples as columns, mean BCE"
 SOURCE = "seeds/000_2b23177e2672b10f.txt"
 HIDDEN_UNITS = 4
 SAMPLES_FROM = "X"        # m = X.shape[1]
-CHECK_NOTE = ("the course's dZ, dA are derivatives of the SUM of the per-sample losses, so dZ2 = m·∂J/∂Z2 = m·Z2.grad (J is the mean cost)")
+CHECK_NOTE = ("the course's dZ, dA are derivatives of the SUM of the per-sample losses, so "
+              "dZ2 = m·∂J/∂Z2 = m·Z2.grad (J is the mean cost)")
 
 
 def init_params(n_x: int, n_h: int = HIDDEN_UNITS, n_y: int = 1, seed: int = 0) -> dict[str, np.ndarray]:

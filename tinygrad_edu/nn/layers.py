@@ -46,7 +46,7 @@ class Sequential(Module):
         self.layers = list(modules)
 
     def _members(self):
-        yield from ((str(i), m) for i, m in enumerate(self.layers))
+        yield from ((str(i), m) for i, m in enumerate(vars(self).get("layers", ())))  # () before __init__ sets it
         yield from ((k, v) for k, v in vars(self).items() if k != "layers")  # a subclass's own
 
     def forward(self, x):

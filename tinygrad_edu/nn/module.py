@@ -8,22 +8,16 @@ attributes (and inside lists, tuples and dicts), so a model is plain Python:
         def forward(self, x):
             return self.fc2(self.fc1(x).relu())
 
-`named_parameters()` gives PyTorch's dotted names (`fc1.weight`, `layers.0.bias`).
+`named_parameters()` gives PyTorch's dotted names (`fc1.weight`, `layers.0.bias`); parameters take
+these names as their `.name` when an attribute is assigned or named_parameters() runs.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Iterator
 
 import numpy as np
 
 from .parameter import Parameter
-
-# names that parameters() gave to parameters created without one (so a later, more qualified
-# name such as 'fc1.weight' may replace an earlier 'weight'; a user's own name is never touched)
-# (keyed by id: a WeakKeyDictionary compares its keys with ==, which is elementwise on tensors)
-_auto_names: dict[int, str] = {}
-_labelled: dict[int, None] = {}  # ids of (live) modules whose parameters were named
 
 
 class Module:
@@ -35,12 +29,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        if id(self) not in _labelled:  # first call: name the parameters, so errors say 'fc1.weight'
-            _labelled[id(self)] = None
-            weakref.finalize(self, _labelled.pop, id(self), None)
-            for _ in self.named_parameters():
-                pass
         return self.forward(*args, **kwargs)
+
+    def __setattr__(self, name: str, value) -> None:
+        object.__setattr__(self, name, value)
+        if isinstance(value, (Parameter, Module, list, tuple, dict)):
+            for _ in self.named_parameters():  # names them now, so errors say 'fc1.weight'
+                pass
 
     # --- discovery ----------------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, object]]:
@@ -172,10 +167,9 @@ def _join(prefix: str, name: str) -> str:
 
 
 def _label(p: Parameter, name: str) -> None:
-    """Give a parameter its dotted name, so graphs and error messages show 'fc1.weight'."""
-    auto = _auto_names.get(id(p))
+    """Give a parameter its dotted name, so graphs and error messages show 'fc1.weight'. A name
+    given here may later be replaced by a more qualified one (a module assigned into a model:
+    'weight' -> 'fc1.weight'); a name the user gave is never touched."""
+    auto = getattr(p, "_auto_name", None)
     if p.name is None or (p.name == auto and name.count(".") > auto.count(".")):
-        p.name = name
-        if auto is None:
-            weakref.finalize(p, _auto_names.pop, id(p), None)
-        _auto_names[id(p)] = name
+        p.name = p._auto_name = name

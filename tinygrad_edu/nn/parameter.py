@@ -11,7 +11,7 @@ class Parameter(Tensor):
     `Module.parameters()` finds. Integer data becomes float32 (gradients need a floating dtype).
     """
 
-    __slots__ = ()
+    __slots__ = ("_auto_name",)  # the name Module gave it (a user's own name is never replaced)
 
     def __init__(self, data, requires_grad: bool = True, dtype=None, name: str | None = None):
         if dtype is None:

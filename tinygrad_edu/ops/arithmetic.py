@@ -3,6 +3,7 @@ input's shape, so these state only the derivative of one element."""
 import numpy as np
 
 from ..tensor import Function
+from ._numerics import underflow_ok
 
 
 class Add(Function):
@@ -67,7 +68,8 @@ class PowScalar(Function):
     name, derivative = "pow", "∂ = G·p·x^(p−1)"
 
     def forward(self, x):
-        return x ** np.asarray(self.exponent, dtype=x.dtype)
+        with underflow_ok():  # (1e−200)² is 0
+            return x ** np.asarray(self.exponent, dtype=x.dtype)
 
     def backward(self, g):
         (x,), p = self.inputs, self.exponent
@@ -84,11 +86,26 @@ class Pow(Function):
     uses_output = True
 
     def forward(self, a, b):
-        return a ** b
+        with underflow_ok():  # 2 ** −1e4 is 0
+            return a ** b
 
     def backward(self, g):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        grad_a = g * b * a ** (b - 1) if need_a else None
-        grad_b = g * self.output * a.log() if need_b else None
+        from .elementwise import Mask
+        grad_a = grad_b = None
+        if need_a:  # where b = 0, aᵇ = 1 is constant in a: 0 (not 0·0⁻¹ = nan at a = 0), as PyTorch
+            b_or_one = b + Mask.apply(b, rule=_is_zero)   # a^(1 − 1) = 1 there, times b = 0
+            grad_a = g * (b * a ** (b_or_one - 1))
+        if need_b:  # where a = 0 and b ≥ 0, aᵇ·ln a is 0·(−∞): PyTorch's limit there is 0
+            at_zero = Mask.apply(a, b, rule=_zero_base)
+            grad_b = g * (self.output * (a + at_zero).log())   # ln 1 = 0 there
         return grad_a, grad_b
+
+
+def _is_zero(b):
+    return b == 0
+
+
+def _zero_base(a, b):
+    return (a == 0) & (b >= 0)

@@ -1,7 +1,10 @@
 """Unary elementwise ops. Each derivative is the textbook one, multiplied by the incoming G."""
+import math
+
 import numpy as np
 
 from ..tensor import Function
+from . import _numerics
 
 
 class Exp(Function):
@@ -9,7 +12,7 @@ class Exp(Function):
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
-        return np.exp(x)
+        return _numerics.exp(x)  # e^x for x < −745 is 0: an answer, not an underflow error
 
     def backward(self, g):
         return (g * self.output,)
@@ -42,8 +45,9 @@ class Sigmoid(Function):
 
     def forward(self, x):
         # σ(x) = 1/(1+e^−x) = e^x/(1+e^x): use the form whose exponent is ≤ 0, so ±1000 is fine
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1, e) / (1 + e)
+        with _numerics.underflow_ok():  # σ(−1000) is 0
+            e = np.exp(-np.abs(x))
+            return np.where(x >= 0, 1, e) / (1 + e)
 
     def backward(self, g):
         s = self.output
@@ -140,3 +144,120 @@ class Cast(Function):
 
     def backward(self, g):
         return (g.cast(self.source_dtype),)
+
+
+# --- added for the PyTorch-style API (issue 10): trigonometry, log1p, sign, smooth activations ---
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+
+
+class Sin(Function):
+    name, derivative = "sin", "∂ = G·cos x"
+
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, g):
+        return (g * self.inputs[0].cos(),)
+
+
+class Cos(Function):
+    name, derivative = "cos", "∂ = −G·sin x"
+
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, g):
+        return (-g * self.inputs[0].sin(),)
+
+
+class Log1p(Function):
+    name, derivative = "log1p", "∂ = G / (1 + x)"
+
+    def forward(self, x):
+        return np.log1p(x)
+
+    def backward(self, g):
+        return (g / (1 + self.inputs[0]),)
+
+
+class Sign(Function):
+    """sign(x) ∈ {−1, 0, 1}: piecewise constant, so its gradient is 0 (a zero tensor, as PyTorch)."""
+    name, derivative = "sign", "∂ = 0"
+    uses_inputs = False
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, g):
+        return (g * 0.0,)
+
+
+class Softplus(Function):
+    """(1/β)·log(1 + e^(βx)), computed as max(βx, 0) + log1p(e^−|βx|) (stable for any finite x);
+    where βx > threshold it is x itself, as PyTorch's (β = 1, threshold = 20)."""
+    name, derivative = "softplus", "∂ = G·σ(βx)  (G where βx > threshold)"
+
+    def forward(self, x):
+        beta = np.asarray(self.beta, dtype=x.dtype)
+        z = x * beta
+        with _numerics.underflow_ok():
+            smooth = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
+        return np.where(z > self.threshold, x, smooth)
+
+    def backward(self, g):
+        x, beta, threshold = self.inputs[0], self.beta, self.threshold
+        linear = Mask.apply(x, rule=lambda a: a * beta > threshold)
+        return (g * (linear + (1 - linear) * (x * beta).sigmoid()),)
+
+
+class NormalCDF(Function):
+    """Φ(x) = ½·erfc(−x/√2), the standard normal distribution function (GELU's gate)."""
+    name, derivative = "normal_cdf", "∂ = G·φ(x) = G·e^(−x²/2)/√(2π)"
+
+    def forward(self, x):
+        return 0.5 * _numerics.erfc(-x * _SQRT_HALF)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return (g * ((x * x * -0.5).exp() * _INV_SQRT_2PI),)
+
+
+class GELU(Function):
+    """x·Φ(x) with the exact (erf) Φ, PyTorch's default. Φ is computed as ½·erfc(−x/√2), so
+    gelu of a very negative x is its tiny true value rather than 1 + erf's cancellation."""
+    name, derivative = "gelu", "∂ = G·(Φ(x) + x·φ(x))"
+
+    def forward(self, x):
+        return x * (0.5 * _numerics.erfc(-x * _SQRT_HALF))
+
+    def backward(self, g):
+        x = self.inputs[0]
+        density = (x * x * -0.5).exp() * _INV_SQRT_2PI
+        return (g * (NormalCDF.apply(x) + x * density),)
+
+
+class SiLU(Function):
+    name, derivative = "silu", "∂ = G·σ(x)(1 + x(1 − σ(x)))"
+
+    def forward(self, x):
+        return x * Sigmoid.forward(self, x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        s = x.sigmoid()
+        return (g * (s * (1 + x * (1 - s))),)
+
+
+class ELU(Function):
+    name, derivative = "elu", "∂ = G·(1 if x > 0 else α·eˣ)"
+
+    def forward(self, x):
+        return np.where(x > 0, x, np.asarray(self.alpha, dtype=x.dtype) * np.expm1(np.minimum(x, 0)))
+
+    def backward(self, g):
+        x = self.inputs[0]
+        positive = Mask.apply(x, rule=_positive)
+        # e^min(x, 0): no overflow for large x, where the other branch is used anyway
+        return (g * (positive + (1 - positive) * (x.clip(max=0).exp() * self.alpha)),)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..tensor import Function
+from . import _numerics
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -31,7 +32,7 @@ class CrossEntropy(Function):
 
     def forward(self, z, probs=None):
         shifted = z - np.max(z, axis=1, keepdims=True)
-        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        log_p = shifted - np.log(np.sum(_numerics.exp(shifted), axis=1, keepdims=True))
         if probs is None:
             per_sample = -log_p[np.arange(z.shape[0]), self.classes]
         else:
@@ -84,7 +85,7 @@ class BCEWithLogits(Function):
     name, derivative = "bce_with_logits", "∂x = G·(σ(x) − y)"
 
     def forward(self, x, y):
-        per_element = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+        per_element = np.maximum(x, 0) - x * y + np.log1p(_numerics.exp(-np.abs(x)))
         return reduce_loss(per_element, self.reduction)
 
     def backward(self, g):

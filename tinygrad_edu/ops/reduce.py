@@ -3,6 +3,7 @@ import numpy as np
 
 from ..tensor import Function
 from ..tensor import Tensor
+from . import _numerics
 
 
 def normalize_axis(axis, ndim: int, op: str):
@@ -87,8 +88,9 @@ class Softmax(Function):
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        return e / np.sum(e, axis=self.axis, keepdims=True)
+        with _numerics.underflow_ok():  # far-apart logits: e^(x − max) is 0, the right answer
+            e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
+            return e / np.sum(e, axis=self.axis, keepdims=True)
 
     def backward(self, g):
         s = self.output
@@ -101,7 +103,138 @@ class LogSoftmax(Function):
 
     def forward(self, x):
         z = x - np.max(x, axis=self.axis, keepdims=True)
-        return z - np.log(np.sum(np.exp(z), axis=self.axis, keepdims=True))
+        return z - np.log(np.sum(_numerics.exp(z), axis=self.axis, keepdims=True))
 
     def backward(self, g):
         return (g - self.output.exp() * g.sum(axis=self.axis, keepdims=True),)
+
+
+# --- added for the PyTorch-style API (issue 10): min, prod, var, std, logsumexp, norm -----------
+
+def _count(shape: tuple, axis) -> int:
+    """How many elements each result element reduces over."""
+    return int(np.prod(shape if axis is None else [shape[a] for a in axis]))
+
+
+class Min(Max):
+    """Ties share the gradient equally, as for max (PyTorch's amin and full x.min())."""
+    name, derivative = "min", "∂ = G·1[x = min] / #ties"
+
+    def forward(self, x):
+        if x.size == 0:
+            raise ValueError("min of an empty tensor has no value")
+        return np.min(x, axis=self.axis, keepdims=self.keepdims)
+
+
+class Prod(Function):
+    """∂/∂xᵢ Π x = Π_{j≠i} x_j, PyTorch's rule also with zeros: for a slice without zeros that is
+    Π/xᵢ; with one zero it is the product of the others at the zero and 0 elsewhere; with two
+    or more zeros it is 0. (Second derivatives are exact for slices with at most one zero.)"""
+    name, derivative = "prod", "∂ = G·Π_{j≠i} x_j"
+
+    def forward(self, x):
+        return np.prod(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        axis = self.axis
+        from .elementwise import Mask
+        zero = Mask.apply(x, rule=lambda a: a == 0)
+        zeros_per_slice = np.sum(zero.data, axis=axis, keepdims=True)
+        # x with its zeros replaced by 1: its product is the product of the non-zeros
+        nonzero = x * (1 - zero) + zero
+        others = nonzero.prod(axis=axis, keepdims=True)
+        none_zero = Tensor._wrap((zeros_per_slice == 0).astype(x.dtype))
+        one_zero = Tensor._wrap((zeros_per_slice == 1).astype(x.dtype))
+        # in a slice with one zero at i: ∂/∂x_k = x_i·Π_{j≠i,k} for k ≠ i (value 0, but its
+        # derivative with respect to x_i is right), Π_{j≠i} at i
+        zero_value = (x * zero).sum(axis=axis, keepdims=True)
+        local = (others / nonzero) * (1 - zero) * (none_zero + one_zero * zero_value) + others * zero * one_zero
+        return (_spread(g, x.shape, axis, self.keepdims) * local,)
+
+
+class Var(Function):
+    """Σ(x − x̄)² / (N − correction) over the reduced axes (correction=1: Bessel's, PyTorch's
+    default)."""
+    name, derivative = "var", "∂ = G·2(x − x̄)/(N − c)"
+
+    def forward(self, x):
+        n = _count(x.shape, self.axis)
+        if n - self.correction <= 0:
+            raise ValueError(f"var: correction={self.correction} needs more than {self.correction} "
+                             f"element(s) per reduced slice, but the slices of shape {x.shape} over "
+                             f"axis {self.axis} have {n}")
+        self.dof = n - self.correction
+        var = np.var(x, axis=self.axis, ddof=self.correction, keepdims=self.keepdims)
+        # a constant slice has variance exactly 0 (np.var may leave ~1e−32 from rounding the
+        # mean; std's gradient there is then 0, as PyTorch's, instead of noise / noise)
+        axis, keep = self.axis, self.keepdims
+        constant = np.max(x, axis=axis, keepdims=keep) == np.min(x, axis=axis, keepdims=keep)
+        return np.where(constant, 0, var)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        centered = x - x.mean(axis=self.axis, keepdims=True)
+        return (_spread(g, x.shape, self.axis, self.keepdims) * centered * (2.0 / self.dof),)
+
+
+class Std(Var):
+    """√var. Where the standard deviation is 0 (a constant slice) its gradient is 0, as PyTorch's."""
+    name, derivative = "std", "∂ = G·(x − x̄)/((N − c)·std)"
+    uses_output = True
+
+    def forward(self, x):
+        return np.sqrt(Var.forward(self, x))
+
+    def backward(self, g):
+        x = self.inputs[0]
+        out = self.output
+        if not self.keepdims:
+            out = out.reshape(_kept_shape(x.shape, self.axis))
+        from .elementwise import Mask
+        zero = Mask.apply(out, rule=lambda s: s == 0)
+        safe = out + zero  # 1 where std = 0: no 0/0 (and the gradient there is 0)
+        centered = (x - x.mean(axis=self.axis, keepdims=True)) * (1 - zero)
+        return (_spread(g, x.shape, self.axis, self.keepdims) * centered / (safe * self.dof),)
+
+
+class LogSumExp(Function):
+    """log Σ e^x = m + log Σ e^(x − m) with m the max: stable for any finite x."""
+    name, derivative = "logsumexp", "∂ = G·softmax(x)"
+    uses_output = True
+
+    def forward(self, x):
+        if x.size == 0:
+            raise ValueError("logsumexp of an empty tensor has no value")
+        m = np.max(x, axis=self.axis, keepdims=True)
+        out = m + np.log(np.sum(_numerics.exp(x - m), axis=self.axis, keepdims=True))
+        return out if self.keepdims else np.squeeze(out, axis=self.axis)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        out = self.output
+        if not self.keepdims:
+            out = out.reshape(_kept_shape(x.shape, self.axis))
+        return (_spread(g, x.shape, self.axis, self.keepdims) * (x - out).exp(),)
+
+
+class Norm(Function):
+    """The 2-norm √Σx². At a zero vector its gradient is 0 (PyTorch's subgradient)."""
+    name, derivative = "norm", "∂ = G·x / ‖x‖"
+    uses_output = True
+
+    def forward(self, x):
+        scale = np.max(np.abs(x), axis=self.axis, keepdims=True) if x.size else np.ones((), x.dtype)
+        scale = np.where(scale == 0, 1, scale)   # scaled by the largest |x|: no overflow of x²
+        with _numerics.underflow_ok():
+            out = scale * np.sqrt(np.sum((x / scale) ** 2, axis=self.axis, keepdims=True))
+        return out if self.keepdims else np.squeeze(out, axis=self.axis)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        out = self.output
+        if not self.keepdims:
+            out = out.reshape(_kept_shape(x.shape, self.axis))
+        from .elementwise import Mask
+        safe = out + Mask.apply(out, rule=lambda n: n == 0)  # 1 where the norm is 0: no 0/0
+        return (_spread(g, x.shape, self.axis, self.keepdims) * (x / safe),)

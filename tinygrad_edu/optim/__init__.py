@@ -1,6 +1,9 @@
-"""`tinygrad_edu.optim`: optimizers that update parameters in place, as PyTorch's do."""
-from .adam import Adam
+"""`tinygrad_edu.optim`: optimizers that update parameters in place, as PyTorch's do, and
+learning-rate schedulers (`optim.lr_scheduler`)."""
+from . import lr_scheduler
+from .adam import Adam, AdamW
 from .optimizer import Optimizer
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler"]

@@ -17,28 +17,27 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
                  dampening: float = 0.0, nesterov: bool = False):
+        super().__init__(params, {"lr": lr, "momentum": momentum, "weight_decay": weight_decay,
+                                      "dampening": dampening, "nesterov": nesterov})
+
+    def check_group(self, group: dict) -> None:
+        lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
         if lr < 0 or momentum < 0 or weight_decay < 0:
             raise ValueError(f"SGD: lr, momentum and weight_decay must be >= 0, got lr={lr}, "
                              f"momentum={momentum}, weight_decay={weight_decay}")
-        if nesterov and (momentum <= 0 or dampening != 0):
+        if group["nesterov"] and (momentum <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
-        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay,
-                                      dampening=dampening, nesterov=nesterov))
-        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
-        self.dampening, self.nesterov = dampening, nesterov
 
-    def update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
-        scratch = self.scratch(state, p)
-        if self.weight_decay:
-            np.multiply(p, self.weight_decay, out=scratch)
-            g = np.add(scratch, g, out=scratch)
-        if self.momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
-            else:
-                buf *= self.momentum
-                buf += g if not self.dampening else (1 - self.dampening) * g
-            g = g + self.momentum * buf if self.nesterov else buf
-        np.multiply(g, self.lr, out=scratch)
-        p -= scratch
+    def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p
+        if momentum:
+            b = state.get("momentum_buffer")
+            if b is None:
+                b = state["momentum_buffer"] = g.copy()
+            else:  # b ← μ b + (1 − τ) g, in place as Adam's m and v
+                b *= momentum
+                b += (1 - dampening) * g
+            g = g + momentum * b if group["nesterov"] else b
+        p -= lr * g

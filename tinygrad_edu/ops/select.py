@@ -1,0 +1,54 @@
+"""Elementwise choices between inputs: where(cond, a, b), maximum(a, b), minimum(a, b).
+Each input's gradient is G where it was chosen (the engine reduces broadcast shapes)."""
+import numpy as np
+
+from ..tensor import Function, Tensor
+from .elementwise import Mask
+
+
+class Where(Function):
+    """cond ? a : b, with cond a boolean array (a parameter: it has no gradient)."""
+    name, derivative = "where", "∂a = G·1[cond], ∂b = G·1[¬cond]"
+    uses_inputs = False
+
+    def forward(self, a, b):
+        return np.where(self.cond, a, b)
+
+    def backward(self, g):
+        need_a, need_b = self.needs_input_grad
+        chosen = self.cond.astype(g.dtype)
+        return (g * Tensor._wrap(chosen) if need_a else None,
+                g * Tensor._wrap(1 - chosen) if need_b else None)
+
+
+def _share_of_first(a, b):
+    """1 where a wins, ½ on a tie (PyTorch splits the gradient of a tie in half), 0 where b wins."""
+    return (a > b) + 0.5 * (a == b)
+
+
+def _share_of_first_min(a, b):
+    return (a < b) + 0.5 * (a == b)
+
+
+class Maximum(Function):
+    name, derivative = "maximum", "∂a = G·(1[a > b] + ½·1[a = b]), ∂b likewise"
+
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (g * Mask.apply(a, b, rule=self.share) if need_a else None,
+                g * Mask.apply(b, a, rule=self.share) if need_b else None)
+
+    share = staticmethod(_share_of_first)
+
+
+class Minimum(Maximum):
+    name, derivative = "minimum", "∂a = G·(1[a < b] + ½·1[a = b]), ∂b likewise"
+
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    share = staticmethod(_share_of_first_min)
