@@ -81,6 +81,13 @@ class TinygradOps:
     def linear(self, x, w, b):
         return self.F.linear(x, w, b)
 
+    def batch_norm(self, x, w, b, stats, eps):  # stats None: training (batch statistics)
+        running = (None, None) if stats is None else (stats[0].copy(), stats[1].copy())
+        return self.F.batch_norm(x, *running, w, b, training=stats is None, eps=eps)
+
+    def layer_norm(self, x, shape, w, b, eps):
+        return self.F.layer_norm(x, shape, w, b, eps=eps)
+
     # added for the PyTorch-style API (issue 10)
     def where(self, cond, a, b):
         return self.tg.where(cond, a, b)
@@ -106,6 +113,11 @@ class TinygradOps:
 
     def pad(self, t, pad, value):
         return self.F.pad(t, pad, value=value)
+    def conv2d(self, x, w, b, stride, padding):
+        return self.F.conv2d(x, w, None if b is None else self.const(b), stride=stride, padding=padding)
+
+    def pool(self, kind, t, kernel, stride, padding):
+        return getattr(self.F, kind)(t, kernel, stride, padding)
 
     def loss(self, kind, t, target, reduction):
         F = self.F
@@ -116,8 +128,8 @@ class TinygradOps:
             return F.cross_entropy(t, target, reduction=reduction)
         if kind == "bce_logits":
             return F.binary_cross_entropy_with_logits(t, target, reduction=reduction)
-        if kind == "bce":  # p = σ(3·tanh(t)) ∈ [0.05, 0.95]: see _bounded_probs
-            return F.binary_cross_entropy(_bounded_probs(t), target, reduction=reduction)
+        if kind == "bce":  # probabilities in [0.01, 0.99]: away from the clamp at p(1 − p) < 1e-12
+            return F.binary_cross_entropy(t.sigmoid() * 0.98 + 0.01, target, reduction=reduction)
         return F.mse_loss(t, target, reduction=reduction)
 
 
@@ -163,6 +175,16 @@ class TorchOps:
 
     def linear(self, x, w, b):
         return self.torch.nn.functional.linear(x, w, b)
+
+    def batch_norm(self, x, w, b, stats, eps):
+        nn_f = self.torch.nn.functional
+        if stats is None:
+            return nn_f.batch_norm(x, None, None, w, b, training=True, eps=eps)
+        running = [self.torch.tensor(s) for s in stats]
+        return nn_f.batch_norm(x, *running, w, b, training=False, eps=eps)
+
+    def layer_norm(self, x, shape, w, b, eps):
+        return self.torch.nn.functional.layer_norm(x, shape, w, b, eps=eps)
 
     # added for the PyTorch-style API (issue 10)
     def sin(self, t): return t.sin()
@@ -212,6 +234,12 @@ class TorchOps:
 
     def pad(self, t, pad, value):
         return self.torch.nn.functional.pad(t, pad, value=value)
+    def conv2d(self, x, w, b, stride, padding):
+        b = None if b is None else self.const(b)
+        return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
+
+    def pool(self, kind, t, kernel, stride, padding):
+        return getattr(self.torch.nn.functional, kind)(t, kernel, stride, padding)
 
     def loss(self, kind, t, target, reduction):
         nn_f = self.torch.nn.functional
@@ -223,15 +251,8 @@ class TorchOps:
         if kind == "bce_logits":
             return nn_f.binary_cross_entropy_with_logits(t, target, reduction=reduction)
         if kind == "bce":
-            return nn_f.binary_cross_entropy(_bounded_probs(t), target, reduction=reduction)
+            return nn_f.binary_cross_entropy(t.sigmoid() * 0.98 + 0.01, target, reduction=reduction)
         return nn_f.mse_loss(t, target, reduction=reduction)
-
-
-def _bounded_probs(t):
-    """Probabilities for binary_cross_entropy that stay in [0.05, 0.95] whatever t is (a summed
-    loss can be 15, and σ(15) = 1 − 3e−7): there, log(1 − p) keeps its digits under a 1e−6
-    finite difference, so gradcheck is meaningful."""
-    return (t.tanh() * 3).sigmoid()
 
 
 def apply_step(ops, step: Step, nodes: list):
@@ -285,6 +306,21 @@ def apply_step(ops, step: Step, nodes: list):
         w = x[1] if len(x) > 1 else ops.const(p["weight"])
         b = None if p["bias"] is None else ops.const(p["bias"])
         return ops.linear(x[0], w, b)
+    if op in ("batch_norm", "layer_norm"):  # γ: another node or a constant; β: a constant
+        w = x[1] if len(x) > 1 else None if p["weight"] is None else ops.const(p["weight"])
+        b = None if p["bias"] is None else ops.const(p["bias"])
+        if op == "batch_norm":
+            return ops.batch_norm(x[0], w, b, p["stats"], p["eps"])
+        return ops.layer_norm(x[0], p["shape"], w, b, p["eps"])
+    if op == "conv2d":  # the node as the image, or as the kernel of a fixed image
+        t = ops.reshape(x[0], p["shape4"])
+        image, kernel = (ops.const(p["image"]), t) if "image" in p else (t, ops.const(p["weight"]))
+        return ops.conv2d(image, kernel, p["bias"], p["stride"], p["padding"])
+    if op in ("max_pool2d", "avg_pool2d"):
+        t = ops.reshape(x[0], p["shape4"])
+        if op == "max_pool2d":  # distinct fixed offsets: no ties within a window
+            t = t + ops.const(p["offsets"])
+        return ops.pool(op, t, p["kernel"], p["stride"], p["padding"])
     if op == "loss":
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
         return ops.loss(p["kind"], t, p["target"], p["reduction"])
@@ -300,7 +336,7 @@ def apply_step(ops, step: Step, nodes: list):
         if op == "where":
             return ops.where(p["cond"], x[0], b)
         return getattr(ops, op)(x[0], b)
-    if op in ("min", "max_dim"):  # distinct fixed offsets: no ties
+    if op in ("min", "max_dim", "norm", "std"):  # distinct fixed offsets: no ties, no kink at 0
         return ops.reduce_dim(op, x[0] + ops.const(p["offsets"]), p["dim"], p["keepdim"])
     if op in ("prod", "var", "std", "logsumexp", "norm"):
         return ops.reduce_dim(op, x[0], p["dim"], p["keepdim"])
@@ -346,7 +382,7 @@ UNARY = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "
          "number_on_left"]
 BINARY = ["add", "sub", "mul", "div", "pow"]
 OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
-         "linear", "loss"]
+         "linear", "loss", "batch_norm", "layer_norm", "conv2d", "max_pool2d", "avg_pool2d"]
 # added for the PyTorch-style API (issue 10)
 NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "clone"]
 NEW_BINARY = ["where", "maximum", "minimum"]
@@ -446,6 +482,27 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
             bias = None if bias is None else rng.uniform(-1, 1, shapes_so_far[w][0])
             return Step(op, (a, w), {"bias": bias})
         return Step(op, (a,), {"weight": rng.uniform(-1, 1, (m, k)), "bias": bias})
+    if op in ("batch_norm", "layer_norm"):
+        if op == "batch_norm":  # over every axis but axis 1: needs 2+ values per channel
+            if nd < 2 or int(np.prod(sa)) // sa[1] < 2:
+                return None
+            affine = (sa[1],)
+            params = {"stats": None if draw(st.booleans()) else
+                      (rng.uniform(-1, 1, affine[0]), rng.uniform(0.5, 2, affine[0]))}
+        else:
+            if nd == 0:
+                return None
+            affine = sa[nd - draw(st.integers(1, nd)):]
+            params = {"shape": affine}
+        params["eps"] = pick([1e-5, 1e-3, 0.1])
+        params["weight"] = rng.uniform(-2, 2, affine) if draw(st.booleans()) else None
+        params["bias"] = rng.uniform(-1, 1, affine) if draw(st.booleans()) else None
+        weights = [i for i in everything if shapes_so_far[i] == affine and i != a]
+        if weights and draw(st.booleans()):
+            return Step(op, (a, pick(weights)), params)
+        return Step(op, (a,), params)
+    if op in ("conv2d", "max_pool2d", "avg_pool2d"):
+        return draw(_spatial_step(op, a, sa, rng))
     if op == "loss":
         reduction = pick(["mean", "sum", "none"])
         kind = pick(["ce_index", "ce_probs", "bce_logits", "bce", "mse"])
@@ -499,6 +556,8 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         params = {"dim": dim, "keepdim": draw(st.booleans())}
         if op in ("min", "max_dim"):
             params["offsets"] = (rng.permutation(int(np.prod(sa))) * 0.05).reshape(sa)
+        if op in ("norm", "std"):  # nonzero distinct offsets: no zero vector, no constant slice (kinks)
+            params["offsets"] = ((rng.permutation(int(np.prod(sa))) + 1) * 0.05).reshape(sa)
         return Step(op, (a,), params)
     if op == "view":
         size = int(np.prod(sa))
@@ -556,6 +615,43 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         return Step(op, (a,), {"pad": tuple(draw(st.integers(0, 2)) for _ in range(2 * k)),
                                "value": pick([0.0, 0.5])})
     raise ValueError(op)
+
+
+def _as_image(shape: tuple) -> tuple:
+    """A node's shape read as (N, C, H, W): the last two axes are the image, the rest channels."""
+    size = int(np.prod(shape))
+    if len(shape) < 2:
+        return (1, 1, 1, size)
+    return (1, size // (shape[-2] * shape[-1]), shape[-2], shape[-1])
+
+
+@st.composite
+def _spatial_step(draw, op: str, a: int, sa: tuple, rng: np.random.Generator):
+    """conv2d, max_pool2d or avg_pool2d of node a (reshaped to an image, or to a conv kernel)."""
+    if 0 in sa:
+        return None
+    shape4 = _as_image(sa)
+    _, c, h, w = shape4
+    small = st.integers(1, 3)
+    if op == "conv2d":
+        stride = (draw(small), draw(small))
+        padding = (draw(st.integers(0, 1)), draw(st.integers(0, 1)))
+        out_channels = draw(st.integers(1, 2))
+        params = {"stride": stride, "padding": padding, "shape4": shape4,
+                  "bias": rng.uniform(-1, 1, out_channels) if draw(st.booleans()) else None}
+        if draw(st.booleans()) and h <= 3 and w <= 3:  # the node is the kernel, one output channel
+            image = (draw(st.integers(1, 2)), c, draw(st.integers(h, h + 2)), draw(st.integers(w, w + 2)))
+            bias = None if params["bias"] is None else params["bias"][:1]
+            return Step(op, (a,), {**params, "bias": bias, "image": rng.uniform(-1, 1, image)})
+        kernel = (draw(st.integers(1, min(3, h + 2 * padding[0]))), draw(st.integers(1, min(3, w + 2 * padding[1]))))
+        return Step(op, (a,), {**params, "weight": rng.uniform(-1, 1, (out_channels, c, *kernel))})
+    kernel = (draw(st.integers(1, min(3, h))), draw(st.integers(1, min(3, w))))
+    stride = draw(st.one_of(st.none(), st.tuples(small, small)))
+    padding = (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2)))
+    params = {"shape4": shape4, "kernel": kernel, "stride": stride, "padding": padding}
+    if op == "max_pool2d":
+        params["offsets"] = (rng.permutation(int(np.prod(sa))) * 0.05).reshape(shape4)
+    return Step(op, (a,), params)
 
 
 def _matmul_shape(sa: tuple, sb: tuple):

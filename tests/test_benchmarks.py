@@ -13,9 +13,9 @@ from benchmarks import harness  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
-def test_six_workloads_with_numpy_and_tinygrad_versions():
-    assert len(WORKLOADS) == 6
-    assert len({w.name for w in WORKLOADS}) == 6
+def test_seven_workloads_with_numpy_and_tinygrad_versions():
+    assert len(WORKLOADS) == 7
+    assert len({w.name for w in WORKLOADS}) == 7
     for w in WORKLOADS:
         assert {"numpy", "tinygrad_edu"} <= set(w.engines)
 

@@ -132,7 +132,9 @@ def test_the_fuzzer_covers_every_op_of_the_contract():
     assert {"exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "neg", "add", "sub",
             "mul", "div", "pow", "pow_number", "number_on_left", "sum", "mean", "max", "softmax",
             "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss",
+            "batch_norm", "layer_norm",
             # added for the PyTorch-style API (issue 10)
             "sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "where", "maximum", "minimum",
             "min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
-            "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad", "clone"} == set(ALL_OPS)
+            "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad", "conv2d", "max_pool2d", "avg_pool2d",
+            "clone"} == set(ALL_OPS)

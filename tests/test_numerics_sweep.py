@@ -85,6 +85,20 @@ CASES = {
     "stack": [(lambda a, b: tg.stack([a, b], dim=1), (X, X[::-1]))],
     "narrow": [(lambda a: a.split(4)[1] * a.chunk(3)[0], (X,))],
     "pad": [(lambda a: F.pad(a, (1, 2), value=-1e4), (X,))],
+    # added for the layers (issue 11): batch statistics, running statistics, a constant channel
+    "batch_norm": [(lambda a, w, b: F.batch_norm(a, None, None, w, b, training=True), (M, X[:5], X[5:10])),
+                   (lambda a: F.batch_norm(a, np.zeros(5), np.full(5, 1e-8)), (M,)),
+                   (lambda a: F.batch_norm(a, None, None, training=True), (np.full((3, 2), 1e4),))],
+    "layer_norm": [(lambda a, w, b: F.layer_norm(a, 5, w, b), (M, X[:5], X[5:10])),
+                   (lambda a: F.layer_norm(a, (2, 3)), (np.full((2, 3), -1e4),))],
+    # conv and pooling: each op's backward runs its derivative ops (the named entries below)
+    "conv2d": [(lambda a, w: F.conv2d(a, w, padding=1), (M.reshape(1, 1, 2, 5), M[:, :2].reshape(1, 1, 2, 2)))],
+    "conv_transpose2d": [(lambda a, w: F.conv2d(a, w, stride=2), (M.reshape(1, 1, 2, 5), M[:, :1].reshape(1, 1, 2, 1)))],
+    "conv2d_weight": [(lambda a, w: F.conv1d(a, w), (M.reshape(1, 2, 5), M[:, :3].reshape(1, 2, 3)))],
+    "max_pool2d": [(lambda a: F.max_pool2d(a, 2, stride=1), (M.reshape(1, 1, 2, 5),))],
+    "max_unpool2d": [(lambda a: F.max_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],
+    "avg_pool2d": [(lambda a: F.avg_pool2d(a, 2, stride=1), (M.reshape(1, 1, 2, 5),))],
+    "avg_pool2d_backward": [(lambda a: F.avg_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],
 }
 
 

@@ -543,6 +543,15 @@ def test_gradcheck_returns_true_and_supports_non_scalar_outputs():
     assert tg.gradcheck(lambda t: (t.exp(), t.sum()), [x]) is True
 
 
+def test_gradcheck_perturbs_an_input_whose_memory_is_not_in_c_order():
+    """A transposed (Fortran-order) input: its finite differences must still see each element."""
+    data = np.asfortranarray(np.array([[0.5, -1.0, 0.2], [2.0, 0.3, -0.7]]))
+    x = Tensor(data, requires_grad=True)
+    assert not x.data.flags.c_contiguous
+    weights = Tensor(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    assert tg.gradcheck(lambda t: (t * t * weights).sum(), [x])
+
+
 def test_gradcheck_evaluates_float32_inputs_in_float64():
     seen = []
 

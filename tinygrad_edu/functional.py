@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
+from . import _random, ops
 from ._keywords import dim_keywords
+from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, describe
 
 
@@ -114,18 +115,18 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes)
 
 
-def _class_indices(target: np.ndarray, num_classes: int) -> np.ndarray:
+def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entropy") -> np.ndarray:
     if target.dtype.kind == "f":
         if not np.all(target == np.round(target)):
-            raise ValueError("cross_entropy: class indices must be whole numbers, got "
+            raise ValueError(f"{op}: class indices must be whole numbers, got "
                              f"{target[target != np.round(target)][:3]}")
         target = target.astype(np.int64)
     elif target.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: class indices must be integers, got dtype {target.dtype}")
+        raise TypeError(f"{op}: class indices must be integers, got dtype {target.dtype}")
     bad = np.flatnonzero((target < 0) | (target >= num_classes))
     if bad.size:
         i = int(bad[0])
-        raise IndexError(f"cross_entropy: target class index {int(target[i])} at position {i} is "
+        raise IndexError(f"{op}: target class index {int(target[i])} at position {i} is "
                          f"out of range for {num_classes} classes (valid: 0..{num_classes - 1})")
     return target
 
@@ -164,3 +165,160 @@ def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     if reduction == "sum":
         return squared.sum()
     return squared
+
+
+# --- the layers' functional forms: normalisation, dropout, embedding, nll_loss ---------------
+
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """PyTorch's F.batch_norm, one op: x of shape (N, C), (N, C, L) or (N, C, H, W) normalised
+    per channel (axis 1), then y = γ·x̂ + β. training=True uses the batch's statistics and
+    updates running_mean/running_var (Tensors, arrays or None) in place, as PyTorch does:
+    r ← (1 − momentum)·r + momentum·batch statistic, the variance unbiased. training=False
+    uses the running statistics."""
+    x = _tensor(x, "batch_norm")
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input of shape (N, C, ...) with at least 2 "
+                         f"dimensions, got shape {x.shape}")
+    named = {"running_mean": running_mean, "running_var": running_var, "weight": weight, "bias": bias}
+    for arg, value in named.items():
+        if value is not None and np.shape(_array(value)) != (x.shape[1],):
+            raise ValueError(f"batch_norm: {arg} has shape {np.shape(_array(value))}, but the input of "
+                             f"shape {x.shape} has {x.shape[1]} channels (axis 1): expected ({x.shape[1]},)")
+    axes = (0,) + tuple(range(2, x.ndim))
+    if training:
+        _check_batch_statistics("batch_norm", x)
+    elif running_mean is None or running_var is None:
+        raise ValueError("batch_norm: training=False normalises with running_mean and running_var; "
+                         "both must be given")
+    affine, params = _affine_inputs(weight, bias, (1, x.shape[1]) + (1,) * (x.ndim - 2))
+    if training:
+        mean, var = ops.normalization.moments(x.data, axes)
+        out = ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=(mean, var), batch_stats=True, **params)
+        ops.normalization.update_running_stats(running_mean, running_var, mean, var, x.size // x.shape[1],
+                                               momentum)
+        return out
+    shape = params["affine_shape"]
+    stats = tuple(np.array(_array(r), dtype=x.dtype).reshape(shape) for r in (running_mean, running_var))
+    return ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=stats, batch_stats=False,
+                               derivative=ops.BatchNorm.derivative_running, **params)
+
+
+def _check_batch_statistics(who: str, x: Tensor) -> None:
+    """PyTorch's rule: batch statistics need more than one value per channel."""
+    per_channel = x.size // max(x.shape[1], 1)
+    if per_channel <= 1:
+        raise ValueError(f"{who}: expected more than 1 value per channel when training, got input of "
+                         f"shape {x.shape} ({per_channel} value per channel); use a batch of 2 or more, "
+                         "or call .eval() to normalise with the running statistics")
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
+    """PyTorch's F.layer_norm, one op: each sample normalised over its trailing
+    `normalized_shape` axes, then y = γ·x̂ + β (γ, β of shape normalized_shape)."""
+    x = _tensor(x, "layer_norm")
+    shape = _normalized_shape("layer_norm", normalized_shape)
+    k = len(shape)
+    if x.shape[x.ndim - k:] != shape or x.ndim < k:
+        raise ValueError(f"layer_norm: normalized_shape={shape} expects input of shape "
+                         f"(*, {', '.join(map(str, shape))}), got input of shape {x.shape}")
+    for arg, value in (("weight", weight), ("bias", bias)):
+        if value is not None and np.shape(_array(value)) != shape:
+            raise ValueError(f"layer_norm: {arg} has shape {np.shape(_array(value))}, expected "
+                             f"normalized_shape {shape}")
+    affine, params = _affine_inputs(weight, bias, (1,) * (x.ndim - k) + shape)
+    axes = tuple(range(x.ndim - k, x.ndim))
+    return ops.LayerNorm.apply(x, *affine, axes=axes, eps=eps, stats=ops.normalization.moments(x.data, axes),
+                               batch_stats=True, **params)
+
+
+def _normalized_shape(who: str, normalized_shape) -> tuple:
+    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+    try:
+        shape = tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"{who}: normalized_shape must be an int or a tuple of ints, got "
+                        f"{normalized_shape!r}") from None
+    if not shape or min(shape) <= 0:
+        raise ValueError(f"{who}: normalized_shape must be positive sizes, got {normalized_shape!r}")
+    return shape
+
+
+def _array(value):
+    return value.data if isinstance(value, Tensor) else value
+
+
+def _affine_inputs(weight, bias, affine_shape: tuple):
+    """The op's inputs after x (γ, β: whichever are given) and its parameters saying which."""
+    affine = [_tensor(v, "affine parameter") for v in (weight, bias) if v is not None]
+    return affine, {"has_weight": weight is not None, "has_bias": bias is not None,
+                    "affine_shape": affine_shape}
+
+
+def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: in training, each element is kept with probability 1 − p and scaled by
+    1/(1 − p) — a multiplication by a constant mask drawn from the library's generator
+    (tg.manual_seed), shown in the graph as 'dropout mask'. Identity when not training."""
+    _check_probability("dropout", p)
+    x = _tensor(x, "dropout")
+    if not training or p == 0:
+        return x
+    if x.dtype.kind != "f":
+        raise TypeError(f"dropout: expected a floating tensor, got {describe(x)}")
+    keep = _random.generator().random(x.shape) >= p
+    mask = keep.astype(x.dtype) * (1.0 / (1.0 - p)) if p < 1 else np.zeros(x.shape, x.dtype)
+    return x * Tensor(mask, dtype=x.dtype, name="dropout mask")  # no dot in it: viz groups dotted names
+
+
+def _check_probability(who: str, p) -> None:
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p <= 1:
+        raise ValueError(f"{who}: p is the probability of zeroing an element and must be in [0, 1], "
+                         f"got p={p!r}")
+
+
+def embedding(idx, weight: Tensor) -> Tensor:
+    """Rows of `weight` (num_embeddings, embedding_dim) picked by integer indices: the result
+    has shape idx.shape + (embedding_dim,). Indexing: a repeated index gets the sum of its rows'
+    gradients."""
+    weight = _tensor(weight, "embedding")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must have shape (num_embeddings, embedding_dim), "
+                         f"got {weight.shape}")
+    return weight[_check_indices("embedding", idx, weight.shape[0])]
+
+
+def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
+    """idx as an integer array, every index in 0..num_embeddings − 1 (whole-number floats pass,
+    as Tensor([1, 2]) is float32)."""
+    indices = np.asarray(_array(idx))
+    if indices.dtype.kind == "f" and np.all(indices == np.round(indices)):
+        indices = indices.astype(np.int64)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"{who}: indices must be integers, got dtype {indices.dtype}")
+    bad = np.argwhere((indices < 0) | (indices >= num_embeddings))
+    if bad.size:
+        where = tuple(int(i) for i in bad[0])
+        raise IndexError(f"{who}: index {int(indices[where])} at position {where} of the indices "
+                         f"(shape {indices.shape}) is out of range for num_embeddings={num_embeddings} "
+                         f"(valid: 0..{num_embeddings - 1})")
+    return indices
+
+
+def nll_loss(log_probs: Tensor, target, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices: −log_probs[i, target_i], e.g. of
+    log_softmax(logits) (then it equals cross_entropy(logits, target)). log_probs (N, C)."""
+    _check_reduction("nll_loss", reduction)
+    log_probs = _tensor(log_probs, "nll_loss")
+    if log_probs.ndim != 2:
+        raise ValueError(f"nll_loss: log_probs must have shape (N, C), got {log_probs.shape}")
+    n, c = log_probs.shape
+    target_data = np.asarray(_array(target))
+    if target_data.shape != (n,):
+        raise ValueError(f"nll_loss: target must be class indices of shape ({n},) for log_probs of "
+                         f"shape {log_probs.shape}, got shape {target_data.shape}")
+    losses = -log_probs[np.arange(n), _class_indices(target_data, c, "nll_loss")]
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses

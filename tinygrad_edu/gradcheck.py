@@ -74,7 +74,8 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
 def _float64_copy(x):
     if not isinstance(x, Tensor):
         return x
-    data = x.data.astype(np.float64) if x.data.dtype.kind == "f" else x.data.copy()
+    # C order: the perturbation loop edits the values through a flat view of this array
+    data = np.array(x.data, dtype=np.float64 if x.data.dtype.kind == "f" else None, order="C")
     t = Tensor._wrap(data)
     t.name = x.name
     if x.requires_grad:

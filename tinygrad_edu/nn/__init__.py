@@ -1,10 +1,33 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
 initialisers) and `nn.utils` (clip_grad_norm_)."""
 from . import init, utils
-from .layers import LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .containers import ModuleList
+from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
+from .dropout import Dropout
+from .embedding import Embedding
+from .layers import (
+    GELU,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Tanh,
+)
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
 from .serialization import ModelFileNotFoundError, load, save
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
-           "save", "load", "ModelFileNotFoundError", "init", "utils"]
+           "save", "load", "ModelFileNotFoundError", "init", "utils",
+           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
+           "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
+           "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
+           "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]

@@ -94,3 +94,74 @@ class LeakyReLU(Module):
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
+
+
+class Softmax(Module):
+    """softmax along `dim` (PyTorch's nn.Softmax; here dim must be given)."""
+
+    def __init__(self, dim: int):
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    def forward(self, x):
+        return F.log_softmax(x, self.dim)
+
+
+class Identity(Module):
+    """Returns its input unchanged (arguments to the constructor are accepted and ignored, as in
+    PyTorch): a placeholder, e.g. for a layer switched off."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Merge the axes start_dim..end_dim into one: (N, C, H, W) -> (N, C·H·W) by default."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        x = F._tensor(x, "Flatten")
+        nd = max(x.ndim, 1)
+        start, end = self.start_dim, self.end_dim
+        if not (-nd <= start < nd and -nd <= end < nd) or start % nd > end % nd:
+            raise ValueError(f"Flatten(start_dim={start}, end_dim={end}): dimensions out of range or "
+                             f"in the wrong order for input of shape {x.shape}")
+        start, end = start % nd, end % nd
+        shape = x.shape or (1,)
+        merged = int(np.prod(shape[start:end + 1]))
+        return x.reshape(shape[:start] + (merged,) + shape[end + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class GELU(Module):
+    """x·Φ(x) (the erf form, PyTorch's default); approximate='tanh' for the tanh approximation."""
+
+    def __init__(self, approximate: str = "none"):
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """x·σ(x)."""
+
+    def forward(self, x):
+        return F.silu(x)

@@ -9,7 +9,9 @@ attributes (and inside lists, tuples and dicts), so a model is plain Python:
             return self.fc2(self.fc1(x).relu())
 
 `named_parameters()` gives PyTorch's dotted names (`fc1.weight`, `layers.0.bias`); parameters take
-these names as their `.name` when an attribute is assigned or named_parameters() runs.
+these names as their `.name` when an attribute is assigned or named_parameters() runs. State that
+is saved but not learned (BatchNorm's running statistics) is a buffer: `register_buffer(name,
+array)`; `state_dict()` holds parameters and buffers, so it loads into the same PyTorch model.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..tensor import Tensor
 from .parameter import Parameter
 
 
@@ -68,6 +71,33 @@ class Module:
     def parameters(self) -> list[Parameter]:
         return [p for _, p in self.named_parameters()]
 
+    # --- buffers: state that is saved but not learned (BatchNorm's running statistics) -------
+    def register_buffer(self, name: str, value) -> None:
+        """Make `value` (a Tensor, a numpy array that keeps its dtype, or None) the attribute
+        `name` and part of state_dict(), as PyTorch's register_buffer. It is not a parameter."""
+        if not isinstance(name, str) or not name.isidentifier():
+            raise KeyError(f"{type(self).__name__}.register_buffer: the name must be an identifier, got {name!r}")
+        if isinstance(value, Parameter):
+            raise TypeError(f"{type(self).__name__}.register_buffer: '{name}' is a Parameter; a "
+                            "buffer is state that is not learned (assign parameters as attributes)")
+        if value is not None and not isinstance(value, Tensor):
+            array = np.asarray(value)
+            if array.dtype.kind not in "fiub":
+                raise TypeError(f"{type(self).__name__}.register_buffer: '{name}' must be numeric, "
+                                f"got dtype {array.dtype}")
+            value = Tensor(array, dtype=array.dtype)
+        if "_buffer_names" not in vars(self):
+            self._buffer_names = set()
+        self._buffer_names.add(name)
+        setattr(self, name, value)
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, object]]:
+        """(dotted name, buffer Tensor) pairs, e.g. ('bn.running_mean', …); None buffers are skipped."""
+        return ((name, value) for name, value, is_buffer in _named_state(self, prefix) if is_buffer)
+
+    def buffers(self) -> list:
+        return [b for _, b in self.named_buffers()]
+
     # --- training helpers ---------------------------------------------------------------------
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
@@ -83,12 +113,14 @@ class Module:
         return self.train(False)
 
     def to(self, dtype) -> "Module":
-        """Convert every parameter to a floating dtype, in place (do it before creating the
-        optimizer: its state buffers keep the dtype they were made with)."""
+        """Convert every parameter and floating buffer to a floating dtype, in place (do it
+        before creating the optimizer: its state buffers keep the dtype they were made with).
+        Integer buffers (num_batches_tracked) keep theirs, as in PyTorch."""
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters need a floating dtype, got {dtype}")
-        for p in self.parameters():
+        floating_buffers = [b for b in self.buffers() if b.data.dtype.kind == "f"]
+        for p in self.parameters() + floating_buffers:
             if p.data.dtype != dtype:
                 p.data = p.data.astype(dtype)
                 p.grad = None
@@ -103,11 +135,17 @@ class Module:
 
     # --- state --------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
-        """{dotted name: a copy of the parameter's array}."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """{dotted name: a copy of the array} for every parameter and buffer, in the order they
+        were assigned (PyTorch's names and order for its layers: bn.weight, bn.bias,
+        bn.running_mean, bn.running_var, bn.num_batches_tracked)."""
+        return {name: t.data.copy() for name, t in self.named_state()}
+
+    def named_state(self, prefix: str = "") -> Iterator[tuple[str, object]]:
+        """(dotted name, Tensor) of every parameter and buffer: what state_dict() holds."""
+        return ((name, value) for name, value, _ in _named_state(self, prefix))
 
     def load_state_dict(self, state_dict, strict: bool = True) -> None:
-        """Copy the given arrays into the parameters. Every key, shape and dtype is checked
+        """Copy the given arrays into the parameters and buffers. Every key, shape and dtype is checked
         before anything is copied, so a dict that does not fit leaves the model untouched.
         strict=False ignores missing and unexpected keys (shapes must still fit)."""
         from .serialization import check_state_dict
@@ -149,6 +187,32 @@ def _depth_first(module: Module, prefix: str, seen: set) -> Iterator[tuple[str, 
                 yield from _depth_first(value, full, seen)
         else:
             yield full, value
+
+
+def _named_state(module: Module, prefix: str = "") -> Iterator[tuple[str, object, bool]]:
+    """(dotted name, tensor, is_buffer) for every parameter (each once) and every non-None
+    buffer, depth first in the order the attributes were assigned."""
+    seen_params: set = set()
+    modules_by_name: dict = {}
+    for name, value in _depth_first(module, prefix, set()):
+        if isinstance(value, Module):
+            modules_by_name[name] = value
+        elif isinstance(value, Parameter):
+            if id(value) not in seen_params:
+                seen_params.add(id(value))
+                yield name, value, False
+        elif value is not None and _is_buffer_name(modules_by_name, name):
+            if not isinstance(value, Tensor):
+                raise TypeError(f"buffer '{name}' is a {type(value).__name__}, not a Tensor: replace "
+                                "a buffer with register_buffer(name, array), which makes it one")
+            yield name, value, True
+
+
+def _is_buffer_name(modules_by_name: dict, name: str) -> bool:
+    """Is `name` ('bn.running_mean') a buffer registered on the module named 'bn'?"""
+    owner_name, _, attribute = name.rpartition(".")
+    owner = modules_by_name.get(owner_name)
+    return owner is not None and attribute in vars(owner).get("_buffer_names", ())
 
 
 def _walk(members) -> Iterator[tuple[str, object]]:

@@ -13,10 +13,11 @@ class ModelFileNotFoundError(FileNotFoundError, ValueError):
 
 
 def check_state_dict(module, state_dict, strict: bool) -> list:
-    """Validate EVERYTHING first and return (parameter, array) pairs to copy; raise on any misfit."""
+    """Validate EVERYTHING first and return (parameter or buffer, array) pairs to copy; raise
+    on any misfit."""
     if not hasattr(state_dict, "keys"):
         raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
-    params = dict(module.named_parameters())
+    params = dict(module.named_state())
     problems, pairs = [], []
     if strict:
         missing = [k for k in params if k not in state_dict]
@@ -35,6 +36,8 @@ def check_state_dict(module, state_dict, strict: bool) -> list:
             problems.append(f"'{name}': expected shape {p.shape}, got shape {value.shape}")
         elif value.dtype.kind not in "fiub":
             problems.append(f"'{name}': expected a numeric array, got dtype {value.dtype}")
+        elif p.dtype.kind in "iu" and value.dtype.kind not in "iub":
+            problems.append(f"'{name}': expected an integer array (dtype {p.dtype}), got dtype {value.dtype}")
         else:
             pairs.append((p, value))
     if problems:

@@ -2,11 +2,14 @@
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
 from .clone import Clone
 from .combine import Cat, Narrow, Pad, Stack
+from .conv import Conv, ConvTranspose, ConvWeight
 from .elementwise import Abs, Cast, Clip, Exp, LeakyReLU, Log, Mask, ReLU, Sigmoid, Sqrt, Tanh
 from .elementwise import ELU, GELU, Cos, Log1p, NormalCDF, SiLU, Sign, Sin, Softplus
 from .indexing import GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
 from .matmul import Linear, MatMul
+from .normalization import BatchNorm, LayerNorm
+from .pool import AvgPool, AvgPoolBackward, MaxPool, MaxUnpool
 from .reduce import LogSoftmax, Max, Mean, Softmax, Sum, normalize_axis
 from .reduce import LogSumExp, Min, Norm, Prod, Std, Var
 from .select import Maximum, Minimum, Where
@@ -19,8 +22,10 @@ __all__ = [
     "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
     "Clone",
+    "BatchNorm", "LayerNorm",
     # added for the PyTorch-style API (issue 10)
     "Sin", "Cos", "Log1p", "Sign", "Softplus", "NormalCDF", "GELU", "SiLU", "ELU",
     "Where", "Maximum", "Minimum", "Min", "Prod", "Var", "Std", "LogSumExp", "Norm",
     "Cat", "Stack", "Narrow", "Pad",
+    "Conv", "ConvTranspose", "ConvWeight", "MaxPool", "MaxUnpool", "AvgPool", "AvgPoolBackward",
 ]

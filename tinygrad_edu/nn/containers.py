@@ -1,0 +1,54 @@
+"""ModuleList: a list of modules whose parameters are found (named '0', '1', … as in PyTorch)."""
+from __future__ import annotations
+
+from .module import Module
+
+
+class ModuleList(Module):
+    """Holds sub-modules in a list; has no forward of its own (iterate over it in yours)."""
+
+    def __init__(self, modules=()):
+        self.modules_list = []
+        self.extend(modules)
+
+    def _members(self):
+        yield from ((str(i), m) for i, m in enumerate(self.modules_list))
+        yield from ((k, v) for k, v in vars(self).items() if k != "modules_list")  # a subclass's own
+
+    @staticmethod
+    def _checked(module, where: str) -> Module:
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList: {where} is a {type(module).__name__}, not a Module")
+        return module
+
+    def append(self, module: Module) -> ModuleList:
+        self.modules_list.append(self._checked(module, f"item {len(self.modules_list)}"))
+        return self
+
+    def extend(self, modules) -> ModuleList:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        self.modules_list.insert(index, self._checked(module, f"the item inserted at {index}"))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ModuleList(self.modules_list[index])
+        return self.modules_list[index]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        self.modules_list[index] = self._checked(module, f"item {index}")
+
+    def __delitem__(self, index) -> None:
+        del self.modules_list[index]
+
+    def __len__(self) -> int:
+        return len(self.modules_list)
+
+    def __iter__(self):
+        return iter(self.modules_list)
+
+    def __iadd__(self, modules) -> ModuleList:
+        return self.extend(modules)
