@@ -43,6 +43,7 @@ CASES = {
     "leaky_relu": [(lambda a: a.leaky_relu(0.1), (X,))],
     "clip": [(lambda a: a.clip(-1.0, 1.0), (X,))],
     "cast": [(lambda a: a.float().double(), (X,))],
+    "clone": [(lambda a: a.clone(), (X,))],
     "mask": [(lambda a: a.relu(), (X,))],          # relu's derivative is G·mask
     "sum": [(lambda a: a.sum(), (X,)), (lambda a: a.sum(dim=1), (M,))],
     "mean": [(lambda a: a.mean(), (X,)), (lambda a: a.mean(dim=0), (M,))],

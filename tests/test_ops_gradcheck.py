@@ -304,14 +304,20 @@ def test_reshape_with_ints_tuple_and_minus_one(shape, data):
 
 @FAST
 @given(shape=shapes(), data=st.data())
-def test_transpose_permutations_and_T(shape, data):
+def test_transpose_swaps_two_axes_permutes_three_or_more_and_T(shape, data):
     x = data.draw(arrays(shape))
-    perm = data.draw(st.permutations(range(len(shape))))
-    check(lambda t: t.transpose(*perm), x.transpose(perm), x)
-    check(lambda t: t.transpose(tuple(perm)), x.transpose(perm), x)
+    nd = len(shape)
+    if nd >= 1:  # PyTorch's rule: two dims swap those axes (negative dims count from the end)
+        d0, d1 = (data.draw(st.integers(-nd, nd - 1)) for _ in range(2))
+        check(lambda t: t.transpose(d0, d1), np.swapaxes(x, d0, d1), x)
+        check(lambda t: t.transpose((d0, d1)), np.swapaxes(x, d0, d1), x)
+    if nd >= 3:  # a full permutation of 3 or more axes keeps numpy's meaning
+        perm = data.draw(st.permutations(range(nd)))
+        check(lambda t: t.transpose(*perm), x.transpose(perm), x)
+        check(lambda t: t.transpose(tuple(perm)), x.transpose(perm), x)
+        mixed = [a - nd if data.draw(st.booleans()) else a for a in perm]   # negative axes
+        check(lambda t: t.transpose(*mixed), x.transpose(mixed), x)
     check(lambda t: t.transpose(), x.transpose(), x)
-    mixed = [a - len(shape) if data.draw(st.booleans()) else a for a in perm]   # negative axes
-    check(lambda t: t.transpose(*mixed), x.transpose(mixed), x)
     check(lambda t: t.T, x.T, x)
 
 
