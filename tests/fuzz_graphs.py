@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from hypothesis import strategies as st
-
 from strategies import axes_for, index_for, shapes, single_axis
 
 MAX_SIZE = 48   # elements per node: keeps finite differences fast

@@ -3,32 +3,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, broadcastable_pair, matmul_shapes, positive_arrays, shape_and_axis, shapes
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-from strategies import arrays, broadcastable_pair, matmul_shapes, positive_arrays, shape_and_axis, shapes
 
 torch = pytest.importorskip("torch")
+from torch_compare import compare  # noqa: E402  (after the skip)
+
 TF = torch.nn.functional
 
 FAST = settings(max_examples=15, deadline=None)
-
-
-def compare(ours, theirs, *arrays_in, grads=None, rtol=1e-7, atol=1e-10):
-    """Run ours(*Tensors) and theirs(*torch tensors) on the same float64 inputs; backpropagate
-    the same random upstream gradient; values and every input gradient must agree."""
-    grads = grads or [True] * len(arrays_in)
-    ts = [Tensor(np.array(a, dtype=np.float64), requires_grad=g) for a, g in zip(arrays_in, grads)]
-    ps = [torch.tensor(np.array(a, dtype=np.float64), requires_grad=g) for a, g in zip(arrays_in, grads)]
-    out, ref = ours(*ts), theirs(*ps)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=rtol, atol=atol)
-    upstream = np.random.default_rng(0).uniform(0.5, 1.5, out.shape)
-    out.backward(Tensor(upstream))
-    ref.backward(torch.tensor(upstream))
-    for t, p in zip(ts, ps):
-        if p.requires_grad:
-            np.testing.assert_allclose(t.grad.data, p.grad.numpy(), rtol=rtol, atol=atol)
 
 
 BINARY = [("add", lambda a, b: a + b), ("sub", lambda a, b: a - b), ("mul", lambda a, b: a * b),
@@ -51,7 +37,8 @@ def test_binary_ops(name, fn, data):
     (lambda t: 3 / t, lambda t: 3 / t), (lambda t: t ** 2, lambda t: t ** 2),
     (lambda t: t ** 0.5, lambda t: t ** 0.5), (lambda t: t ** -1.5, lambda t: t ** -1.5),
     (lambda t: t ** 0, lambda t: t ** 0), (lambda t: -t, lambda t: -t),
-    (lambda t: np.array([[1.0], [2.0]]) @ t[None, :], lambda t: torch.tensor([[1.0], [2.0]], dtype=torch.float64) @ t[None, :]),
+    (lambda t: np.array([[1.0], [2.0]]) @ t[None, :],
+     lambda t: torch.tensor([[1.0], [2.0]], dtype=torch.float64) @ t[None, :]),
 ])
 def test_numbers_and_arrays_on_either_side(ours, theirs):
     compare(ours, theirs, np.array([0.5, 1.0, 2.5]))
@@ -141,7 +128,8 @@ def test_reshape_transpose(shape, data):
 ])
 def test_indexing(index):
     x = np.arange(12.0).reshape(3, 4) / 5
-    compare(lambda t: t[index], lambda t: t[tuple(torch.tensor(i) if isinstance(i, np.ndarray) else i for i in index)], x)
+    torch_index = tuple(torch.tensor(i) if isinstance(i, np.ndarray) else i for i in index)
+    compare(lambda t: t[index], lambda t: t[torch_index], x)
 
 
 @settings(max_examples=30, deadline=None)

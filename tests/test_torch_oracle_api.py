@@ -15,26 +15,11 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
 
 torch = pytest.importorskip("torch")
+from torch_compare import compare  # noqa: E402  (after the skip)
+
 TF = torch.nn.functional
 
 FAST = settings(max_examples=15, deadline=None)
-
-
-def compare(ours, theirs, *arrays_in, grads=None, rtol=1e-7, atol=1e-10):
-    """ours(*Tensors) and theirs(*torch tensors) on the same float64 inputs and upstream gradient:
-    values and input gradients agree (NaN and ±inf included, at the same places)."""
-    grads = grads or [True] * len(arrays_in)
-    ts = [Tensor(np.array(a, dtype=np.float64), requires_grad=g) for a, g in zip(arrays_in, grads)]
-    ps = [torch.tensor(np.array(a, dtype=np.float64), requires_grad=g) for a, g in zip(arrays_in, grads)]
-    out, ref = ours(*ts), theirs(*ps)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=rtol, atol=atol)
-    upstream = np.random.default_rng(0).uniform(0.5, 1.5, out.shape)
-    out.backward(Tensor(upstream))
-    ref.backward(torch.tensor(upstream))
-    for t, p in zip(ts, ps):
-        if p.requires_grad:
-            theirs_grad = np.zeros(p.shape) if p.grad is None else p.grad.numpy()
-            np.testing.assert_allclose(t.grad.data, theirs_grad, rtol=rtol, atol=atol)
 
 
 UNARY = [
