@@ -10,15 +10,15 @@ sees numpy's array buffers but not PyTorch's allocator.
 from __future__ import annotations
 
 import argparse
-import re
-from pathlib import Path
 import datetime
 import gc
 import os
 import platform
+import re
 import statistics
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
@@ -257,7 +257,8 @@ def run(args) -> int:
 
 
 README = Path(__file__).resolve().parent / "README.md"
-RESULTS_BLOCK = re.compile(r"(<!-- results: written by `python -m benchmarks --write-readme` -->\n).*?(\n<!-- end of results -->)", re.S)
+RESULTS_BLOCK = re.compile(r"(<!-- results: written by `python -m benchmarks --write-readme` -->\n).*?"
+                           r"(\n<!-- end of results -->)", re.S)
 
 
 def write_readme(results: str) -> None:

@@ -236,6 +236,87 @@ viz.draw_graph(loss, color_by="grad", show_data=False)
 """),
 ]
 
+NOTEBOOKS["05_cnn"] = [
+    md("""
+# A convolutional network on handwritten digits
+
+Conv → batch norm → ReLU → max-pool, twice, then dropout and a linear layer: the model of a
+course's "convolutions for image classification" chapter, built from tinygrad_edu's layers (the
+same names as PyTorch's). Each conv layer is ONE op in the graph, with its own local derivative.
+"""),
+    code("""
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, nn, optim, viz
+from tinygrad_edu.data import batches, load_split
+from tinygrad_edu.recipes.progress import Progress
+
+X_train, X_test, y_train, y_test = load_split("digits", test_fraction=0.25, seed=0)
+X_train, X_test = X_train.reshape(-1, 1, 8, 8), X_test.reshape(-1, 1, 8, 8)
+print("images:", X_train.shape, X_test.shape)
+
+
+class CNN(nn.Module):
+    def __init__(self):
+        self.conv1, self.bn1 = nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16)
+        self.conv2, self.bn2 = nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32)
+        self.pool, self.dropout = nn.MaxPool2d(2), nn.Dropout(0.25)
+        self.fc = nn.Linear(32 * 2 * 2, 10)
+
+    def forward(self, x):
+        x = self.pool(self.bn1(self.conv1(x)).relu())
+        x = self.pool(self.bn2(self.conv2(x)).relu())
+        return self.fc(self.dropout(x.flatten(1)))
+
+
+tg.manual_seed(0)
+model = CNN()
+print(model)
+"""),
+    md("Training: the progress bar is tqdm's, shown as a widget in Jupyter."),
+    code("""
+opt = optim.Adam(model.parameters(), lr=3e-3)
+epochs = 12
+sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+recorder = viz.GradientFlowRecorder(model)
+with Progress(epochs, "digits CNN", True, unit="epoch") as bar:
+    for epoch in range(epochs):
+        for xb, yb in batches(X_train, y_train, 64, shuffle=True, seed=epoch, drop_last=True):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(Tensor(xb)), yb)
+            loss.backward()
+            opt.step()
+        recorder.record(loss)
+        sched.step()
+        bar.step(epoch, loss.item())
+
+model.eval()
+with tg.no_grad():
+    accuracy = np.mean(model(Tensor(X_test)).numpy().argmax(axis=1) == y_test)
+print(f"test accuracy {accuracy:.1%}")
+"""),
+    md("""
+## Gradient flow per layer
+
+The norm of each layer's parameter gradients at the last step of every epoch, and the share of
+dead ReLUs. In the graph below, look at `conv1.bias` and `conv2.bias`: they get almost no
+gradient, because the batch norm right after each conv subtracts the channel mean, which
+removes any constant the bias adds.
+"""),
+    code("""
+print(recorder.table())
+"""),
+    md("## One training step's backprop graph: one cluster per layer"),
+    code("""
+model.train()
+loss = F.cross_entropy(model(Tensor(X_train[:8])), y_train[:8])
+loss.backward()
+viz.draw_graph(loss, module=model, color_by="grad")
+"""),
+]
+
 
 def build() -> list[Path]:
     written = []

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from hypothesis import strategies as st
-
 from strategies import axes_for, index_for, shapes, single_axis
 
 MAX_SIZE = 48   # elements per node: keeps finite differences fast
@@ -166,8 +165,8 @@ class TorchOps:
     def reshape(self, t, shape):
         return t.reshape(shape)
 
-    def transpose(self, t, axes):
-        return t.permute(*axes)
+    def transpose(self, t, axes):  # ours: two dims swap (PyTorch), 3+ are numpy's permutation
+        return t.transpose(*axes) if len(axes) == 2 else t.permute(*axes)
 
     def index(self, t, index, flat):
         # torch has no negative-step slices: gather through the flat positions numpy selects
@@ -195,6 +194,7 @@ class TorchOps:
     def gelu(self, t): return self.torch.nn.functional.gelu(t)
     def silu(self, t): return self.torch.nn.functional.silu(t)
     def elu(self, t, alpha=1.0): return self.torch.nn.functional.elu(t, alpha)
+    def clone(self, t): return t.clone()
     def view(self, t, *shape): return t.reshape(*shape)   # (a fuzzed node need not be contiguous)
     def flatten(self, t, start, end): return t.flatten(start, end)
     def squeeze(self, t, dim=None): return t.squeeze() if dim is None else t.squeeze(dim)
@@ -324,7 +324,7 @@ def apply_step(ops, step: Step, nodes: list):
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
         return ops.loss(p["kind"], t, p["target"], p["reduction"])
     # added for the PyTorch-style API (issue 10)
-    if op in ("sin", "cos", "sign", "softplus", "gelu", "silu"):
+    if op in ("sin", "cos", "sign", "softplus", "gelu", "silu", "clone"):
         return getattr(ops, op)(x[0])
     if op == "elu":
         return ops.elu(x[0], p["alpha"])
@@ -383,7 +383,7 @@ BINARY = ["add", "sub", "mul", "div", "pow"]
 OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
          "linear", "loss", "batch_norm", "layer_norm", "conv2d", "max_pool2d", "avg_pool2d"]
 # added for the PyTorch-style API (issue 10)
-NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu"]
+NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "clone"]
 NEW_BINARY = ["where", "maximum", "minimum"]
 NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
              "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad"]
@@ -450,7 +450,9 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
     if op == "transpose":
         if nd < 2:
             return None
-        return Step(op, (a,), {"axes": tuple(draw(st.permutations(range(nd))))})
+        if nd >= 3 and draw(st.booleans()):  # a full permutation keeps numpy's meaning
+            return Step(op, (a,), {"axes": tuple(draw(st.permutations(range(nd))))})
+        return Step(op, (a,), {"axes": tuple(draw(single_axis(nd)) for _ in range(2))})  # a swap
     if op == "index":
         if nd == 0 or 0 in sa:
             return None
@@ -524,7 +526,7 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
     everything = list(range(len(shapes_so_far)))
     sa = shapes_so_far[a]
     nd = len(sa)
-    if op in ("sin", "cos", "log1p", "sign", "softplus", "gelu", "silu"):
+    if op in ("sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "clone"):
         return Step(op, (a,))
     if op == "elu":
         return Step(op, (a,), {"alpha": pick([1.0, 0.3])})

@@ -10,7 +10,6 @@ import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, nn
 
-
 # --- mixed float32 / float64: numpy's promotion, gradients in each tensor's own dtype ----------
 
 @pytest.mark.parametrize("op", [

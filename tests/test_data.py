@@ -111,7 +111,7 @@ def test_batches_cover_every_row_once_and_are_seeded():
         np.testing.assert_array_equal(xb[:, 0], yb)
     again = list(data.batches(X, y, batch_size=4, seed=1))
     assert all(np.array_equal(a[1], b[1]) for a, b in zip(got, again))
-    in_order = [b for b in data.batches(X, batch_size=3, shuffle=False, drop_last=True)]
+    in_order = list(data.batches(X, batch_size=3, shuffle=False, drop_last=True))
     assert len(in_order) == 3 and np.array_equal(in_order[0][:, 0], [0, 1, 2])
     with pytest.raises(ValueError, match="batch_size"):
         next(data.batches(X, y, batch_size=0))

@@ -65,7 +65,11 @@ def test_reshape_error_names_both_shapes(new_shape):
 def test_transpose_with_wrong_axes_is_an_error():
     message = raises((ValueError, RuntimeError), lambda: Tensor.ones(2, 3).transpose(0))
     assert "(2, 3)" in message
-    raises((ValueError, RuntimeError), lambda: Tensor.ones(2, 3).transpose(0, 0))
+    message = raises((ValueError, RuntimeError), lambda: Tensor.ones(2, 3).transpose(0, 2))
+    assert "transpose" in message and "(2, 3)" in message and "2" in message
+    raises((ValueError, RuntimeError), lambda: Tensor.ones(2, 3).transpose(0, -3))
+    message = raises((ValueError, RuntimeError), lambda: Tensor.ones(2, 3, 4).transpose(0, 0, 1))
+    assert "(2, 3, 4)" in message
 
 
 @pytest.mark.parametrize("method", ["sum", "mean", "max"])

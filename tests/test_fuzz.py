@@ -136,4 +136,6 @@ def test_the_fuzzer_covers_every_op_of_the_contract():
             # added for the PyTorch-style API (issue 10)
             "sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "where", "maximum", "minimum",
             "min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
-            "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad", "conv2d", "max_pool2d", "avg_pool2d"} == set(ALL_OPS)
+            "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad",
+            "conv2d", "max_pool2d", "avg_pool2d",
+            "clone"} == set(ALL_OPS)

@@ -83,3 +83,15 @@ def test_nb04__gradient_flow():
     assert float(m.group(1)) < 1e-3 < 0.1 < float(m.group(2))
     assert any(o.output_type == "display_data" and "image/png" in o.data for o in outputs(nb))
     assert svgs(nb), "the gradient-coloured graph is shown as SVG"
+
+
+def test_nb05__cnn():
+    nb = run_notebook("05_cnn")
+    text = text_of(nb)
+    assert float(re.search(r"test accuracy (\d+\.\d)%", text).group(1)) >= 98.0
+    widgets = [o for o in outputs(nb) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert widgets, "the progress bar renders as a Jupyter widget"
+    assert "IProgress not found" not in text
+    assert "conv1" in text and "bn2" in text  # the gradient-flow table names the conv layers
+    graph = svgs(nb)[-1]
+    assert "cluster_conv1" in graph or "conv1" in graph

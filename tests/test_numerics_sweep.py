@@ -43,6 +43,7 @@ CASES = {
     "leaky_relu": [(lambda a: a.leaky_relu(0.1), (X,))],
     "clip": [(lambda a: a.clip(-1.0, 1.0), (X,))],
     "cast": [(lambda a: a.float().double(), (X,))],
+    "clone": [(lambda a: a.clone(), (X,))],
     "mask": [(lambda a: a.relu(), (X,))],          # relu's derivative is G·mask
     "sum": [(lambda a: a.sum(), (X,)), (lambda a: a.sum(dim=1), (M,))],
     "mean": [(lambda a: a.mean(), (X,)), (lambda a: a.mean(dim=0), (M,))],
@@ -92,7 +93,8 @@ CASES = {
                    (lambda a: F.layer_norm(a, (2, 3)), (np.full((2, 3), -1e4),))],
     # conv and pooling: each op's backward runs its derivative ops (the named entries below)
     "conv2d": [(lambda a, w: F.conv2d(a, w, padding=1), (M.reshape(1, 1, 2, 5), M[:, :2].reshape(1, 1, 2, 2)))],
-    "conv_transpose2d": [(lambda a, w: F.conv2d(a, w, stride=2), (M.reshape(1, 1, 2, 5), M[:, :1].reshape(1, 1, 2, 1)))],
+    "conv_transpose2d": [(lambda a, w: F.conv2d(a, w, stride=2),
+                          (M.reshape(1, 1, 2, 5), M[:, :1].reshape(1, 1, 2, 1)))],
     "conv2d_weight": [(lambda a, w: F.conv1d(a, w), (M.reshape(1, 2, 5), M[:, :3].reshape(1, 2, 3)))],
     "max_pool2d": [(lambda a: F.max_pool2d(a, 2, stride=1), (M.reshape(1, 1, 2, 5),))],
     "max_unpool2d": [(lambda a: F.max_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],

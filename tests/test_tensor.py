@@ -5,7 +5,6 @@ import pytest
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
 
-
 # --- construction and dtype rules ------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])

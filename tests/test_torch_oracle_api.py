@@ -15,26 +15,11 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
 
 torch = pytest.importorskip("torch")
+from torch_compare import compare, compare_second_derivatives  # noqa: E402  (after the skip)
+
 TF = torch.nn.functional
 
 FAST = settings(max_examples=15, deadline=None)
-
-
-def compare(ours, theirs, *arrays_in, grads=None, rtol=1e-7, atol=1e-10):
-    """ours(*Tensors) and theirs(*torch tensors) on the same float64 inputs and upstream gradient:
-    values and input gradients agree (NaN and ±inf included, at the same places)."""
-    grads = grads or [True] * len(arrays_in)
-    ts = [Tensor(np.array(a, dtype=np.float64), requires_grad=g) for a, g in zip(arrays_in, grads)]
-    ps = [torch.tensor(np.array(a, dtype=np.float64), requires_grad=g) for a, g in zip(arrays_in, grads)]
-    out, ref = ours(*ts), theirs(*ps)
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=rtol, atol=atol)
-    upstream = np.random.default_rng(0).uniform(0.5, 1.5, out.shape)
-    out.backward(Tensor(upstream))
-    ref.backward(torch.tensor(upstream))
-    for t, p in zip(ts, ps):
-        if p.requires_grad:
-            theirs_grad = np.zeros(p.shape) if p.grad is None else p.grad.numpy()
-            np.testing.assert_allclose(t.grad.data, theirs_grad, rtol=rtol, atol=atol)
 
 
 UNARY = [
@@ -278,12 +263,4 @@ def test_erfc_matches_math_erfc():
     ("pad", lambda t: F.pad(t * t, (1, 1)).softmax(0), lambda t: TF.pad(t * t, (1, 1)).softmax(0)),
 ])
 def test_second_derivatives_match_torch(name, ours, theirs):
-    x_np = np.array([0.3, -1.1, 2.0])
-    x = Tensor(x_np, requires_grad=True)
-    (g,) = tg.grad(ours(x).sum(), [x], create_graph=True)
-    (h,) = tg.grad((g * g).sum(), [x])
-    p = torch.tensor(x_np, requires_grad=True)
-    (pg,) = torch.autograd.grad(theirs(p).sum(), p, create_graph=True)
-    (ph,) = torch.autograd.grad((pg * pg).sum(), p)
-    np.testing.assert_allclose(g.data, pg.detach().numpy(), rtol=1e-10)
-    np.testing.assert_allclose(h.data, ph.numpy(), rtol=1e-9, atol=1e-12)
+    compare_second_derivatives(ours, theirs)

@@ -4,10 +4,10 @@ import shutil
 
 import numpy as np
 import pytest
+from viz_fixtures import chain, two_layer
 
 from tinygrad_edu import Tensor, viz
 from tinygrad_edu.viz import colors
-from viz_fixtures import chain, two_layer
 
 has_dot = shutil.which("dot") is not None
 

@@ -6,9 +6,9 @@ import tempfile
 import zlib
 
 import pytest
+from viz_fixtures import two_layer
 
 from tinygrad_edu import viz
-from viz_fixtures import two_layer
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 

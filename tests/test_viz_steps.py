@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
+from viz_fixtures import two_layer
 
 from tinygrad_edu import Tensor, viz
-from viz_fixtures import two_layer
 
 
 def test_steps_follow_the_engine_and_match_grad():

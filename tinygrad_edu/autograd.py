@@ -191,8 +191,9 @@ def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
         if root.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for a single-element output, but "
-                f"{describe(root)} has shape {root.shape}; a gradient argument is needed "
-                f"(t.backward(grad) with grad of shape {root.shape})")
+                f"{describe(root)} has {root.size} elements; a gradient argument is needed "
+                f"(t.backward(grad) with grad of the same shape), or reduce it first "
+                f"(t.sum().backward())")
         grad = Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
     else:
         grad = _as_grad_tensor(grad, root, create_graph)

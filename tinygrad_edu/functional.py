@@ -93,9 +93,15 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
     n, c = logits.shape
+    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if target_data.shape == logits.shape and target_data.dtype.kind != "f":
+        raise TypeError(
+            f"cross_entropy: the target has the logits' shape {logits.shape} but dtype "
+            f"{target_data.dtype}: a target of shape (N, C) is read as class probabilities, which "
+            f"must be floating (target.astype(np.float32)); integer targets must be class indices "
+            f"of shape ({n},) (e.g. a one-hot target's argmax(axis=1))")
     if isinstance(target, Tensor) and target.shape == logits.shape:
         return ops.CrossEntropy.apply(logits, target, reduction=reduction, classes=None)
-    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.shape == logits.shape and target_data.dtype.kind == "f":
         probs = Tensor(target_data, dtype=logits.dtype)
         return ops.CrossEntropy.apply(logits, probs, reduction=reduction, classes=None)

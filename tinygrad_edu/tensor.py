@@ -9,6 +9,7 @@ import at the bottom of this file):
     ops/        one Function subclass per op: forward in numpy, local derivative in Tensor ops
     autograd    the backward engine: topological order, accumulation, backward(), grad()
     anomaly     detect_anomaly(): the checks Function.apply and the engine call when it is on
+    interop     numpy's protocols on a Tensor: ufuncs dispatched to its methods, other functions refused
     functional, nn, optim, viz, documents … : built on the above
 
 Tensor's methods reach ops, the engine and anomaly through module attributes looked up when
@@ -50,6 +51,17 @@ def _to_array(data, dtype) -> np.ndarray:
     elif not isinstance(data, (np.ndarray, np.generic)):
         arr = arr.astype(DEFAULT_DTYPE, copy=False)  # Python floats and lists: float32
     return arr
+
+
+def _refuse_integer_array_with_grad(data) -> None:
+    """As PyTorch: integer data given as such (a numpy array, numpy integer or integer Tensor)
+    cannot require grad. A list of Python ints is ordinary data and becomes float32."""
+    source = data.data if isinstance(data, Tensor) else data
+    if isinstance(source, (np.ndarray, np.generic)) and source.dtype.kind in "iub":
+        raise TypeError(f"Tensor(..., requires_grad=True): the data is a {type(data).__name__} of "
+                        f"dtype {source.dtype}, and only floating tensors can have gradients; "
+                        f"convert it first (Tensor(data.astype(np.float32), requires_grad=True)) "
+                        f"or pass dtype=np.float32")
 
 
 # Python numbers become shared read-only 0-d Tensors, so `y * 1.0001` in a loop, or the 1 of
@@ -97,13 +109,16 @@ class Tensor:
 
     `Tensor(data, requires_grad=False, dtype=None, name=None)`: data is a numpy array, nested
     list, Python number or Tensor (always copied). Floating numpy arrays keep their dtype; lists,
-    numbers and integer arrays become float32 unless `dtype` is given.
+    numbers and integer arrays become float32 unless `dtype` is given. With requires_grad=True,
+    integer data given as such (an integer array or Tensor, or an integer `dtype`) is a
+    TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_version", "__weakref__")
-    __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: np_array @ t works
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
+        if requires_grad and dtype is None:
+            _refuse_integer_array_with_grad(data)
         self.data = _to_array(data, dtype)
         self.grad = None
         self.grad_fn = None
@@ -157,16 +172,15 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        return self.transpose(1, 0) if self.data.ndim == 2 else self.transpose()
+        if self.data.ndim == 2:  # the common case, without working out the permutation
+            return ops.Transpose.apply(self, axes=(1, 0))
+        return self.transpose()
 
     def numpy(self) -> np.ndarray:
         return self.data
 
     def item(self):
-        if self.data.size != 1:
-            raise ValueError(f"item: only a single-element tensor can be converted to a Python "
-                             f"number, but {describe(self)} has {self.data.size} elements")
-        return self.data.item()
+        return self._single("item")
 
     def named(self, name: str) -> "Tensor":
         """Set the name (shown on graphs, in error messages and by check_gradients); returns self,
@@ -576,9 +590,10 @@ class Tensor:
             return self
         return ops.Reshape.apply(self, shape=shape)
 
-    def transpose(self, *axes):
-        axes = Tensor._shape(axes) if axes else tuple(range(self.ndim - 1, -1, -1))
-        return ops.Transpose.apply(self, axes=axes)
+    def transpose(self, *dims):
+        """PyTorch's `transpose(dim0, dim1)`: swaps two axes; `transpose()` reverses them (as .T);
+        a full permutation of 3 or more axes keeps numpy's meaning (ops.transpose_axes)."""
+        return ops.Transpose.apply(self, axes=ops.transpose_axes(dims, self.data.shape))
 
     def broadcast_to(self, shape):
         shape = tuple(shape)
@@ -692,7 +707,8 @@ class Tensor:
     def _check_inplace(self, what: str, rewrite: str, value=None) -> None:
         """Refuse an in-place edit that would silently break a gradient or shared memory."""
         if state.enabled and self.requires_grad:
-            kind = "a leaf tensor that requires grad" if self.grad_fn is None else "a tensor that is part of a graph"
+            kind = ("a leaf tensor that requires grad" if self.grad_fn is None else
+                    f"the output of {self.grad_fn.name}, a tensor that is part of a graph")
             raise RuntimeError(
                 f"{what} on {kind} ({describe(self)}) would silently break its gradient; write it "
                 f"out of place ({rewrite}), or, to update parameters, do it under tg.no_grad()")
@@ -748,6 +764,105 @@ class Tensor:
             raise type(err)(f"t[index] = value on {describe(self)} with a value of shape "
                             f"{np.shape(array)}: {err}") from None
         self._version[0] += 1
+
+    # === Python and numpy interop (issue 10) ======================================================
+    # Python's conversions and numpy's protocols, each once: numpy ufuncs dispatch through one
+    # table to the Tensor method of the same op (looked up by name when called, so a new op only
+    # needs a table entry); any other numpy function raises a TypeError naming the method to use.
+
+    def _single(self, what: str):
+        """The one element as a Python number (item(), float(), int(), index)."""
+        if self.data.size != 1:
+            raise ValueError(f"{what}: only a single-element tensor can be converted to a Python "
+                             f"number, but {describe(self)} has {self.data.size} elements")
+        return self.data.item()
+
+    def __float__(self) -> float:
+        return float(self._single("float()"))
+
+    def __int__(self) -> int:
+        return int(self._single("int()"))
+
+    def __index__(self) -> int:  # as PyTorch: integer (or bool) tensors of one element only
+        if self.data.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors of a single element can be used as an index, "
+                            f"but {describe(self)} is {self.data.dtype}")
+        return int(self._single("index"))
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(f"format spec '{spec}' needs a single-element tensor (f\"{{loss:{spec}}}\"), "
+                            f"but {describe(self)} has {self.data.size} elements; format its values "
+                            f"instead, e.g. np.array2string(t.numpy(), precision=4)")
+        return format(self.data.item(), spec)
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory, recorded in the graph (its gradient is G)."""
+        return ops.Clone.apply(self)
+
+    def t(self) -> Tensor:
+        """The 2-D transpose (0-D and 1-D tensors come back unchanged), as PyTorch's t()."""
+        if self.data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, but {describe(self)} "
+                               f"has {self.data.ndim}; use transpose(dim0, dim1) or permute(*dims)")
+        return self.transpose()
+
+    def to(self, dtype) -> Tensor:
+        """A cast to `dtype` (a numpy dtype, 'float32'-style string, or torch dtype), recorded in
+        the graph when both dtypes are floating; `to('cpu')` is the tensor itself."""
+        name = str(dtype)
+        if name == "cpu":
+            return self
+        try:
+            target = np.dtype(name.removeprefix("torch.") if name.startswith("torch.") else dtype)
+        except TypeError:
+            raise TypeError(f"to: expected a dtype (np.float32, 'float64', …) or 'cpu', got "
+                            f"{dtype!r}; tinygrad_edu runs on the CPU, in numpy") from None
+        if target == self.data.dtype:
+            return self
+        if target.kind != "f":  # integer results cannot require grad: outside the graph, as PyTorch
+            return Tensor._wrap(self.data.astype(target))
+        return self.cast(target)
+
+    def __eq__(self, other):
+        if other is None:  # PyTorch: `t == None` is False
+            return False
+        return self._compare(other, np.equal) if interop.comparable(other) else NotImplemented
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        return self._compare(other, np.not_equal) if interop.comparable(other) else NotImplemented
+
+    # __hash__ (above) stays id(): a dict or set of tensors finds a tensor by identity (the same
+    # object compares `is` before any ==), so tensors remain usable as keys
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """np.asarray(t): the values (the tensor's own array when no copy or cast is asked)."""
+        data = self.data
+        if dtype is not None and np.dtype(dtype) != data.dtype:
+            if copy is False:
+                raise ValueError(f"np.asarray(t, dtype={np.dtype(dtype)}, copy=False): {describe(self)} "
+                                 "would have to be copied to change its dtype")
+            return data.astype(dtype)
+        return data.copy() if copy else data
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return interop.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise TypeError(interop.function_message(func))
 
 class Function:
     """One op of the graph, and the node that records it.
@@ -874,4 +989,4 @@ def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
 
 # The ops subclass Function, and the engine and the anomaly hooks use both classes: they are
 # imported last, once Tensor and Function exist (see the layering at the top of this file).
-from . import anomaly, autograd, ops  # noqa: E402
+from . import anomaly, autograd, interop, ops  # noqa: E402

@@ -3,8 +3,8 @@ a factory that copies the initial weights and returns `step()`: one training ste
 backward, parameter update) that returns the loss as a Python float."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 Step = Callable[[], float]
 
@@ -20,3 +20,11 @@ class Workload:
     ops_per_step: int = 1                       # > 1: times are also reported per op
     heavy: bool = False                         # skipped by --quick unless named
     notes: list[str] = field(default_factory=list)
+
+
+def training_step(opt, loss) -> float:
+    """zero_grad, backward, step: the same three calls in tinygrad_edu and in PyTorch."""
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss.item()

@@ -24,7 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload
+from .base import Workload, training_step
 
 LR = 0.01
 CHANNELS = (1, 8, 16)
@@ -150,11 +150,7 @@ def tinygrad_step(p: dict):
     def step() -> float:
         h = F.max_pool2d(F.conv2d(X, W1, b1, padding=1).relu(), 2)
         h = F.max_pool2d(F.conv2d(h, W2, b2, padding=1).relu(), 2)
-        loss = F.cross_entropy(F.linear(h.reshape(h.shape[0], -1), W3, b3), labels)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return training_step(opt, F.cross_entropy(F.linear(h.reshape(h.shape[0], -1), W3, b3), labels))
     return step
 
 
@@ -168,11 +164,7 @@ def torch_step(p: dict):
     def step() -> float:
         h = TF.max_pool2d(torch.relu(TF.conv2d(X, W1, b1, padding=1)), 2)
         h = TF.max_pool2d(torch.relu(TF.conv2d(h, W2, b2, padding=1)), 2)
-        loss = TF.cross_entropy(TF.linear(h.flatten(1), W3, b3), labels)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return training_step(opt, TF.cross_entropy(TF.linear(h.flatten(1), W3, b3), labels))
     return step
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload
+from .base import Workload, training_step
 
 LR = 0.01
 
@@ -74,11 +74,7 @@ def tinygrad_step(p: dict):
             h = F.linear(h, params[2 * i], params[2 * i + 1])
             if i < layers - 1:
                 h = h.relu()
-        loss = F.cross_entropy(h, labels)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return training_step(opt, F.cross_entropy(h, labels))
     return step
 
 
@@ -96,11 +92,7 @@ def torch_step(p: dict):
             h = TF.linear(h, params[2 * i], params[2 * i + 1])
             if i < layers - 1:
                 h = torch.relu(h)
-        loss = TF.cross_entropy(h, labels)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return training_step(opt, TF.cross_entropy(h, labels))
     return step
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload
+from .base import Workload, training_step
 
 LR = 1.2
 
@@ -56,11 +56,7 @@ def tinygrad_step(p: dict):
     def step() -> float:
         A1 = (W1 @ X + b1).tanh()
         A2 = (W2 @ A1 + b2).sigmoid()
-        cost = F.binary_cross_entropy(A2, Y)
-        opt.zero_grad()
-        cost.backward()
-        opt.step()
-        return cost.item()
+        return training_step(opt, F.binary_cross_entropy(A2, Y))
     return step
 
 
@@ -74,11 +70,7 @@ def torch_step(p: dict):
     def step() -> float:
         A1 = torch.tanh(W1 @ X + b1)
         A2 = torch.sigmoid(W2 @ A1 + b2)
-        cost = torch.nn.functional.binary_cross_entropy(A2, Y)
-        opt.zero_grad()
-        cost.backward()
-        opt.step()
-        return cost.item()
+        return training_step(opt, torch.nn.functional.binary_cross_entropy(A2, Y))
     return step
 
 

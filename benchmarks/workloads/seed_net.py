@@ -7,7 +7,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload
+from .base import Workload, training_step
 
 LR = 1.0
 
@@ -53,11 +53,7 @@ def tinygrad_step(p: dict):
     def step() -> float:
         A1 = (X @ W1).sigmoid()
         A2 = (A1 @ W2).sigmoid()
-        loss = F.mse_loss(A2, Y, reduction="sum")
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return training_step(opt, F.mse_loss(A2, Y, reduction="sum"))
     return step
 
 
@@ -71,11 +67,7 @@ def torch_step(p: dict):
     def step() -> float:
         A1 = torch.sigmoid(X @ W1)
         A2 = torch.sigmoid(A1 @ W2)
-        loss = torch.sum((A2 - Y) ** 2)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return training_step(opt, torch.sum((A2 - Y) ** 2))
     return step
 
 

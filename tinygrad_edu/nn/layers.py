@@ -65,7 +65,7 @@ class Sequential(Module):
     def __iter__(self):
         return iter(self.layers)
 
-    def append(self, module: Module) -> "Sequential":
+    def append(self, module: Module) -> Sequential:
         self.layers.append(module)
         return self
 

@@ -15,7 +15,7 @@ array)`; `state_dict()` holds parameters and buffers, so it loads into the same 
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -45,17 +45,17 @@ class Module:
         """(name, value) of everything that may hold parameters, in a stable order."""
         return iter(vars(self).items())
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every sub-module, each once: ('', self), ('fc1', …), …"""
         seen = set()
         for name, value in _depth_first(self, prefix, seen):
             if isinstance(value, Module):
                 yield name, value
 
-    def modules(self) -> Iterator["Module"]:
+    def modules(self) -> Iterator[Module]:
         return (m for _, m in self.named_modules())
 
-    def children(self) -> Iterator["Module"]:
+    def children(self) -> Iterator[Module]:
         return (m for _, m in _walk(self._members()) if isinstance(m, Module))
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
@@ -104,15 +104,15 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Module:
         for m in self.modules():
             m.training = bool(mode)
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, dtype) -> "Module":
+    def to(self, dtype) -> Module:
         """Convert every parameter and floating buffer to a floating dtype, in place (do it
         before creating the optimizer: its state buffers keep the dtype they were made with).
         Integer buffers (num_batches_tracked) keep theirs, as in PyTorch."""
@@ -127,10 +127,10 @@ class Module:
                 p._version[0] += 1
         return self
 
-    def double(self) -> "Module":
+    def double(self) -> Module:
         return self.to(np.float64)
 
-    def float(self) -> "Module":
+    def float(self) -> Module:
         return self.to(np.float32)
 
     # --- state --------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class Module:
         from .serialization import save
         return save(self, path)
 
-    def load(self, path, strict: bool = True) -> "Module":
+    def load(self, path, strict: bool = True) -> Module:
         """Load parameters from an .npz file written by save()."""
         from .serialization import load
         return load(self, path, strict)

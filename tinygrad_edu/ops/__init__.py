@@ -1,5 +1,6 @@
 """Every differentiable op: one `Function` subclass each, grouped by kind."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
+from .clone import Clone
 from .combine import Cat, Narrow, Pad, Stack
 from .conv import Conv, ConvTranspose, ConvWeight
 from .elementwise import Abs, Cast, Clip, Exp, LeakyReLU, Log, Mask, ReLU, Sigmoid, Sqrt, Tanh
@@ -12,14 +13,15 @@ from .pool import AvgPool, AvgPoolBackward, MaxPool, MaxUnpool
 from .reduce import LogSoftmax, Max, Mean, Softmax, Sum, normalize_axis
 from .reduce import LogSumExp, Min, Norm, Prod, Std, Var
 from .select import Maximum, Minimum, Where
-from .shape import BroadcastTo, Reshape, Transpose
+from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
     "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
-    "Reshape", "Transpose", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
+    "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
+    "Clone",
     "BatchNorm", "LayerNorm",
     # added for the PyTorch-style API (issue 10)
     "Sin", "Cos", "Log1p", "Sign", "Softplus", "NormalCDF", "GELU", "SiLU", "ELU",

@@ -3,11 +3,7 @@ from ..tensor import Function
 
 
 def _swap_last(t):
-    if t.ndim == 2:
-        return t.T
-    axes = list(range(t.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return t.transpose(*axes)
+    return t.T if t.ndim == 2 else t.transpose(-2, -1)  # PyTorch's transpose: swaps two axes
 
 
 class MatMul(Function):
@@ -19,7 +15,10 @@ class MatMul(Function):
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("matmul needs at least 1-D operands; use * for scalars")
-        return a @ b
+        try:
+            return a @ b
+        except ValueError:  # numpy's text is about gufunc signatures: say which axes disagree
+            raise ValueError(_shape_mismatch(a.shape, b.shape)) from None
 
     def backward(self, g):
         a, b = self.inputs
@@ -43,6 +42,16 @@ class MatMul(Function):
             if b.ndim == 1:
                 grad_b = grad_b.reshape(*grad_b.shape[:-2], b.shape[0])
         return grad_a, grad_b
+
+
+def _shape_mismatch(sa: tuple, sb: tuple) -> str:
+    k_a, k_b = sa[-1], (sb[0] if len(sb) == 1 else sb[-2])
+    which_b = "only axis" if len(sb) == 1 else "second-to-last axis"
+    if k_a != k_b:
+        return (f"shapes {sa} and {sb} do not fit: the first's last axis ({k_a}) must equal the "
+                f"second's {which_b} ({k_b})")
+    return (f"shapes {sa} and {sb} do not fit: their batch axes {sa[:-2]} and {sb[:-2]} "
+            f"(all but the last two) must broadcast")
 
 
 class Linear(Function):

@@ -29,7 +29,8 @@ def _affine_axes(affine_shape: tuple) -> tuple:
 
 
 class _Normalization:
-    """The two ops' shared forward and backward (a mixin: not an op of its own). Inputs: x, then γ (if has_weight), then β (if has_bias). Parameters: `axes` (of the
+    """The two ops' shared forward and backward (a mixin: not an op of its own). Inputs: x, then
+    γ (if has_weight), then β (if has_bias). Parameters: `axes` (of the
     statistics), `eps`, `affine_shape` (γ and β reshaped to broadcast against x), `stats`: the
     (mean, var) arrays to normalise with, broadcasting against x, and `batch_stats`: True when
     they are x's own statistics (computed by `moments`), so the gradient flows through them."""

@@ -23,6 +23,35 @@ class Reshape(Function):
         return (g.reshape(self.in_shape),)
 
 
+def transpose_axes(dims: tuple, shape: tuple) -> tuple:
+    """The permutation that `Tensor.transpose(*dims)` means (the contract's rule): two dims
+    swap those axes, as PyTorch (any rank, negative dims allowed); none reverse every axis, as
+    numpy and `.T`; a full permutation of 3 or more axes keeps numpy's meaning (numpy checks it
+    in forward)."""
+    ndim = len(shape)
+    if not dims:
+        return tuple(range(ndim - 1, -1, -1))
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    if len(dims) == 2:
+        d0, d1 = dims
+        if ndim == 0 and d0 in (0, -1) and d1 in (0, -1):  # PyTorch: a 0-d tensor swaps dim 0 with itself
+            return ()
+        for d in dims:
+            if not isinstance(d, (int, np.integer)) or not -ndim <= d < ndim:
+                raise ValueError(f"transpose: dim {d!r} is out of range for shape {shape} (dims "
+                                 f"{-ndim} … {ndim - 1}); transpose(dim0, dim1) swaps two axes")
+        axes = list(range(ndim))
+        d0, d1 = d0 % ndim, d1 % ndim
+        axes[d0], axes[d1] = d1, d0
+        return tuple(axes)
+    if len(dims) < 3:
+        raise ValueError(f"transpose: got dims {dims} for shape {shape}; transpose(dim0, dim1) "
+                         f"swaps two axes (PyTorch), transpose() reverses them, and permute(*dims) "
+                         f"reorders them")
+    return dims
+
+
 class Transpose(Function):
     name, derivative = "transpose", "∂ = G transposed back"
     expression = "{x}ᵀ"
@@ -38,7 +67,7 @@ class Transpose(Function):
 
     def backward(self, g):
         inverse = np.argsort([a % g.ndim for a in self.axes])
-        return (g.transpose(*inverse.tolist()),)
+        return (Transpose.apply(g, axes=tuple(inverse.tolist())),)  # the full inverse permutation
 
 
 class BroadcastTo(Function):
