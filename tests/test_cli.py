@@ -97,7 +97,7 @@ def test_demo_progress_labels_are_whole_words_and_short():
     from tinygrad_edu.documents import NETWORKS
     labels = [progress_label(key, module.TITLE) for key, module in NETWORKS.items()]
     assert labels == ["000 two-layer tanh/sigmoid", "001 L-layer all-sigmoid", "002 two-layer sigmoid"]
-    for (key, module), label in zip(NETWORKS.items(), labels):
+    for module, label in zip(NETWORKS.values(), labels):
         title_words = module.TITLE.replace(",", " ").split()
         assert all(word in title_words for word in label.split()), (label, module.TITLE)
         assert len(label) <= 28

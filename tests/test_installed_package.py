@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("installed")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                            "-w", str(work / "dist"), str(ROOT)], capture_output=True, text=True)
+                            "-w", str(work / "dist"), str(ROOT)], capture_output=True, text=True,
+                           env=_without_pythonpath())
     assert built.returncode == 0, built.stderr
     wheel = next((work / "dist").glob("tinygrad_edu-*.whl"))
     env_dir = work / "venv"
@@ -29,7 +30,8 @@ def installed(tmp_path_factory):
     # only from the wheel (this environment's editable install is not on that path)
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-                                "--no-deps", str(wheel)], capture_output=True, text=True)
+                                "--no-deps", str(wheel)], capture_output=True, text=True,
+                               env=_without_pythonpath())
     assert installed.returncode == 0, installed.stderr
     empty = work / "empty"
     empty.mkdir()

@@ -5,15 +5,16 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import arrays, broadcastable_pair, positive_arrays
+from viz_fixtures import chain, two_layer
 
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, viz
 from tinygrad_edu.viz.formulas import WORKED_MAX, gradient_name
 from tinygrad_edu.viz.labels import inline_text
 from tinygrad_edu.viz.walk import GraphWalk
-from strategies import arrays, broadcastable_pair, positive_arrays
-from viz_fixtures import chain, two_layer
 
 rng = np.random.default_rng(0)
 

@@ -253,6 +253,7 @@ def test_png_decoder_agrees_with_pil(tmp_path):
     """The fallback decoder, checked on an image with every PNG filter (PIL picks them per row)."""
     Image = pytest.importorskip("PIL.Image")
     import io
+
     import numpy as np
     rng = np.random.default_rng(0)
     smooth = np.cumsum(rng.integers(0, 3, size=(40, 50, 3)), axis=1).astype(np.uint8)

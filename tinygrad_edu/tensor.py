@@ -71,7 +71,7 @@ _graph_constants: dict = {}    # weak: freed with the last graph that uses them
 _no_grad_constants: dict = {}  # strong: no graph holds these; rebuilding them made backward ~15% slower
 
 
-def _constant(value, dtype) -> "Tensor":
+def _constant(value, dtype) -> Tensor:
     key = (value, dtype)
     if not state.enabled:
         t = _no_grad_constants.get(key)
@@ -98,7 +98,7 @@ def _remember(table: dict, key, entry, value) -> None:
 ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
 
 
-def _read_only_scalar(value, dtype) -> "Tensor":
+def _read_only_scalar(value, dtype) -> Tensor:
     data = np.array(value, dtype=dtype)
     data.flags.writeable = False
     return Tensor._wrap(data)
@@ -129,7 +129,7 @@ class Tensor:
             self.requires_grad_(True)
 
     @classmethod
-    def _wrap(cls, data: np.ndarray, grad_fn=None, version=None) -> "Tensor":
+    def _wrap(cls, data: np.ndarray, grad_fn=None, version=None) -> Tensor:
         """Internal constructor: no copy, no checks (ops already produced a fresh array)."""
         t = object.__new__(cls)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
@@ -140,7 +140,7 @@ class Tensor:
         t._version = [0] if version is None else version
         return t
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
             raise TypeError(f"requires_grad=True needs a floating dtype, but {describe(self)} "
                             f"has dtype {self.data.dtype}; only floating tensors can have gradients")
@@ -171,7 +171,7 @@ class Tensor:
         return self.grad_fn is None
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         if self.data.ndim == 2:  # the common case, without working out the permutation
             return ops.Transpose.apply(self, axes=(1, 0))
         return self.transpose()
@@ -182,13 +182,13 @@ class Tensor:
     def item(self):
         return self._single("item")
 
-    def named(self, name: str) -> "Tensor":
+    def named(self, name: str) -> Tensor:
         """Set the name (shown on graphs, in error messages and by check_gradients); returns self,
         so a forward pass can name what it computes: `Z1 = (W1 @ X + b1).named("Z1")`."""
         self.name = name
         return self
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """The same values (sharing memory and version counter), cut from the graph."""
         t = Tensor._wrap(self.data, version=self._version)
         t.name = self.name
@@ -237,25 +237,25 @@ class Tensor:
         return tuple(shape)
 
     @classmethod
-    def zeros(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def zeros(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         return cls._factory(np.zeros(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
-    def ones(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def ones(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         return cls._factory(np.ones(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
-    def randn(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def randn(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         data = _random.generator().standard_normal(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
-    def uniform(cls, *shape, low=-1.0, high=1.0, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def uniform(cls, *shape, low=-1.0, high=1.0, requires_grad=False, dtype=None, name=None) -> Tensor:
         data = _random.generator().uniform(low, high, cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
-    def _factory(cls, data, requires_grad, name) -> "Tensor":
+    def _factory(cls, data, requires_grad, name) -> Tensor:
         t = cls._wrap(data)
         t.name = name
         return t.requires_grad_(requires_grad) if requires_grad else t
@@ -265,7 +265,7 @@ class Tensor:
     # Python ints (or bools) give int64 (bool), as torch.tensor / torch.full / torch.arange do.
 
     @classmethod
-    def tensor(cls, data, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def tensor(cls, data, requires_grad=False, dtype=None, name=None) -> Tensor:
         """torch.tensor: infers the dtype from the data (unlike Tensor(data), which makes lists
         of ints float32): Python ints → int64, bools → bool, Python floats → float32, a numpy
         array keeps its dtype."""
@@ -278,13 +278,13 @@ class Tensor:
         return cls(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
     @classmethod
-    def rand(cls, *shape, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def rand(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Uniform on [0, 1), from the generator seeded by tg.manual_seed."""
         data = _random.generator().random(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
-    def full(cls, shape, fill_value, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def full(cls, shape, fill_value, requires_grad=False, dtype=None, name=None) -> Tensor:
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         if dtype is None:
             dtype = (np.bool_ if isinstance(fill_value, (bool, np.bool_)) else
@@ -292,18 +292,18 @@ class Tensor:
         return cls._factory(np.full(shape, fill_value, dtype=dtype), requires_grad, name)
 
     @classmethod
-    def zeros_like(cls, t, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def zeros_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Zeros of t's shape and (unless given) dtype."""
         like = t.data if isinstance(t, Tensor) else np.asarray(t)
         return cls._factory(np.zeros(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
-    def ones_like(cls, t, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def ones_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
         like = t.data if isinstance(t, Tensor) else np.asarray(t)
         return cls._factory(np.ones(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
-    def arange(cls, start, stop=None, step=1, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def arange(cls, start, stop=None, step=1, requires_grad=False, dtype=None, name=None) -> Tensor:
         """[start, stop) in steps of step (arange(n) = 0 … n−1): int64 when every argument is an
         int, else float32, as torch.arange."""
         if stop is None:
@@ -318,14 +318,14 @@ class Tensor:
         return cls._factory(data.astype(dtype), requires_grad, name)
 
     @classmethod
-    def linspace(cls, start, end, steps, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def linspace(cls, start, end, steps, requires_grad=False, dtype=None, name=None) -> Tensor:
         """`steps` evenly spaced values from start to end, both included (float32 unless given)."""
         if not isinstance(steps, (int, np.integer)) or steps < 0:
             raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
         return cls._factory(np.linspace(start, end, steps).astype(dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
-    def eye(cls, n, m=None, requires_grad=False, dtype=None, name=None) -> "Tensor":
+    def eye(cls, n, m=None, requires_grad=False, dtype=None, name=None) -> Tensor:
         """The n × m (default n × n) identity matrix."""
         return cls._factory(np.eye(n, m, dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
@@ -336,7 +336,7 @@ class Tensor:
         autograd.backward(self, grad, create_graph)
 
     # --- operand conversion -------------------------------------------------------------------
-    def _operand(self, other) -> "Tensor":
+    def _operand(self, other) -> Tensor:
         """Turn the other side of a binary op into a Tensor. Python numbers take this tensor's
         floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs."""
         if type(other) is Tensor or isinstance(other, Tensor):
@@ -575,7 +575,7 @@ class Tensor:
     def argmin(self, axis=None, keepdims: bool = False):
         return self._arg_extreme(np.argmin, axis, keepdims, "argmin")
 
-    def _arg_extreme(self, arg_fn, axis, keepdims: bool, op: str) -> "Tensor":
+    def _arg_extreme(self, arg_fn, axis, keepdims: bool, op: str) -> Tensor:
         if axis is not None and not isinstance(axis, (int, np.integer)):
             raise TypeError(f"{op}: dim must be an int or None, got {axis!r}")
         if self.data.size == 0:
@@ -725,7 +725,7 @@ class Tensor:
                 f"Write it out of place (x.grad = x.grad * 0.5, or {rewrite}), or copy it first "
                 f"(Tensor(t.numpy().copy())).")
 
-    def _inplace(self, np_op, other, symbol: str) -> "Tensor":
+    def _inplace(self, np_op, other, symbol: str) -> Tensor:
         self._check_inplace(f"in-place '{symbol}'", f"t = t {symbol[0]} x")
         value = other.data if isinstance(other, Tensor) else other
         try:
@@ -896,7 +896,7 @@ class Function:
     inputs: tuple
     needs_input_grad: tuple
     saved_versions: tuple             # only for ops with uses_inputs
-    output_ref: "weakref.ref"         # only for ops with uses_output
+    output_ref: weakref.ref         # only for ops with uses_output
     created_at = None   # the user's line of code, recorded only under detect_anomaly()
 
     @classmethod

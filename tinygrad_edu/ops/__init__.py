@@ -3,15 +3,34 @@ from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
 from .clone import Clone
 from .combine import Cat, Narrow, Pad, Stack
 from .conv import Conv, ConvTranspose, ConvWeight
-from .elementwise import Abs, Cast, Clip, Exp, LeakyReLU, Log, Mask, ReLU, Sigmoid, Sqrt, Tanh
-from .elementwise import ELU, GELU, Cos, Log1p, NormalCDF, SiLU, Sign, Sin, Softplus
+from .elementwise import (
+    ELU,
+    GELU,
+    Abs,
+    Cast,
+    Clip,
+    Cos,
+    Exp,
+    LeakyReLU,
+    Log,
+    Log1p,
+    Mask,
+    NormalCDF,
+    ReLU,
+    Sigmoid,
+    Sign,
+    SiLU,
+    Sin,
+    Softplus,
+    Sqrt,
+    Tanh,
+)
 from .indexing import GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
 from .matmul import Linear, MatMul
 from .normalization import BatchNorm, LayerNorm
 from .pool import AvgPool, AvgPoolBackward, MaxPool, MaxUnpool
-from .reduce import LogSoftmax, Max, Mean, Softmax, Sum, normalize_axis
-from .reduce import LogSumExp, Min, Norm, Prod, Std, Var
+from .reduce import LogSoftmax, LogSumExp, Max, Mean, Min, Norm, Prod, Softmax, Std, Sum, Var, normalize_axis
 from .select import Maximum, Minimum, Where
 from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 

@@ -1,8 +1,7 @@
 """Reductions and softmax. The gradient of a reduction is G spread back over the reduced axes."""
 import numpy as np
 
-from ..tensor import Function
-from ..tensor import Tensor
+from ..tensor import Function, Tensor
 from . import _numerics
 
 

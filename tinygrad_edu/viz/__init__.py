@@ -12,7 +12,7 @@ step-through page, and gradient-flow charts.
 from .flow import GradientFlowRecorder, plot_gradient_flow
 from .graph import draw_graph
 from .html_page import save_html
-from .render import BackpropGraph, GraphvizNotInstalled, INSTALL_HINT, pipe, render, to_svg
+from .render import INSTALL_HINT, BackpropGraph, GraphvizNotInstalled, pipe, render, to_svg
 from .steps import BackwardStep, backward_steps
 from .vanishing import vanishing_gradient_comparison
 

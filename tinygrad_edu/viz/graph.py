@@ -22,8 +22,8 @@ import graphviz
 import numpy as np
 
 from . import colors
-from .render import BackpropGraph
 from .labels import array_text, grad_norm, shape_text
+from .render import BackpropGraph
 from .walk import GraphWalk
 
 DEFAULT_MAX_NODES = 200

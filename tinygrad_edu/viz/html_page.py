@@ -12,8 +12,8 @@ import html
 import os
 import re
 
-from .graph import draw_graph
 from .formulas import WORKED_MAX, gradient_name
+from .graph import draw_graph
 from .labels import array_text
 from .render import to_svg
 from .steps import backward_steps
