@@ -905,7 +905,7 @@ class Function:
         if params:
             node.__dict__.update(params)
         try:
-            # one or two inputs by name, without building an argument list (see benchmarks/README.md)
+            # one or two inputs by name: building an argument list measured a third of apply's own time
             if len(inputs) == 2:
                 data = node.forward(inputs[0].data, inputs[1].data)
             elif len(inputs) == 1:
