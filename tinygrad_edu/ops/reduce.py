@@ -27,6 +27,12 @@ def _kept_shape(shape: tuple, axis) -> tuple:
     return tuple(1 if i in axis else n for i, n in enumerate(shape))
 
 
+def _kept_output(node) -> Tensor:
+    """A reduction's output with its reduced axes kept (size 1): it broadcasts against the input."""
+    out = node.output
+    return out if node.keepdims else out.reshape(_kept_shape(node.inputs[0].shape, node.axis))
+
+
 def _spread(g: Tensor, shape: tuple, axis, keepdims: bool) -> Tensor:
     """G of the reduced result, broadcast back over the input's shape."""
     if not keepdims and axis is not None:  # (axis=None: G is 0-d and broadcasts as it is)
@@ -76,9 +82,7 @@ class Max(Function):
 
     def backward(self, g):
         x = self.inputs[0]
-        out = self.output
-        if not self.keepdims:
-            out = out.reshape(_kept_shape(x.shape, self.axis))
+        out = _kept_output(self)
         from .elementwise import Mask
         winners = Mask.apply(x, out, rule=np.equal)
         share = winners / winners.sum(axis=self.axis, keepdims=True)
@@ -196,9 +200,7 @@ class Std(Var):
 
     def backward(self, g):
         x = self.inputs[0]
-        out = self.output
-        if not self.keepdims:
-            out = out.reshape(_kept_shape(x.shape, self.axis))
+        out = _kept_output(self)
         from .elementwise import Mask
         zero = Mask.apply(out, rule=lambda s: s == 0)
         safe = out + zero  # 1 where std = 0: no 0/0 (and the gradient there is 0)
@@ -220,9 +222,7 @@ class LogSumExp(Function):
 
     def backward(self, g):
         x = self.inputs[0]
-        out = self.output
-        if not self.keepdims:
-            out = out.reshape(_kept_shape(x.shape, self.axis))
+        out = _kept_output(self)
         return (_spread(g, x.shape, self.axis, self.keepdims) * (x - out).exp(),)
 
 
@@ -240,9 +240,7 @@ class Norm(Function):
 
     def backward(self, g):
         x = self.inputs[0]
-        out = self.output
-        if not self.keepdims:
-            out = out.reshape(_kept_shape(x.shape, self.axis))
+        out = _kept_output(self)
         from .elementwise import Mask
         safe = out + Mask.apply(out, rule=lambda n: n == 0)  # 1 where the norm is 0: no 0/0
         return (_spread(g, x.shape, self.axis, self.keepdims) * (x / safe),)
