@@ -31,7 +31,7 @@ def softmax(t, axis: int = -1): return _tensor(t, "softmax").softmax(axis)
 def log_softmax(t, axis: int = -1): return _tensor(t, "log_softmax").log_softmax(axis)
 
 
-# --- added for the PyTorch-style API (issue 10) ----------------------------------------------
+# --- more elementwise functions and padding -----------------------------------------------
 def sin(t): return _tensor(t, "sin").sin()
 def cos(t): return _tensor(t, "cos").cos()
 def log1p(t): return _tensor(t, "log1p").log1p()

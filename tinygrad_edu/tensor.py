@@ -260,7 +260,7 @@ class Tensor:
         t.name = name
         return t.requires_grad_(requires_grad) if requires_grad else t
 
-    # --- factories added for the PyTorch-style API (issue 10); also tg.<name> -----------------
+    # --- more factories (also tg.<name>) ------------------------------------------------------
     # dtypes as PyTorch's: float32 unless given, except that tensor(), full() and arange() of
     # Python ints (or bools) give int64 (bool), as torch.tensor / torch.full / torch.arange do.
 
@@ -459,7 +459,7 @@ class Tensor:
     def double(self):
         return self.cast(np.float64)
 
-    # --- elementwise ops added for the PyTorch-style API (issue 10) --------------------------
+    # --- more elementwise ops ---------------------------------------------------------------
     def pow(self, exponent):
         return self ** exponent
 
@@ -517,7 +517,7 @@ class Tensor:
     def log_softmax(self, axis: int = -1):
         return ops.LogSoftmax.apply(self, axis=axis)
 
-    # --- reductions added for the PyTorch-style API (issue 10); dim=/keepdim= work everywhere --
+    # --- more reductions (dim=/keepdim= work everywhere) ------------------------------------
     @dim_keywords(dim_gives_indices=True)
     def min(self, axis=None, keepdims: bool = False, *, by_dim: bool = False):
         """As max: a tensor for axis=, (values, indices) for dim= an int."""
@@ -604,7 +604,7 @@ class Tensor:
     def __getitem__(self, index):
         return ops.GetItem.apply(self, index=ops.normalize_index(index))
 
-    # --- shape ops added for the PyTorch-style API (issue 10) --------------------------------
+    # --- more shape ops ---------------------------------------------------------------------
     def view(self, *shape):
         """PyTorch's view: the same as reshape here (numpy copies only when it must)."""
         return self.reshape(*shape)
@@ -765,7 +765,7 @@ class Tensor:
                             f"{np.shape(array)}: {err}") from None
         self._version[0] += 1
 
-    # === Python and numpy interop (issue 10) ======================================================
+    # === Python and numpy interop ===============================================================
     # Python's conversions and numpy's protocols, each once: numpy ufuncs dispatch through one
     # table to the Tensor method of the same op (looked up by name when called, so a new op only
     # needs a table entry); any other numpy function raises a TypeError naming the method to use.

@@ -42,7 +42,6 @@ __all__ = [
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
     "Clone",
     "BatchNorm", "LayerNorm",
-    # added for the PyTorch-style API (issue 10)
     "Sin", "Cos", "Log1p", "Sign", "Softplus", "NormalCDF", "GELU", "SiLU", "ELU",
     "Where", "Maximum", "Minimum", "Min", "Prod", "Var", "Std", "LogSumExp", "Norm",
     "Cat", "Stack", "Narrow", "Pad",

@@ -158,7 +158,7 @@ class Cast(Function):
         return (g.cast(self.source_dtype),)
 
 
-# --- added for the PyTorch-style API (issue 10): trigonometry, log1p, sign, smooth activations ---
+# --- trigonometry, log1p, sign, smooth activations ---------------------------------------------
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)

@@ -121,7 +121,7 @@ class LogSoftmax(Function):
         return (g - self.output.exp() * g.sum(axis=self.axis, keepdims=True),)
 
 
-# --- added for the PyTorch-style API (issue 10): min, prod, var, std, logsumexp, norm -----------
+# --- min, prod, var, std, logsumexp, norm ------------------------------------------------------
 
 def _count(shape: tuple, axis) -> int:
     """How many elements each result element reduces over."""
