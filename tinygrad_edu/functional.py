@@ -278,15 +278,30 @@ def _check_probability(who: str, p) -> None:
                          f"got p={p!r}")
 
 
-def embedding(idx, weight: Tensor) -> Tensor:
+def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of `weight` (num_embeddings, embedding_dim) picked by integer indices: the result
-    has shape idx.shape + (embedding_dim,). Indexing: a repeated index gets the sum of its rows'
-    gradients."""
+    has shape idx.shape + (embedding_dim,). One `embedding` node: a repeated index gets the sum
+    of its rows' gradients; the lookups of `padding_idx` (negative counts from the end) send
+    none, so that row is left as it is by training (nn.Embedding also starts it at zeros)."""
     weight = _tensor(weight, "embedding")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must have shape (num_embeddings, embedding_dim), "
                          f"got {weight.shape}")
-    return weight[_check_indices("embedding", idx, weight.shape[0])]
+    rows = weight.shape[0]
+    return ops.Embedding.apply(weight, idx=_check_indices("embedding", idx, rows),
+                               padding_idx=_padding_index("embedding", padding_idx, rows))
+
+
+def _padding_index(who: str, padding_idx, num_embeddings: int) -> int | None:
+    """padding_idx in 0..num_embeddings − 1 (a negative one counts from the end), or None."""
+    if padding_idx is None:
+        return None
+    if not isinstance(padding_idx, (int, np.integer)) or isinstance(padding_idx, bool):
+        raise TypeError(f"{who}: padding_idx must be an integer or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"{who}: padding_idx={padding_idx} is out of range for "
+                         f"num_embeddings={num_embeddings} (valid: {-num_embeddings}..{num_embeddings - 1})")
+    return int(padding_idx) % num_embeddings
 
 
 def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
