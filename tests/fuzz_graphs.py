@@ -121,13 +121,13 @@ class TinygradOps:
     def embedding(self, weight, idx, padding_idx):
         return self.F.embedding(idx, weight, padding_idx=padding_idx)
 
-    def loss(self, kind, t, target, reduction):
+    def loss(self, kind, t, target, reduction, weight=None):
         F = self.F
         if kind == "ce_index":
-            return F.cross_entropy(t, target, reduction=reduction)
+            return F.cross_entropy(t, target, reduction=reduction, weight=weight)
         target = self.const(target)
         if kind == "ce_probs":
-            return F.cross_entropy(t, target, reduction=reduction)
+            return F.cross_entropy(t, target, reduction=reduction, weight=weight)
         if kind == "bce_logits":
             return F.binary_cross_entropy_with_logits(t, target, reduction=reduction)
         if kind == "bce":  # probabilities in [0.01, 0.99]: away from the clamp at p(1 − p) < 1e-12
@@ -246,13 +246,14 @@ class TorchOps:
     def embedding(self, weight, idx, padding_idx):
         return self.torch.nn.functional.embedding(self.torch.as_tensor(idx), weight, padding_idx=padding_idx)
 
-    def loss(self, kind, t, target, reduction):
+    def loss(self, kind, t, target, reduction, weight=None):
         nn_f = self.torch.nn.functional
+        weight = None if weight is None else self.const(weight)
         if kind == "ce_index":
-            return nn_f.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction)
+            return nn_f.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction, weight=weight)
         target = self.const(target)
         if kind == "ce_probs":
-            return nn_f.cross_entropy(t, target, reduction=reduction)
+            return nn_f.cross_entropy(t, target, reduction=reduction, weight=weight)
         if kind == "bce_logits":
             return nn_f.binary_cross_entropy_with_logits(t, target, reduction=reduction)
         if kind == "bce":
@@ -333,7 +334,7 @@ def apply_step(ops, step: Step, nodes: list):
         return ops.embedding(table, p["idx"], p["padding_idx"])
     if op == "loss":
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
-        return ops.loss(p["kind"], t, p["target"], p["reduction"])
+        return ops.loss(p["kind"], t, p["target"], p["reduction"], p.get("weight"))
     # added for the PyTorch-style API (issue 10)
     if op in ("sin", "cos", "sign", "softplus", "gelu", "silu", "clone"):
         return getattr(ops, op)(x[0])
@@ -538,6 +539,8 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
             target = rng.dirichlet(np.ones(sa[1]), sa[0])
         else:
             target = rng.uniform(0, 1, sa)
+        if kind.startswith("ce") and draw(st.booleans()):  # per-class weights
+            params["weight"] = rng.uniform(0.2, 2.0, sa[1])
         return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction, **params})
     return draw(_new_step(op, shapes_so_far, rng, a))
 
