@@ -14,11 +14,11 @@ def reduce_loss(per_element: np.ndarray, reduction: str, count=None) -> np.ndarr
     0 gives NaN, as PyTorch, without a numpy warning), else by the number of elements."""
     if reduction == "mean":
         if count is None:
-            return np.mean(per_element)
-        total = np.sum(per_element)
+            return per_element.mean()
+        total = per_element.sum()
         return total / count if count != 0 else np.full_like(total, np.nan)
     if reduction == "sum":
-        return np.sum(per_element)
+        return per_element.sum()
     return per_element
 
 
