@@ -87,8 +87,21 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
             color="#d32f2f" if is_current else "#777777", penwidth="3" if is_current else "1",
             **({"class": "current"} if is_current else {}))
 
-    # declared in forward order, each cluster where its first member comes: dot keeps that
-    # order within a rank, so inputs stand left to right in argument order
+    _declare_in_forward_order(dot, walk, clusters, declare)
+    _edges(dot, walk)
+    if walk.left_out:
+        _note_left_out(dot, walk, max_nodes)
+    if color_by == "grad":
+        dot.node("legend", colors.legend_label(), shape="plain", fontsize="10")
+    if check is not None:
+        dot.node("check_legend", colors.check_legend_label(), shape="plain", fontsize="10")
+    return dot
+
+
+def _declare_in_forward_order(dot, walk, clusters, declare) -> None:
+    """Every node in forward order (`declare(graph, key)`), each cluster placed where its first
+    member comes: dot keeps that order within a rank, so inputs stand left to right in argument
+    order (with the graph's ordering="in" for each op's incoming edges)."""
     order = walk.forward_keys()
     cluster_of = {key: sub["graph"] for sub in clusters.values() for key in sub["members"]}
     for key in order:
@@ -102,15 +115,6 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
         elif id(sub) not in emitted:
             emitted.add(id(sub))
             dot.subgraph(sub)
-
-    _edges(dot, walk)
-    if walk.left_out:
-        _note_left_out(dot, walk, max_nodes)
-    if color_by == "grad":
-        dot.node("legend", colors.legend_label(), shape="plain", fontsize="10")
-    if check is not None:
-        dot.node("check_legend", colors.check_legend_label(), shape="plain", fontsize="10")
-    return dot
 
 
 def _check_marks(check) -> dict:
@@ -194,13 +198,6 @@ def _clusters(walk) -> dict:
             member(prefix, ("op", id(fn)))
             member(prefix, ("t", id(out)))
     return clusters
-
-
-def _target(dot, clusters, key):
-    for sub in clusters.values():
-        if key in sub["members"]:
-            return sub["graph"]
-    return dot
 
 
 def _tensor_fill(t, walk, grad, color_by) -> str:
