@@ -28,3 +28,12 @@ def training_step(opt, loss) -> float:
     loss.backward()
     opt.step()
     return loss.item()
+
+
+def gradient_descent_step(params, lr: float, loss) -> float:
+    """MyGrad has no optimizers: backward, then the update by hand on each parameter's array
+    (MyGrad's own idiom; backward has already cleared the graph, so the arrays are writable)."""
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.item()
