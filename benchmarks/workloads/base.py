@@ -14,12 +14,13 @@ class Workload:
     name: str                                   # used by --workload
     title: str                                  # the row label of the results table
     build: Callable[[bool], dict]               # build(tiny) -> problem
-    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", "torch" -> factory
+    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", peers ("torch", "mygrad") -> factory
     goal: float                                 # target ratio tinygrad_edu / numpy
     float64: bool = True                        # sets the tolerance of the same-loss check
     ops_per_step: int = 1                       # > 1: times are also reported per op
     heavy: bool = False                         # skipped by --quick unless named
     notes: list[str] = field(default_factory=list)
+    ahead_of: tuple[str, ...] = ()              # peers whose ratio tinygrad_edu's must also beat
 
 
 def training_step(opt, loss) -> float:
