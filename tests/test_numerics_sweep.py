@@ -44,7 +44,8 @@ CASES = {
     "clip": [(lambda a: a.clip(-1.0, 1.0), (X,))],
     "cast": [(lambda a: a.float().double(), (X,))],
     "clone": [(lambda a: a.clone(), (X,))],
-    "mask": [(lambda a: a.relu(), (X,))],          # relu's derivative is G·mask
+    "mask": [(lambda a: a.relu(), (X,)), (lambda a: a.elu(), (X,))],  # elu's derivative uses a mask
+    "gate": [(lambda a: a.relu(), (X,)), (lambda a: a.abs(), (X,))],  # relu's, abs's derivative: G·m(x)
     "sum": [(lambda a: a.sum(), (X,)), (lambda a: a.sum(dim=1), (M,))],
     "mean": [(lambda a: a.mean(), (X,)), (lambda a: a.mean(dim=0), (M,))],
     "max": [(lambda a: a.max(), (X,)), (lambda a: a.max(dim=1).values, (M,))],

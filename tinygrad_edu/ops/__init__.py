@@ -11,6 +11,7 @@ from .elementwise import (
     Clip,
     Cos,
     Exp,
+    Gate,
     LeakyReLU,
     Log,
     Log1p,
@@ -36,7 +37,7 @@ from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
-    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
+    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask", "Gate",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "Embedding", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",

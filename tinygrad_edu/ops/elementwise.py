@@ -91,8 +91,28 @@ class Mask(Function):
         return (None,) * len(self.inputs)
 
 
+class Gate(Function):
+    """G·m(x) for a piecewise-constant m (relu's 1[x > 0], abs's sign(x) …): the form of those
+    ops' derivatives, as one op — one numpy multiply by the (boolean or float) m, instead of a
+    Mask node, a cast and a Mul. Linear in g, constant in x (x stays an input, so a derivative
+    through it is 0 rather than missing)."""
+    name, derivative = "gate", "∂g = G·m(x), ∂x = 0"
+    operands, expression, worked = ("g", "x"), "{g}·m({x})", ("{G}·m({x})",)
+
+    def forward(self, g, x):
+        return np.multiply(g, self.rule(x), dtype=g.dtype)
+
+    def backward(self, gg):
+        return (Gate.apply(gg, self.inputs[1], rule=self.rule) if self.needs_input_grad[0] else None), None
+
+
 def _positive(x):
     return x > 0
+
+
+def _zeros_like(x: np.ndarray) -> np.ndarray:
+    """Zeros in x's memory order (np.zeros for the common C order: a calloc, no fill pass)."""
+    return np.zeros(x.shape, x.dtype) if x.flags.c_contiguous else np.zeros_like(x)
 
 
 class ReLU(Function):
@@ -100,10 +120,13 @@ class ReLU(Function):
     expression, worked = "relu({x})", ("{G}·1[{x} > 0]",)
 
     def forward(self, x):
-        return np.maximum(x, 0)
+        # max(x, 0) against an array of zeros: numpy's vectorised loop takes two arrays; against
+        # the scalar 0 it runs an element-at-a-time loop, ~3× slower (numpy 2.4, float32)
+        out = _zeros_like(x)
+        return np.maximum(x, out, out=out)
 
     def backward(self, g):
-        return (g * Mask.apply(self.inputs[0], rule=_positive),)
+        return (Gate.apply(g, self.inputs[0], rule=_positive),)
 
 
 class LeakyReLU(Function):
@@ -115,7 +138,7 @@ class LeakyReLU(Function):
 
     def backward(self, g):
         slope = self.negative_slope
-        return (g * Mask.apply(self.inputs[0], rule=lambda x: np.where(x > 0, 1.0, slope)),)
+        return (Gate.apply(g, self.inputs[0], rule=lambda x: np.where(x > 0, 1.0, slope)),)
 
 
 class Abs(Function):
@@ -126,7 +149,7 @@ class Abs(Function):
         return np.abs(x)
 
     def backward(self, g):
-        return (g * Mask.apply(self.inputs[0], rule=np.sign),)
+        return (Gate.apply(g, self.inputs[0], rule=np.sign),)
 
 
 class Clip(Function):
@@ -145,7 +168,7 @@ class Clip(Function):
             if high is not None:
                 keep &= x <= high
             return keep
-        return (g * Mask.apply(self.inputs[0], rule=inside),)
+        return (Gate.apply(g, self.inputs[0], rule=inside),)
 
 
 class Cast(Function):

@@ -1,10 +1,11 @@
 """Losses fused into one op each, so their derivatives are the short, stable textbook ones."""
 import numpy as np
 
-from ..tensor import Function
+from ..tensor import Function, Tensor
 from . import _numerics
+from .arithmetic import Sub
 from .elementwise import sigmoid
-from .reduce import log_softmax
+from .reduce import Softmax, log_softmax, shifted_exp
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -59,7 +60,10 @@ class CrossEntropy(_PerElement, Function):
     per_element = ("{G_each}·({softmax_z} − {target})", "−{G_each}·{log_softmax_z}")
 
     def forward(self, z, probs=None):
-        log_p = log_softmax(z, axis=1)
+        shifted, e, total = shifted_exp(z, axis=1)
+        log_p = shifted - np.log(total)
+        with _numerics.underflow_ok():
+            self._softmax = e / total   # softmax(z), which the backward needs: kept, not recomputed
         self.count = None   # the weighted mean's denominator; None: N
         if probs is None:
             per_sample = -log_p[np.arange(z.shape[0]), self.classes]
@@ -101,13 +105,13 @@ class CrossEntropy(_PerElement, Function):
         g = spread_loss_grad(g, n if self.count is None else self.count, self.reduction)
         if self.reduction == "none":
             g = g.reshape(n, 1)
-        p = z.softmax(axis=1)
+        p = Softmax.apply(z, axis=1, given=self.__dict__.pop("_softmax", None))
         if len(self.inputs) == 1:
             onehot = np.zeros(z.shape, dtype=z.dtype)
             onehot[np.arange(n), self.classes] = 1
             if self.weight is not None:
                 g = g * self.weight[self.classes].reshape(n, 1)
-            return ((p - onehot) * g,)
+            return (Sub.apply(p, Tensor._wrap(onehot)) * g,)  # (a fresh constant: no defensive copy)
         y, g_y = self.inputs[1], g
         if self.weight is not None:  # L_i = −Σ_c w_c·y_ic log p_ic: the target becomes w·y
             y, g_y = y * self.weight, g * self.weight

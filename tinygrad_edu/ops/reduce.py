@@ -90,23 +90,40 @@ class Max(Function):
 
 
 class Softmax(Function):
+    """`given`: the value, when the caller has computed it already (cross_entropy's forward
+    keeps softmax(z) for its backward); used once."""
     name, derivative = "softmax", "∂ = s·(G − Σ G·s)"
     expression, worked = "softmax({x})", ("{out}·({G} − Σ {G}·{out})",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
-        with _numerics.underflow_ok():  # far-apart logits: e^(x − max) is 0, the right answer
-            e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-            return e / np.sum(e, axis=self.axis, keepdims=True)
+        given = self.__dict__.pop("given", None)
+        return softmax(x, self.axis) if given is None else given
 
     def backward(self, g):
         s = self.output
         return (s * (g - (g * s).sum(axis=self.axis, keepdims=True)),)
 
 
+def shifted_exp(x: np.ndarray, axis) -> tuple:
+    """z = x − max(x), e^z and Σ e^z along `axis`: what softmax and log_softmax share. The array
+    methods, not np.max / np.sum: their wrappers cost more than a small reduction."""
+    z = x - x.max(axis=axis, keepdims=True)
+    e = _numerics.exp(z)  # far-apart logits: e^z is 0, the right answer
+    return z, e, e.sum(axis=axis, keepdims=True)
+
+
+def softmax(x: np.ndarray, axis) -> np.ndarray:
+    _, e, total = shifted_exp(x, axis)
+    with _numerics.underflow_ok():
+        e /= total
+    return e
+
+
 def log_softmax(x: np.ndarray, axis) -> np.ndarray:
-    z = x - np.max(x, axis=axis, keepdims=True)
-    return z - np.log(np.sum(_numerics.exp(z), axis=axis, keepdims=True))
+    z, _, total = shifted_exp(x, axis)
+    z -= np.log(total)
+    return z
 
 
 class LogSoftmax(Function):
