@@ -141,9 +141,8 @@ def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entrop
         target = target.astype(np.int64)
     elif target.dtype.kind not in "iu":
         raise TypeError(f"{op}: class indices must be integers, got dtype {target.dtype}")
-    bad = np.flatnonzero((target < 0) | (target >= num_classes))
-    if bad.size:
-        i = int(bad[0])
+    if target.size and (target.min() < 0 or target.max() >= num_classes):  # (two cheap reductions)
+        i = int(np.flatnonzero((target < 0) | (target >= num_classes))[0])
         raise IndexError(f"{op}: target class index {int(target[i])} at position {i} is "
                          f"out of range for {num_classes} classes (valid: 0..{num_classes - 1})")
     return target

@@ -1,5 +1,6 @@
 """Matrix products. For C = A B with upstream gradient G:  ∂A = G Bᵀ,  ∂B = Aᵀ G."""
 from ..tensor import Function
+from .reduce import Sum
 
 
 def _swap_last(t):
@@ -77,6 +78,6 @@ class Linear(Function):
             g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
             x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
             grad_w = g2.T @ x2
-        if len(need) == 3 and need[2]:
-            grad_b = g.sum(axis=tuple(range(g.ndim - 1)))
+        if len(need) == 3 and need[2]:  # the op itself: its axes need no checking
+            grad_b = Sum.apply(g, axis=tuple(range(g.ndim - 1)), keepdims=False)
         return (grad_x, grad_w, grad_b)
