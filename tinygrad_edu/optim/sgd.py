@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, subtract_scaled
 
 
 class SGD(Optimizer):
@@ -40,4 +40,4 @@ class SGD(Optimizer):
                 b *= momentum
                 b += (1 - dampening) * g
             g = g + momentum * b if group["nesterov"] else b
-        p -= lr * g
+        subtract_scaled(p, lr, g)
