@@ -108,9 +108,18 @@ class Softmax(Function):
 def shifted_exp(x: np.ndarray, axis) -> tuple:
     """z = x − max(x), e^z and Σ e^z along `axis`: what softmax and log_softmax share. The array
     methods, not np.max / np.sum: their wrappers cost more than a small reduction."""
-    z = x - x.max(axis=axis, keepdims=True)
+    z = x - _max_keepdims(x, axis)
     e = _numerics.exp(z)  # far-apart logits: e^z is 0, the right answer
     return z, e, e.sum(axis=axis, keepdims=True)
+
+
+def _max_keepdims(x: np.ndarray, axis) -> np.ndarray:
+    """x.max(axis, keepdims=True). numpy reduces a short last axis one row at a time: the row
+    maxima of (128, 10) logits take 6.8 µs, of (1024, 10) 46 µs; as the column maxima of a
+    transposed copy, 2.5 and 6.6 µs (a maximum is exact: the same numbers)."""
+    if x.ndim == 2 and axis in (1, -1) and x.shape[0] >= 32 and x.shape[1] <= 16 and x.flags.c_contiguous:
+        return np.ascontiguousarray(x.T).max(axis=0)[:, None]
+    return x.max(axis=axis, keepdims=True)
 
 
 def softmax(x: np.ndarray, axis) -> np.ndarray:
