@@ -898,6 +898,7 @@ class Function:
     saved_versions: tuple             # only for ops with uses_inputs
     output_ref: weakref.ref         # only for ops with uses_output
     created_at = None   # the user's line of code, recorded only under detect_anomaly()
+    tracer = None       # while tg.compile traces a step: told of every forward (compile.py)
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
@@ -915,6 +916,8 @@ class Function:
         except (ValueError, IndexError, TypeError) as err:
             message = str(err).removeprefix(f"{cls.name}: ")
             raise type(err)(f"{cls.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from None
+        if cls.tracer is not None:  # tg.compile is tracing a step (compile.py)
+            data = cls.tracer.op(node, inputs, params, data)
         if grad_mode.anomaly_threads and state.anomaly:
             anomaly.check_forward(node, inputs, data)
         version = _shared_version(data, inputs[0]) if cls.is_view else None

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..tensor import Function
 from . import _numerics
-from .elementwise import sigmoid
+from .elementwise import Mask, sigmoid
 from .reduce import log_softmax
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -74,7 +74,9 @@ class CrossEntropy(_PerElement, Function):
         """The class probabilities y: one-hot rows for class indices."""
         if len(self.inputs) == 2:
             return self.inputs[1].data
-        z = self.inputs[0].data
+        return self.onehot(self.inputs[0].data)
+
+    def onehot(self, z: np.ndarray) -> np.ndarray:
         onehot = np.zeros(z.shape, dtype=z.dtype)
         onehot[np.arange(z.shape[0]), self.classes] = 1
         return onehot
@@ -86,10 +88,8 @@ class CrossEntropy(_PerElement, Function):
         if self.reduction == "none":
             g = g.reshape(n, 1)
         p = z.softmax(axis=1)
-        if len(self.inputs) == 1:
-            onehot = np.zeros(z.shape, dtype=z.dtype)
-            onehot[np.arange(n), self.classes] = 1
-            return ((p - onehot) * g,)
+        if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
+            return ((p - Mask.apply(z, rule=self.onehot)) * g,)
         y = self.inputs[1]
         grad_z = (p * y.sum(axis=1, keepdims=True) - y) * g if self.needs_input_grad[0] else None
         grad_y = -z.log_softmax(axis=1) * g if self.needs_input_grad[1] else None

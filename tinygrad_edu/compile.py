@@ -1,0 +1,343 @@
+"""`tg.compile(step)`: record a training step's numpy calls once, then replay them.
+
+What a graph compiler does, in its simplest form. An eager step spends most of its time on
+Python bookkeeping around small numpy calls: building Tensors and Function nodes, sorting the
+graph, keeping a gradient dictionary. But if the step does the same thing every time, the
+sequence of numpy calls is always the same; only the numbers in the arrays differ. So:
+
+  1. trace: run the step eagerly while recording every call that computes numbers — each
+     Function.forward (the forward ops, and the ops that backward builds its gradients from,
+     accumulation included) and each optimizer update(param, grad, state, group);
+  2. check: run it again and record again. Where both recordings read the same tensor or array,
+     it is an input of the program (parameters, data); where they read different arrays with
+     equal values that nobody can change (Python numbers, the seed gradient of ones), it is a
+     constant. A different array with other values was computed outside the recorded calls
+     (a random dropout mask, numpy in a backward): it cannot be replayed, so CompileError;
+  3. replay: later calls with tensors of the same shapes and dtypes run the recorded calls on
+     a list of arrays ("slots", like a CPU's registers), with no Tensor, node or graph,
+     and put the results where eager would: each parameter's `.grad`, the returned loss.
+
+Same numpy calls in the same order ⇒ bitwise the same numbers as eager. What the trace cannot
+see, as for tinygrad's TinyJit or torch.compile's graphs: the step's Python. A branch on a
+value (`if loss.item() > 1`) or a counter is frozen as it went when traced (bool(tensor) while
+tracing is refused); edits of arrays outside tensor ops (`p.data -= …`) are not replayed; and
+only the step's tensor arguments are fresh inputs: other data is read where it was traced.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from .grad_mode import state
+from .tensor import Function, Tensor, describe
+
+_TRACES_BEFORE_GIVING_UP = 4   # consecutive calls that recorded different programs
+
+
+class CompileError(RuntimeError):
+    """The step does something a replay cannot reproduce; the message says what."""
+
+
+def compile(step):
+    """`fast = tg.compile(step)`: step(*tensors) runs forward, backward and optimizer.step()
+    and returns the loss (a Tensor, its .item(), or None). See this module's docstring."""
+    return CompiledStep(step)
+
+
+class CompiledStep:
+    def __init__(self, step):
+        self.step = step
+        self.programs = {}    # (shapes, dtypes, grad mode) -> _Program
+        self.last = {}        # key -> the previous call's _Trace, waiting for its check
+        self.mismatches = {}  # key -> consecutive calls that traced different programs
+        self.traces = self.replays = 0
+        self.reason = ""      # why the last call ran eagerly
+
+    def __call__(self, *args):
+        for i, t in enumerate(args):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"compile: argument {i} of the step is a {type(t).__name__}; "
+                                "a compiled step takes Tensors only")
+        key = (tuple((t.shape, t.dtype) for t in args), state.enabled)
+        program = self.programs.get(key)
+        if program is not None:
+            done, result = program.run(args)
+            if done:
+                self.replays += 1
+                return result
+            del self.programs[key]
+            self.reason = "a tensor the step reads changed shape or dtype"
+        elif key not in self.last:
+            self.reason = "first call with these shapes"
+        if Function.tracer is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP:
+            return self.step(*args)   # inside another trace, or given up: plain eager
+        return self._trace(key, args)
+
+    def _trace(self, key, args):
+        trace = _Trace(args)
+        with trace:
+            trace.result = self.step(*args)
+        self.traces += 1
+        previous, self.last[key] = self.last.get(key), trace
+        if previous is not None:
+            program = _Program.build(previous, trace, args)
+            if isinstance(program, str):
+                self.mismatches[key] = self.mismatches.get(key, 0) + 1
+                self.reason = program
+            else:
+                self.programs[key] = program
+                del self.last[key]
+        return trace.result
+
+
+class _Trace:
+    """One eager call, as a list of calls over arrays. An input is an int (the slot of an array
+    an earlier call made, or of the step's i-th argument) or ("ext", array, tensor or None)."""
+
+    def __init__(self, args):
+        self.thread = threading.get_ident()
+        self.slot = {id(t.data): i for i, t in enumerate(args)}   # id(array) -> slot
+        self.size = len(args)
+        self.calls = []
+        self.keep = []        # every array seen: no id is reused while tracing
+        self.leaves = {}      # id(leaf) -> leaf, for every leaf read
+        self.versions = {}    # id(version counter) -> [a leaf, version when first read, optimizer updates]
+        self.items = []       # arrays whose .item() the step read
+        self.branched = None  # bool(tensor) while tracing
+
+    def __enter__(self):
+        self.saved = Tensor.item, Tensor.__bool__
+        item, truth = self.saved
+
+        def traced_item(t):
+            self.items.append(t.data)
+            return item(t)
+
+        def traced_bool(t):
+            self.branched = describe(t)
+            return truth(t)
+        Tensor.item, Tensor.__bool__ = traced_item, traced_bool
+        Function.tracer = self
+
+    def __exit__(self, *exc):
+        Function.tracer = None
+        Tensor.item, Tensor.__bool__ = self.saved
+        return False
+
+    def ref(self, array, tensor=None):
+        k = self.slot.get(id(array))
+        if k is not None:
+            return k
+        self.keep.append(array)
+        return ("ext", array, tensor)
+
+    def new_slot(self, array) -> int:
+        self.keep.append(array)
+        self.slot[id(array)], self.size = self.size, self.size + 1
+        return self.size - 1
+
+    def op(self, node: Function, inputs: tuple, params: dict, out):
+        """Function.apply's hook: node.forward(*inputs' data) gave `out`; returns the array the
+        output Tensor is to hold (a numpy scalar, e.g. of a full sum, becomes a 0-d array here
+        rather than in Tensor._wrap, so that the trace knows the array later ops read)."""
+        if threading.get_ident() != self.thread:
+            return out
+        scalar = type(out) is not np.ndarray
+        if scalar:
+            out = np.asarray(out)
+        for t in inputs:
+            if t.grad_fn is None and id(t) not in self.leaves:
+                self.leaves[id(t)] = t
+                self.versions.setdefault(id(t._version), [t, t._version[0], 0])
+        ins = tuple([self.ref(t.data, t) for t in inputs])
+        arrays = {k: self.ref(v) for k, v in params.items() if type(v) is np.ndarray}
+        saved = tuple((k, self.new_slot(v)) for k, v in node.__dict__.items()
+                      if type(v) is np.ndarray and k not in params)   # what forward kept on the node
+        self.calls.append(("op", node, ins, arrays, self.new_slot(out), saved, scalar))
+        return out
+
+    def update(self, opt, p: Tensor, grad, group_state: dict, group: dict) -> None:
+        """Optimizer.step's hook: opt.update(p.data, grad, group_state, group) is about to run."""
+        if threading.get_ident() != self.thread:
+            return
+        self.leaves[id(p)] = p
+        self.versions.setdefault(id(p._version), [p, p._version[0], 0])[2] += 1
+        self.calls.append(("update", opt, p, self.ref(grad), group_state, group))
+
+
+class _Program:
+    """The checked trace as straight-line code over slots."""
+
+    @staticmethod
+    def build(first: _Trace, second: _Trace, args):
+        """The program of `second`, checked against `first`; a str (why not) if they differ."""
+        if second.branched:
+            raise CompileError(f"compile: the step branches on the value of {second.branched} "
+                               "(bool(tensor)); a replay cannot take a different branch")
+        if len(first.calls) != len(second.calls):
+            return f"the step made {len(first.calls)} calls, then {len(second.calls)}"
+        program = _Program()
+        program.template = [None] * second.size
+        program.bound = []    # (slot, tensor, shape, dtype): slot = tensor.data at each replay
+        program.code = []
+        for i, (a, b) in enumerate(zip(first.calls, second.calls)):
+            why = program.add(i, a, b)
+            if why:
+                return why
+        program.deposits, program.bumps = [], []
+        arg_of = {id(t): i for i, t in enumerate(args)}
+        for t, version, updates in second.versions.values():
+            if t._version[0] != version + updates:
+                raise CompileError(f"compile: the step edits {describe(t)} in place outside an "
+                                   "optimizer; a replay would not repeat the edit")
+        for t in second.leaves.values():
+            if t.requires_grad and (t.grad is None or id(t.grad.data) in second.slot):
+                target = arg_of.get(id(t), t)
+                program.deposits.append((target, None if t.grad is None else second.slot[id(t.grad.data)]))
+        program.result = program.result_of(second)
+        return program
+
+    def add(self, i: int, a: tuple, b: tuple):
+        if a[0] != b[0] or type(a[1]) is not type(b[1]) or (a[0] == "update" and a[2] is not b[2]):
+            return f"call {i} was {_name(a)}, then {_name(b)}"
+        if b[0] == "update":
+            _, opt, p, g, group_state, group = b
+            grad = self.slot_of(i, b, first=a[3], second=g)
+            if isinstance(grad, str) or a[4] is not group_state or a[5] is not group:
+                return grad if isinstance(grad, str) else f"call {i}: another optimizer state"
+            self.code.append(_update(opt, p, grad, group_state, group))
+            return None
+        _, node, ins, arrays, out, saved, scalar = b
+        if len(ins) != len(a[2]) or set(arrays) != set(a[3]) or not _same_params(a[1], node, arrays):
+            return f"call {i} ({node.name}) had other parameters"
+        ins = [self.slot_of(i, b, x, y) for x, y in zip(a[2], ins)]
+        arrays = {k: self.slot_of(i, b, a[3][k], y) for k, y in arrays.items()}
+        for s in ins + list(arrays.values()):
+            if isinstance(s, str):
+                return s
+        self.code.append(_op(node, ins, arrays, out, saved, scalar))
+        return None
+
+    def slot_of(self, i: int, call: tuple, first, second):
+        """The slot the replay reads for one input of call i (a str when the traces differ)."""
+        if isinstance(second, int):
+            return second if first == second else f"call {i} ({_name(call)}) read another array"
+        if isinstance(first, int):
+            return f"call {i} ({_name(call)}) read another array"
+        (_, x, t), (_, y, u) = first, second
+        if x.shape != y.shape or x.dtype != y.dtype:
+            return f"call {i} ({_name(call)}) read an array of shape {x.shape}, then {y.shape}"
+        s = len(self.template)
+        self.template.append(y)
+        if u is not None and t is u:             # the same tensor both times: an input
+            self.bound.append((s, u, y.shape, y.dtype))
+        elif x is y:                             # the same array (an op's parameter): an input
+            pass
+        elif x.flags.writeable or y.flags.writeable or not np.array_equal(x, y, equal_nan=True):
+            raise CompileError(
+                f"compile: {_name(call)} (call {i} of the step) reads a {y.shape} {y.dtype} array "
+                f"that was computed outside the recorded ops and changes from call to call — a "
+                f"random mask (dropout), numpy inside an op's backward, or a tensor made from data "
+                f"inside the step; make it an argument of the step, or run the step eagerly")
+        return s                                 # (else equal, read-only: a constant)
+
+    def result_of(self, trace: _Trace):
+        r = trace.result
+        if r is None:
+            return None
+        if isinstance(r, Tensor) and id(r.data) in trace.slot:
+            return ("tensor", trace.slot[id(r.data)])
+        if isinstance(r, float) and trace.items and id(trace.items[-1]) in trace.slot:
+            last = trace.items[-1]
+            if last.item() == r or (r != r and last.item() != last.item()):
+                return ("item", trace.slot[id(last)])
+        raise CompileError("compile: the step must return its loss as a Tensor, its .item() "
+                           f"(the last one read), or None; it returned a {type(r).__name__}")
+
+    def run(self, args):
+        """Replay; (False, None) if a bound tensor changed shape or dtype (nothing ran yet)."""
+        slots = self.template.copy()
+        for i, t in enumerate(args):
+            slots[i] = t.data
+        for s, t, shape, dtype in self.bound:
+            data = t.data
+            if data.shape != shape or data.dtype != dtype:
+                return False, None
+            slots[s] = data
+        for instruction in self.code:
+            instruction(slots)
+        for target, s in self.deposits:
+            leaf = args[target] if isinstance(target, int) else target
+            if s is None:
+                leaf.grad = None
+            else:
+                g = slots[s]
+                g.flags.writeable = False   # as eager deposits it
+                leaf.grad = Tensor._wrap(g)
+        if self.result is None:
+            return True, None
+        kind, s = self.result
+        return True, (Tensor._wrap(slots[s]) if kind == "tensor" else slots[s].item())
+
+
+def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar: bool):
+    """One recorded forward as a replay instruction: slots[out] = node.forward(*slots[ins])."""
+    forward = node.forward
+    if scalar:   # as the trace (and Tensor._wrap) did: a numpy scalar becomes a 0-d array
+        def forward(*arrays, forward=forward):
+            return np.asarray(forward(*arrays))
+    if not arrays and not saved and len(ins) <= 2:   # most ops: one or two inputs, nothing more
+        if len(ins) == 2:
+            a, b = ins
+
+            def run(slots):
+                slots[out] = forward(slots[a], slots[b])
+        else:
+            a, = ins
+
+            def run(slots):
+                slots[out] = forward(slots[a])
+        return run
+    attributes = vars(node)
+
+    def run(slots):
+        for k, s in arrays.items():
+            attributes[k] = slots[s]
+        slots[out] = forward(*[slots[s] for s in ins])
+        for k, s in saved:
+            slots[s] = attributes[k]
+    return run
+
+
+def _update(opt, p: Tensor, grad: int, group_state: dict, group: dict):
+    update = opt.update
+
+    def run(slots):
+        update(p.data, slots[grad], group_state, group)
+        p._version[0] += 1   # as Optimizer.step
+    return run
+
+
+def _same_params(a: Function, b: Function, arrays: dict) -> bool:
+    """The two nodes' non-array parameters agree (functions: the same code)."""
+    pa, pb = vars(a), vars(b)
+    for k, vb in pb.items():
+        if k in arrays or type(vb) is np.ndarray:
+            continue
+        va = pa.get(k)
+        fa, fb = getattr(va, "__func__", va), getattr(vb, "__func__", vb)
+        if callable(fb):
+            if fa is not fb and getattr(fa, "__code__", None) is not getattr(fb, "__code__", False):
+                return False
+        else:
+            try:
+                if not bool(va == vb):
+                    return False
+            except (ValueError, TypeError):
+                return False
+    return True
+
+
+def _name(call: tuple) -> str:
+    return f"op '{call[1].name}'" if call[0] == "op" else f"{type(call[1]).__name__}.update"
