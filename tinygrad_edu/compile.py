@@ -67,7 +67,7 @@ class CompiledStep:
                 self.replays += 1
                 return result
             del self.programs[key]
-            self.reason = "a tensor the step reads changed shape or dtype"
+            self.reason = "a tensor the step reads changed shape or dtype (or a .grad it adds to is None)"
         elif key not in self.last:
             self.reason = "first call with these shapes"
         if Function.tracer is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP:
@@ -130,7 +130,8 @@ class _Trace:
         if k is not None:
             return k
         self.keep.append(array)
-        return ("ext", array, tensor)
+        owner = next((leaf for leaf in self.leaves.values() if leaf.grad is tensor is not None), None)
+        return ("ext", array, tensor, owner)   # owner: the leaf whose .grad it is (accumulation)
 
     def new_slot(self, array) -> int:
         self.keep.append(array)
@@ -179,7 +180,7 @@ class _Program:
             return f"the step made {len(first.calls)} calls, then {len(second.calls)}"
         program = _Program()
         program.template = [None] * second.size
-        program.bound = []    # (slot, tensor, shape, dtype): slot = tensor.data at each replay
+        program.bound = []    # (slot, tensor, is_grad, shape, dtype): slot = (tensor.grad or tensor).data
         program.code = []
         for i, (a, b) in enumerate(zip(first.calls, second.calls)):
             why = program.add(i, a, b)
@@ -225,13 +226,15 @@ class _Program:
             return second if first == second else f"call {i} ({_name(call)}) read another array"
         if isinstance(first, int):
             return f"call {i} ({_name(call)}) read another array"
-        (_, x, t), (_, y, u) = first, second
+        (_, x, t, owner), (_, y, u, owner2) = first, second
         if x.shape != y.shape or x.dtype != y.dtype:
             return f"call {i} ({_name(call)}) read an array of shape {x.shape}, then {y.shape}"
         s = len(self.template)
         self.template.append(y)
-        if u is not None and t is u:             # the same tensor both times: an input
-            self.bound.append((s, u, y.shape, y.dtype))
+        if owner2 is not None and owner is owner2:   # a .grad the step adds to: an input
+            self.bound.append((s, owner2, True, y.shape, y.dtype))
+        elif u is not None and t is u:           # the same tensor both times: an input
+            self.bound.append((s, u, False, y.shape, y.dtype))
         elif x is y:                             # the same array (an op's parameter): an input
             pass
         elif x.flags.writeable or y.flags.writeable or not np.array_equal(x, y, equal_nan=True):
@@ -260,9 +263,11 @@ class _Program:
         slots = self.template.copy()
         for i, t in enumerate(args):
             slots[i] = t.data
-        for s, t, shape, dtype in self.bound:
-            data = t.data
-            if data.shape != shape or data.dtype != dtype:
+        for s, t, is_grad, shape, dtype in self.bound:
+            if is_grad:
+                t = t.grad
+            data = None if t is None else t.data
+            if data is None or data.shape != shape or data.dtype != dtype:
                 return False, None
             slots[s] = data
         for instruction in self.code:
@@ -320,23 +325,33 @@ def _update(opt, p: Tensor, grad: int, group_state: dict, group: dict):
 
 
 def _same_params(a: Function, b: Function, arrays: dict) -> bool:
-    """The two nodes' non-array parameters agree (functions: the same code)."""
+    """The two nodes' other parameters agree: plain values equal, functions of the same code over
+    equal closures (a node in a closure, or a method's node, is the traced node itself)."""
     pa, pb = vars(a), vars(b)
-    for k, vb in pb.items():
-        if k in arrays or type(vb) is np.ndarray:
-            continue
-        va = pa.get(k)
-        fa, fb = getattr(va, "__func__", va), getattr(vb, "__func__", vb)
-        if callable(fb):
-            if fa is not fb and getattr(fa, "__code__", None) is not getattr(fb, "__code__", False):
-                return False
-        else:
-            try:
-                if not bool(va == vb):
-                    return False
-            except (ValueError, TypeError):
-                return False
-    return True
+    return all(_same(pa.get(k), v, b.name, k) for k, v in pb.items()
+               if k not in arrays and type(v) is not np.ndarray)
+
+
+_PLAIN = (type(None), bool, int, float, complex, str, slice, type(Ellipsis), type, np.dtype, np.generic)
+
+
+def _same(x, y, op: str, key: str) -> bool:
+    if isinstance(y, Function) or x is y:
+        return type(x) is type(y)
+    if isinstance(y, _PLAIN):
+        return type(x) is type(y) and (x == y or x != x and y != y)
+    if isinstance(y, (tuple, list)):
+        return (type(x) is type(y) and len(x) == len(y)
+                and all(_same(u, v, op, key) for u, v in zip(x, y)))
+    if isinstance(y, np.ndarray):   # inside a tuple: computed outside the ops (e.g. by numpy)
+        raise CompileError(f"compile: op '{op}' takes arrays computed outside the recorded ops as its "
+                           f"parameter '{key}', new ones each call; a replay cannot recompute them")
+    if hasattr(y, "__func__"):      # a bound method
+        return _same(x.__func__, y.__func__, op, key) and _same(x.__self__, y.__self__, op, key)
+    if hasattr(y, "__code__"):      # a function: the same code over the same captured values
+        cells = [(c.cell_contents, d.cell_contents) for c, d in zip(x.__closure__ or (), y.__closure__ or ())]
+        return x.__code__ is y.__code__ and all(_same(u, v, op, key) for u, v in cells)
+    return False
 
 
 def _name(call: tuple) -> str:
