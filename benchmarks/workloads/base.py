@@ -14,12 +14,24 @@ class Workload:
     name: str                                   # used by --workload
     title: str                                  # the row label of the results table
     build: Callable[[bool], dict]               # build(tiny) -> problem
-    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", "torch" -> factory
+    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", COMPILED, "torch" -> factory
     goal: float                                 # target ratio tinygrad_edu / numpy
     float64: bool = True                        # sets the tolerance of the same-loss check
     ops_per_step: int = 1                       # > 1: times are also reported per op
     heavy: bool = False                         # skipped by --quick unless named
     notes: list[str] = field(default_factory=list)
+
+
+COMPILED = "tinygrad_edu compiled"
+
+
+def compiled(factory: Callable[[dict], Step]) -> Callable[[dict], Step]:
+    """The engine key COMPILED: the same step under tg.compile, traced on its first two calls
+    (eagerly) and replayed from the third."""
+    def make(problem: dict) -> Step:
+        import tinygrad_edu as tg
+        return tg.compile(factory(problem))
+    return make
 
 
 def training_step(opt, loss) -> float:

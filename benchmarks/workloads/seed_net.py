@@ -7,7 +7,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload, training_step
+from .base import COMPILED, Workload, compiled, training_step
 
 LR = 1.0
 
@@ -73,5 +73,6 @@ def torch_step(p: dict):
 
 SEED_NET = Workload(
     name="seed_net", title="seed net 3-4-1 sigmoid, 4 samples, SSE, GD step",
-    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step},
+    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
+                                   COMPILED: compiled(tinygrad_step), "torch": torch_step},
     goal=3.0)
