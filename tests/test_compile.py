@@ -107,6 +107,38 @@ def test_mlp_with_new_batches_equals_eager_bitwise(kind):
     assert fast.replays == 5
 
 
+def test_a_learning_rate_changed_between_calls_is_used_by_the_replay():
+    eager, p_eager = mlp("adam")
+    step, p_compiled = mlp("adam")
+    fast = tg.compile(step)
+    opt_eager, opt_compiled = (s.__closure__[[c for c in s.__code__.co_freevars].index("opt")].cell_contents
+                               for s in (eager, step))
+    for k, ((x, y), (x2, y2)) in enumerate(zip(batches(6), batches(6))):
+        for opt in (opt_eager, opt_compiled):
+            opt.param_groups[0]["lr"] = 0.01 / (1 + k)   # as a scheduler does, outside the step
+        assert np.array_equal(eager(x, y).data, fast(x2, y2).data)
+        assert_same(p_eager, p_compiled)
+    assert fast.replays == 4
+
+
+def test_the_listing_shows_the_replayed_calls():
+    step, _ = seed_net()
+    fast = tg.compile(step)
+    for _ in range(3):
+        fast()
+    listing = fast.listing()
+    assert "matmul(" in listing and "sigmoid(" in listing and listing.count("SGD.update(") == 2
+
+
+def test_under_detect_anomaly_the_step_runs_eagerly():
+    step, _ = seed_net()
+    fast = tg.compile(step)
+    with tg.detect_anomaly():
+        for _ in range(3):
+            fast()
+    assert (fast.traces, fast.replays) == (0, 0)
+
+
 def test_chain_of_200_ops_equals_eager_bitwise():
     eager, x_eager = chain()
     step, x_compiled = chain()
@@ -193,8 +225,12 @@ def test_dropout_is_refused_with_a_clear_error():
     fast = tg.compile(step)
     tg.manual_seed(0)
     fast()
-    with pytest.raises(CompileError, match="random mask"):
+    with pytest.raises(CompileError, match="random mask.*this call ran eagerly"):
         fast()
+    runs = fast.traces
+    with pytest.raises(CompileError, match="random mask"):   # from now on, before running
+        fast()
+    assert fast.traces == runs
 
 
 def test_a_branch_on_a_tensor_value_is_refused():

@@ -29,6 +29,7 @@ import threading
 
 import numpy as np
 
+from . import grad_mode
 from .grad_mode import state
 from .tensor import Function, Tensor, describe
 
@@ -51,6 +52,7 @@ class CompiledStep:
         self.programs = {}    # (shapes, dtypes, grad mode) -> _Program
         self.last = {}        # key -> the previous call's _Trace, waiting for its check
         self.mismatches = {}  # key -> consecutive calls that traced different programs
+        self.refused = {}     # key -> the CompileError's message
         self.traces = self.replays = 0
         self.reason = ""      # why the last call ran eagerly
 
@@ -60,6 +62,8 @@ class CompiledStep:
                 raise TypeError(f"compile: argument {i} of the step is a {type(t).__name__}; "
                                 "a compiled step takes Tensors only")
         key = (tuple((t.shape, t.dtype) for t in args), state.enabled)
+        if key in self.refused:
+            raise CompileError(self.refused[key])
         program = self.programs.get(key)
         if program is not None:
             done, result = program.run(args)
@@ -70,9 +74,15 @@ class CompiledStep:
             self.reason = "a tensor the step reads changed shape or dtype (or a .grad it adds to is None)"
         elif key not in self.last:
             self.reason = "first call with these shapes"
-        if Function.tracer is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP:
-            return self.step(*args)   # inside another trace, or given up: plain eager
+        if (Function.tracer is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
+                or (grad_mode.anomaly_threads and state.anomaly)):
+            return self.step(*args)   # inside another trace, given up, or detect_anomaly(): eager
         return self._trace(key, args)
+
+    def listing(self) -> str:
+        """The replayed programs, one line per call: what the compiler made of the step."""
+        return "\n\n".join(f"# arguments {[shape for shape, _ in key[0]]}, grad mode {key[1]}\n"
+                           + "\n".join([text for _, text in sorted(p.sources)] + p.lines) for key, p in self.programs.items())
 
     def _trace(self, key, args):
         trace = _Trace(args)
@@ -81,7 +91,11 @@ class CompiledStep:
         self.traces += 1
         previous, self.last[key] = self.last.get(key), trace
         if previous is not None:
-            program = _Program.build(previous, trace, args)
+            try:
+                program = _Program.build(previous, trace, args)
+            except CompileError as err:
+                self.refused[key] = str(err)
+                raise CompileError(f"{err} (this call ran eagerly: its update is done)") from None
             if isinstance(program, str):
                 self.mismatches[key] = self.mismatches.get(key, 0) + 1
                 self.reason = program
@@ -111,11 +125,13 @@ class _Trace:
         item, truth = self.saved
 
         def traced_item(t):
-            self.items.append(t.data)
+            if threading.get_ident() == self.thread:
+                self.items.append(t.data)
             return item(t)
 
         def traced_bool(t):
-            self.branched = describe(t)
+            if threading.get_ident() == self.thread:
+                self.branched = describe(t)
             return truth(t)
         Tensor.item, Tensor.__bool__ = traced_item, traced_bool
         Function.tracer = self
@@ -181,12 +197,13 @@ class _Program:
         program = _Program()
         program.template = [None] * second.size
         program.bound = []    # (slot, tensor, is_grad, shape, dtype): slot = (tensor.grad or tensor).data
-        program.code = []
+        program.code, program.lines, program.sources = [], [], []
+        program.sources += [(i, f"# s{i}: argument {i}") for i in range(len(args))]
         for i, (a, b) in enumerate(zip(first.calls, second.calls)):
             why = program.add(i, a, b)
             if why:
                 return why
-        program.deposits, program.bumps = [], []
+        program.deposits = []   # (leaf or argument index, slot of its .grad or None)
         arg_of = {id(t): i for i, t in enumerate(args)}
         for t, version, updates in second.versions.values():
             if t._version[0] != version + updates:
@@ -208,6 +225,7 @@ class _Program:
             if isinstance(grad, str) or a[4] is not group_state or a[5] is not group:
                 return grad if isinstance(grad, str) else f"call {i}: another optimizer state"
             self.code.append(_update(opt, p, grad, group_state, group))
+            self.lines.append(f"{type(opt).__name__}.update({describe(p)}, grad=s{grad})")
             return None
         _, node, ins, arrays, out, saved, scalar = b
         if len(ins) != len(a[2]) or set(arrays) != set(a[3]) or not _same_params(a[1], node, arrays):
@@ -218,6 +236,9 @@ class _Program:
             if isinstance(s, str):
                 return s
         self.code.append(_op(node, ins, arrays, out, saved, scalar))
+        named = [f"s{s}" for s in ins] + [f"{k}=s{s}" for k, s in arrays.items()]
+        self.lines.append(f"s{out} = {node.name}({', '.join(named)})"
+                          + "".join(f"; s{s} = its {k}" for k, s in saved))
         return None
 
     def slot_of(self, i: int, call: tuple, first, second):
@@ -233,17 +254,21 @@ class _Program:
         self.template.append(y)
         if owner2 is not None and owner is owner2:   # a .grad the step adds to: an input
             self.bound.append((s, owner2, True, y.shape, y.dtype))
+            self.sources.append((s, f"# s{s}: the .grad of {describe(owner2)}"))
         elif u is not None and t is u:           # the same tensor both times: an input
             self.bound.append((s, u, False, y.shape, y.dtype))
+            self.sources.append((s, f"# s{s}: {describe(u)}"))
         elif x is y:                             # the same array (an op's parameter): an input
-            pass
+            self.sources.append((s, f"# s{s}: an array of shape {y.shape} ({y.dtype})"))
         elif x.flags.writeable or y.flags.writeable or not np.array_equal(x, y, equal_nan=True):
             raise CompileError(
                 f"compile: {_name(call)} (call {i} of the step) reads a {y.shape} {y.dtype} array "
                 f"that was computed outside the recorded ops and changes from call to call — a "
                 f"random mask (dropout), numpy inside an op's backward, or a tensor made from data "
                 f"inside the step; make it an argument of the step, or run the step eagerly")
-        return s                                 # (else equal, read-only: a constant)
+        else:                                    # equal and read-only: a constant
+            self.sources.append((s, f"# s{s}: constant {np.array2string(y, threshold=4, precision=4)}"))
+        return s
 
     def result_of(self, trace: _Trace):
         r = trace.result
@@ -336,13 +361,14 @@ _PLAIN = (type(None), bool, int, float, complex, str, slice, type(Ellipsis), typ
 
 
 def _same(x, y, op: str, key: str) -> bool:
-    if isinstance(y, Function) or x is y:
-        return type(x) is type(y)
+    if type(x) is not type(y):
+        return False
+    if x is y or isinstance(y, Function):
+        return True
     if isinstance(y, _PLAIN):
-        return type(x) is type(y) and (x == y or x != x and y != y)
+        return x == y or (x != x and y != y)
     if isinstance(y, (tuple, list)):
-        return (type(x) is type(y) and len(x) == len(y)
-                and all(_same(u, v, op, key) for u, v in zip(x, y)))
+        return len(x) == len(y) and all(_same(u, v, op, key) for u, v in zip(x, y))
     if isinstance(y, np.ndarray):   # inside a tuple: computed outside the ops (e.g. by numpy)
         raise CompileError(f"compile: op '{op}' takes arrays computed outside the recorded ops as its "
                            f"parameter '{key}', new ones each call; a replay cannot recompute them")
