@@ -8,6 +8,8 @@ modified in place. (The nodes themselves, `Function`, are in tensor.py.)
 from __future__ import annotations
 
 import gc
+import itertools
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -85,6 +87,13 @@ def topological_order(roots, all_inputs: bool = False) -> list:
 def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=None, on_step=None):
     """Propagate `root_grads` from `roots` down the graph.
 
+    One traversal, no separate sort: the tensors reached so far wait in a heap keyed by their
+    node's creation order, and the newest one is taken next. A node is created after the nodes
+    of its inputs, so by the time a tensor is the newest one waiting, every tensor computed from
+    it has already been taken and its gradient is complete. Leaves have no node and are taken
+    last. `pending` maps id(tensor) to the gradient summed so far (keys are unique, so two
+    tensors are never compared).
+
     deposit: accumulate each tensor's gradient into its `.grad` (leaves and intermediates).
     capture: ids of tensors whose gradient of this pass is returned in a dict.
     on_step: optional callback `on_step(tensor, grad, grad_fn, input_grads, pending)` for each
@@ -94,16 +103,21 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
       {id(tensor): gradient summed so far} of the tensors not yet reached.
       viz.backward_steps shows the pass with it.
     """
-    pending = {}
+    pending, waiting = {}, []
+    leaf_order = itertools.count(1)
     for r, g in zip(roots, root_grads):
         k = id(r)
-        pending[k] = g if k not in pending else pending[k] + g
+        if k in pending:
+            pending[k] = pending[k] + g
+        else:
+            pending[k] = g
+            _wait(r, waiting, leaf_order)
     captured = {}
+    anomaly_on = grad_mode.anomaly_threads and state.anomaly
     with _cyclic_gc_paused(), (enable_grad() if create_graph else no_grad()):
-        for t in topological_order(roots):
-            g = pending.pop(id(t), None)
-            if g is None:
-                continue
+        while waiting:
+            t = heappop(waiting)[1]
+            g = pending.pop(id(t))
             if deposit:
                 _accumulate_grad(t, g, create_graph)
             if capture is not None and id(t) in capture:
@@ -114,7 +128,7 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                     on_step(t, g, None, (), pending)
                 continue
             grad_fn.check_saved_versions()
-            if grad_mode.anomaly_threads and state.anomaly:
+            if anomaly_on:
                 input_grads = anomaly.backward_of(grad_fn, g)  # checked for NaN/inf
             else:
                 input_grads = grad_fn.backward(g)
@@ -123,15 +137,27 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                 if ig is None or not needed:
                     reduced.append(None)
                     continue
-                if ig.data.shape != inp.data.shape or ig.data.dtype != inp.data.dtype:
+                a, x = ig.data, inp.data
+                if a.shape != x.shape or a.dtype != x.dtype:
                     ig = reduce_to_input(ig, inp)
                 reduced.append(ig)
                 k = id(inp)
                 prev = pending.get(k)
-                pending[k] = ig if prev is None else prev + ig
+                if prev is None:
+                    pending[k] = ig
+                    _wait(inp, waiting, leaf_order)
+                else:
+                    pending[k] = prev + ig
             if on_step is not None:
                 on_step(t, g, grad_fn, tuple(reduced), pending)
     return captured
+
+
+def _wait(t: Tensor, waiting: list, leaf_order) -> None:
+    """Put a tensor reached by the pass in the heap: a node under the negated creation order
+    (heapq pops the smallest key), a leaf under a positive count, after every node."""
+    grad_fn = t.grad_fn
+    heappush(waiting, (-grad_fn.sequence_nr if grad_fn is not None else next(leaf_order), t))
 
 
 class _cyclic_gc_paused:
@@ -159,7 +185,7 @@ def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
         # .grad arrays may share memory (add passes one gradient to both inputs, reshape gives
         # a view): make them read-only so that an in-place edit fails loudly instead of
         # silently changing another tensor's gradient. Accumulation is always out of place.
-        g.data.flags.writeable = False
+        g.data.setflags(write=False)
     else:
         g = _differentiable(g)
     t.grad = g if t.grad is None else _add_grads(t.grad, g)

@@ -11,9 +11,9 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def reduce_loss(per_element: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":
-        return np.mean(per_element)
+        return per_element.mean()
     if reduction == "sum":
-        return np.sum(per_element)
+        return per_element.sum()
     return per_element
 
 
