@@ -31,7 +31,7 @@ import numpy as np
 
 from . import grad_mode
 from .grad_mode import state
-from .tensor import Function, Tensor, describe
+from .tensor import Function, Tensor, _version_number, describe
 
 _TRACES_BEFORE_GIVING_UP = 4   # consecutive calls that recorded different programs
 
@@ -115,8 +115,8 @@ class _Trace:
         self.size = len(args)
         self.calls = []
         self.keep = []        # every array seen: no id is reused while tracing
-        self.leaves = {}      # id(leaf) -> leaf, for every leaf read
-        self.versions = {}    # id(version counter) -> [a leaf, version when first read, optimizer updates]
+        self.leaves = {}      # id(leaf) -> (leaf, its version when first read)
+        self.updates = {}     # id(version counter) -> optimizer updates of the tensors sharing it
         self.items = []       # arrays whose .item() the step read
         self.branched = None  # bool(tensor) while tracing
 
@@ -146,7 +146,7 @@ class _Trace:
         if k is not None:
             return k
         self.keep.append(array)
-        owner = next((leaf for leaf in self.leaves.values() if leaf.grad is tensor is not None), None)
+        owner = next((leaf for leaf, _ in self.leaves.values() if leaf.grad is tensor is not None), None)
         return ("ext", array, tensor, owner)   # owner: the leaf whose .grad it is (accumulation)
 
     def new_slot(self, array) -> int:
@@ -165,8 +165,7 @@ class _Trace:
             out = np.asarray(out)
         for t in inputs:
             if t.grad_fn is None and id(t) not in self.leaves:
-                self.leaves[id(t)] = t
-                self.versions.setdefault(id(t._version), [t, t._version[0], 0])
+                self.leaves[id(t)] = (t, _version_number(t))
         ins = tuple([self.ref(t.data, t) for t in inputs])
         arrays = {k: self.ref(v) for k, v in params.items() if type(v) is np.ndarray}
         saved = tuple((k, self.new_slot(v)) for k, v in node.__dict__.items()
@@ -178,8 +177,8 @@ class _Trace:
         """Optimizer.step's hook: opt.update(p.data, grad, group_state, group) is about to run."""
         if threading.get_ident() != self.thread:
             return
-        self.leaves[id(p)] = p
-        self.versions.setdefault(id(p._version), [p, p._version[0], 0])[2] += 1
+        self.leaves.setdefault(id(p), (p, _version_number(p)))
+        self.updates[id(p._version)] = self.updates.get(id(p._version), 0) + 1
         self.calls.append(("update", opt, p, self.ref(grad), group_state, group))
 
 
@@ -205,11 +204,11 @@ class _Program:
                 return why
         program.deposits = []   # (leaf or argument index, slot of its .grad or None)
         arg_of = {id(t): i for i, t in enumerate(args)}
-        for t, version, updates in second.versions.values():
-            if t._version[0] != version + updates:
+        for t, version in second.leaves.values():
+            if _version_number(t) != version + second.updates.get(id(t._counter), 0):
                 raise CompileError(f"compile: the step edits {describe(t)} in place outside an "
                                    "optimizer; a replay would not repeat the edit")
-        for t in second.leaves.values():
+        for t, _ in second.leaves.values():
             if t.requires_grad and (t.grad is None or id(t.grad.data) in second.slot):
                 target = arg_of.get(id(t), t)
                 program.deposits.append((target, None if t.grad is None else second.slot[id(t.grad.data)]))
