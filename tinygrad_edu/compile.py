@@ -31,7 +31,7 @@ import numpy as np
 
 from . import grad_mode
 from .grad_mode import state
-from .tensor import Function, Tensor, _version_number, describe
+from .tensor import Function, Tensor, _version_number, current_tracer, describe, set_tracer
 
 _TRACES_BEFORE_GIVING_UP = 4   # consecutive calls that recorded different programs
 
@@ -74,7 +74,7 @@ class CompiledStep:
             self.reason = "a tensor the step reads changed shape or dtype (or a .grad it adds to is None)"
         elif key not in self.last:
             self.reason = "first call with these shapes"
-        if (Function.tracer is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
+        if (current_tracer() is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
                 or (grad_mode.anomaly_threads and state.anomaly)):
             return self.step(*args)   # inside another trace, given up, or detect_anomaly(): eager
         return self._trace(key, args)
@@ -134,10 +134,10 @@ class _Trace:
                 self.branched = describe(t)
             return truth(t)
         Tensor.item, Tensor.__bool__ = traced_item, traced_bool
-        Function.tracer = self
+        set_tracer(self)
 
     def __exit__(self, *exc):
-        Function.tracer = None
+        set_tracer(None)
         Tensor.item, Tensor.__bool__ = self.saved
         return False
 
