@@ -81,8 +81,9 @@ class CompiledStep:
 
     def listing(self) -> str:
         """The replayed programs, one line per call: what the compiler made of the step."""
-        return "\n\n".join(f"# arguments {[shape for shape, _ in key[0]]}, grad mode {key[1]}\n"
-                           + "\n".join([text for _, text in sorted(p.sources)] + p.lines) for key, p in self.programs.items())
+        return "\n\n".join("\n".join([f"# arguments {[shape for shape, _ in key[0]]}, grad mode {key[1]}"]
+                                      + [text for _, text in sorted(p.sources)] + p.lines)
+                           for key, p in self.programs.items())
 
     def _trace(self, key, args):
         trace = _Trace(args)
@@ -170,7 +171,8 @@ class _Trace:
         arrays = {k: self.ref(v) for k, v in params.items() if type(v) is np.ndarray}
         saved = tuple((k, self.new_slot(v)) for k, v in node.__dict__.items()
                       if type(v) is np.ndarray and k not in params)   # what forward kept on the node
-        self.calls.append(("op", node, ins, arrays, self.new_slot(out), saved, scalar))
+        kept = bool(vars(node)) and dict(params)   # the node's attributes as apply set them (or False)
+        self.calls.append(("op", node, ins, arrays, self.new_slot(out), saved, scalar, kept))
         return out
 
     def update(self, opt, p: Tensor, grad, group_state: dict, group: dict) -> None:
@@ -226,7 +228,7 @@ class _Program:
             self.code.append(_update(opt, p, grad, group_state, group))
             self.lines.append(f"{type(opt).__name__}.update({describe(p)}, grad=s{grad})")
             return None
-        _, node, ins, arrays, out, saved, scalar = b
+        _, node, ins, arrays, out, saved, scalar, kept = b
         if len(ins) != len(a[2]) or set(arrays) != set(a[3]) or not _same_params(a[1], node, arrays):
             return f"call {i} ({node.name}) had other parameters"
         ins = [self.slot_of(i, b, x, y) for x, y in zip(a[2], ins)]
@@ -234,7 +236,7 @@ class _Program:
         for s in ins + list(arrays.values()):
             if isinstance(s, str):
                 return s
-        self.code.append(_op(node, ins, arrays, out, saved, scalar))
+        self.code.append(_op(node, ins, arrays, out, saved, scalar, kept))
         named = [f"s{s}" for s in ins] + [f"{k}=s{s}" for k, s in arrays.items()]
         self.lines.append(f"s{out} = {node.name}({', '.join(named)})"
                           + "".join(f"; s{s} = its {k}" for k, s in saved))
@@ -310,13 +312,16 @@ class _Program:
         return True, (Tensor._wrap(slots[s]) if kind == "tensor" else slots[s].item())
 
 
-def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar: bool):
-    """One recorded forward as a replay instruction: slots[out] = node.forward(*slots[ins])."""
+def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar: bool, kept):
+    """One recorded forward as a replay instruction: slots[out] = node.forward(*slots[ins]).
+    `kept`: False if the node had no attributes, else its parameters: each replay gives the
+    node exactly those again (a forward may read what it wrote last time, as max pooling's
+    winners), the arrays among them from their slots."""
     forward = node.forward
     if scalar:   # as the trace (and Tensor._wrap) did: a numpy scalar becomes a 0-d array
         def forward(*arrays, forward=forward):
             return np.asarray(forward(*arrays))
-    if not arrays and not saved and len(ins) <= 2:   # most ops: one or two inputs, nothing more
+    if kept is False and len(ins) <= 2:   # most ops: one or two inputs, nothing more
         if len(ins) == 2:
             a, b = ins
 
@@ -329,8 +334,11 @@ def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar:
                 slots[out] = forward(slots[a])
         return run
     attributes = vars(node)
+    fixed = {k: v for k, v in (kept or {}).items() if k not in arrays}
 
     def run(slots):
+        attributes.clear()
+        attributes.update(fixed)
         for k, s in arrays.items():
             attributes[k] = slots[s]
         slots[out] = forward(*[slots[s] for s in ins])
