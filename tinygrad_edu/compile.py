@@ -115,7 +115,8 @@ class _Trace:
         self.slot = {id(t.data): i for i, t in enumerate(args)}   # id(array) -> slot
         self.size = len(args)
         self.calls = []
-        self.keep = []        # every array seen: no id is reused while tracing
+        self.keep = []        # every outside array seen: no id is reused while tracing
+        self.made = {}        # slot -> the array a call made in it
         self.leaves = {}      # id(leaf) -> (leaf, its version when first read)
         self.updates = {}     # id(version counter) -> optimizer updates of the tensors sharing it
         self.items = []       # arrays whose .item() the step read
@@ -151,7 +152,7 @@ class _Trace:
         return ("ext", array, tensor, owner)   # owner: the leaf whose .grad it is (accumulation)
 
     def new_slot(self, array) -> int:
-        self.keep.append(array)
+        self.made[self.size] = array
         self.slot[id(array)], self.size = self.size, self.size + 1
         return self.size - 1
 
@@ -199,6 +200,7 @@ class _Program:
         program.template = [None] * second.size
         program.bound = []    # (slot, tensor, is_grad, shape, dtype): slot = (tensor.grad or tensor).data
         program.code, program.lines, program.sources = [], [], []
+        program.constant, program.made = set(), second.made   # slots whose value never changes
         program.sources += [(i, f"# s{i}: argument {i}") for i in range(len(args))]
         for i, (a, b) in enumerate(zip(first.calls, second.calls)):
             why = program.add(i, a, b)
@@ -236,10 +238,16 @@ class _Program:
         for s in ins + list(arrays.values()):
             if isinstance(s, str):
                 return s
-        self.code.append(_op(node, ins, arrays, out, saved, scalar, kept))
+        folded = self.constant.issuperset(ins + list(arrays.values()))
+        if folded:   # constant folding: inputs that never change give the traced output every time
+            for s in [out] + [s for _, s in saved]:
+                self.template[s] = self.made[s]
+                self.constant.add(s)
+        else:
+            self.code.append(_op(node, ins, arrays, out, saved, scalar, kept))
         named = [f"s{s}" for s in ins] + [f"{k}=s{s}" for k, s in arrays.items()]
         self.lines.append(f"s{out} = {node.name}({', '.join(named)})"
-                          + "".join(f"; s{s} = its {k}" for k, s in saved))
+                          + "".join(f"; s{s} = its {k}" for k, s in saved) + ("   # folded" if folded else ""))
         return None
 
     def slot_of(self, i: int, call: tuple, first, second):
@@ -269,6 +277,7 @@ class _Program:
                 f"inside the step; make it an argument of the step, or run the step eagerly")
         else:                                    # equal and read-only: a constant
             self.sources.append((s, f"# s{s}: constant {np.array2string(y, threshold=4, precision=4)}"))
+            self.constant.add(s)
         return s
 
     def result_of(self, trace: _Trace):
