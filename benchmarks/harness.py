@@ -3,15 +3,18 @@
 For each workload: check that every engine computes the same loss (two steps from the same
 initial weights, so the update is checked too), then time blocks of steps, interleaved — in
 each round every engine runs one block, in rotating order — and report per engine the median
-step time, and per round the paired ratio tinygrad_edu / numpy (and torch / numpy), whose
-median is the headline figure. Peak memory of one step is measured with tracemalloc, which
-sees numpy's array buffers but not PyTorch's allocator.
+step time, and per round the paired ratio engine / numpy (tinygrad_edu's and every peer's:
+PyTorch, MyGrad, when installed), whose median is the headline figure. `--runs N` repeats the
+whole measurement N times and reports each ratio as its range over the runs. Peak memory of
+one step is measured with tracemalloc, which sees numpy's array buffers but not PyTorch's
+allocator.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
 import gc
+import importlib
 import os
 import platform
 import re
@@ -26,6 +29,7 @@ from .workloads import WORKLOADS
 from .workloads.base import Workload
 
 BASE, OURS, TORCH = "numpy", "tinygrad_edu", "torch"
+PEER_PACKAGES = {TORCH: "torch", "mygrad": "mygrad"}   # engines that need an optional package
 
 
 class LossMismatch(AssertionError):
@@ -33,10 +37,23 @@ class LossMismatch(AssertionError):
 
 
 def available_engines(workload: Workload) -> list:
-    engines = [BASE, OURS]
-    if TORCH in workload.engines and torch_available():
-        engines.append(TORCH)
-    return engines
+    """numpy, tinygrad_edu, then every other engine of the workload whose package is installed
+    (the others are skipped without a word), in the order the workload lists them."""
+    others = [e for e in workload.engines if e not in (BASE, OURS)]
+    return [BASE, OURS] + [e for e in others if engine_available(e)]
+
+
+def engine_available(engine: str) -> bool:
+    package = PEER_PACKAGES.get(engine)
+    if package is None:
+        return True
+    if engine == TORCH:
+        return torch_available()
+    try:
+        importlib.import_module(package)
+    except ImportError:
+        return False
+    return True
 
 
 def torch_available() -> bool:
@@ -46,6 +63,15 @@ def torch_available() -> bool:
         return False
     torch.set_num_threads(blas_threads())
     return True
+
+
+def engine_order(workloads: list) -> list:
+    """Every engine but numpy that any of `workloads` defines: tinygrad_edu first, then the
+    others in the order they first appear (so a new engine gets a column of its own)."""
+    order = [OURS]
+    for w in workloads:
+        order += [e for e in w.engines if e not in order and e != BASE]
+    return order
 
 
 def blas_threads() -> int:
@@ -161,48 +187,96 @@ def format_bytes(n: float) -> str:
         n /= 1024
 
 
-COLUMNS = ["workload", "numpy", "tinygrad_edu", "ratio", "torch", "torch ratio",
-           "peak mem numpy", "peak mem ours", "mem ratio", "goal", "met"]
+def columns(engines: list) -> list:
+    """The table's header for `engines` (every engine but numpy, tinygrad_edu first)."""
+    return (["workload", BASE, OURS] + [f"{e} ratio" for e in engines]
+            + ["goal", "met", "peak mem numpy", "peak mem ours", "mem ratio"])
 
 
-def table_row(r: dict) -> list:
-    w, med, per = r["workload"], r["median"], r["workload"].ops_per_step
-    t = (lambda e: format_time(med[e] / per) + ("/op" if per > 1 else "")) if per > 1 else \
-        (lambda e: format_time(med[e]))
-    ratio = r["ratio"][OURS]
+COLUMNS = columns(engine_order(WORKLOADS))   # the header when every engine is installed (the README's)
 
-    def ratio_text(e):
-        low, high = r["spread"][e]
-        return f"{r['ratio'][e]:.2f}× ({low:.2f}–{high:.2f})"
-    row = [w.title, t(BASE), t(OURS), ratio_text(OURS)]
-    row += [t(TORCH), ratio_text(TORCH)] if TORCH in med else ["–", "–"]
-    if "memory" in r:
-        mem_np, mem_ours = r["memory"][BASE][0], r["memory"][OURS][0]
+
+def ratio_text(ratios: list, quartiles: tuple | None = None) -> str:
+    """One run: the median ratio, with its quartiles in brackets when given. Several runs: the
+    range of the runs' medians, "5.10–5.40×" (one number when they agree to two decimals)."""
+    if len(ratios) == 1:
+        text = f"{ratios[0]:.2f}×"
+        return text + (f" ({quartiles[0]:.2f}–{quartiles[1]:.2f})" if quartiles else "")
+    low, high = f"{min(ratios):.2f}", f"{max(ratios):.2f}"
+    return f"{low}×" if low == high else f"{low}–{high}×"
+
+
+def time_text(seconds: list, suffix: str = "") -> str:
+    """A step time, or the range of the runs' step times ("17.8–18.2 µs")."""
+    low, high = format_time(min(seconds)), format_time(max(seconds))
+    if low == high:
+        return low + suffix
+    (low_number, low_unit), (high_number, high_unit) = low.split(" "), high.split(" ")
+    if low_unit == high_unit:
+        return f"{low_number}–{high_number} {high_unit}{suffix}"
+    return f"{low}–{high}{suffix}"
+
+
+def goal_met(runs: list) -> tuple:
+    """(goal text, met text) over the runs of one workload: the ratio within the goal and, where
+    the workload names peers to beat, below each peer's ratio of the same run."""
+    w = runs[0]["workload"]
+    ran = [p for p in w.ahead_of if p in runs[0]["ratio"]]
+    goal = f"≤ {w.goal:g}×" + "".join(f", ahead of {p}" + ("" if p in ran else " (not run)")
+                                     for p in w.ahead_of)
+    met = sum(r["ratio"][OURS] <= w.goal and all(r["ratio"][OURS] < r["ratio"][p] for p in ran)
+              for r in runs)
+    return goal, "yes" if met == len(runs) else "no" if met == 0 else f"in {met} of {len(runs)} runs"
+
+
+def table_row(runs: list, engines: list) -> list:
+    """The row of one workload from its results in each run; `engines` are the table's ratio
+    columns (an engine that did not run on this workload gets "–")."""
+    w = runs[0]["workload"]
+    per = w.ops_per_step
+    suffix = "/op" if per > 1 else ""
+
+    def step_time(e):
+        return time_text([r["median"][e] / per for r in runs], suffix)
+
+    def ratio(e):
+        if e not in runs[0]["ratio"]:
+            return "–"
+        return ratio_text([r["ratio"][e] for r in runs], runs[0]["spread"][e] if len(runs) == 1 else None)
+    row = [w.title, step_time(BASE), step_time(OURS)] + [ratio(e) for e in engines]
+    row += goal_met(runs)
+    memory = next((r["memory"] for r in runs if "memory" in r), None)
+    if memory:
+        mem_np, mem_ours = memory[BASE][0], memory[OURS][0]
         row += [format_bytes(mem_np), format_bytes(mem_ours), f"{mem_ours / max(mem_np, 1):.2f}×"]
     else:
         row += ["–", "–", "–"]
-    row += [f"≤ {w.goal:g}×", "yes" if ratio <= w.goal else "no"]
     return row
 
 
-def markdown_table(rows: list) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+def markdown_table(rows: list, header: list) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def machine_line() -> str:
-    torch_version = "not installed"
-    try:
-        import torch
-        torch.set_num_threads(blas_threads())
-        torch_version = f"{torch.__version__} ({torch.get_num_threads()} threads)"
-    except ImportError:
-        pass
+    peers = []
+    for engine, package in PEER_PACKAGES.items():
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            peers.append(f"{engine} not installed")
+            continue
+        threads = ""
+        if engine == TORCH:
+            module.set_num_threads(blas_threads())
+            threads = f" ({module.get_num_threads()} threads)"
+        peers.append(f"{engine} {module.__version__}{threads}")
     return (f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC · "
             f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores · "
             f"Python {platform.python_version()} · numpy {np.__version__} "
-            f"(BLAS threads {blas_threads()}) · torch {torch_version}")
+            f"(BLAS threads {blas_threads()}) · " + " · ".join(peers))
 
 
 def select(names: list | None, quick: bool) -> list:
@@ -215,12 +289,22 @@ def select(names: list | None, quick: bool) -> list:
     return [w for w in WORKLOADS if not (quick and w.heavy)]
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true",
                         help="few repeats, and skip the 1024-2048-2048 MLP unless named with --workload")
     parser.add_argument("--workload", action="append", metavar="NAME",
                         help=f"run only this workload (repeatable): {', '.join(w.name for w in WORKLOADS)}")
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds per workload (default 15, --quick 3)")
+    parser.add_argument("--runs", type=positive_int, default=1, metavar="N",
+                        help="N complete runs in one invocation; the table then shows each ratio "
+                             "as its range over the runs (default 1)")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS (and torch) threads; default: numpy's own setting")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
@@ -238,21 +322,28 @@ def run(args) -> int:
         limit_threads(args.threads)
     header = machine_line()
     settings = f"`--clock {args.clock}`, {repeats} interleaved rounds"
+    if args.runs > 1:
+        settings += f", {args.runs} runs: each figure is its range over the runs"
     print(header)
     print(f"{args.clock} clock; median of {repeats} interleaved rounds; ratio = median of the paired (engine / numpy) "
-          "times, with their quartiles in brackets; peak memory of one step (tracemalloc, "
-          "weights and data excluded)\n", flush=True)
-    rows = []
-    for w in workloads:
-        r = measure(w, repeats, block_seconds=0.005 if args.quick else 0.02,
-                    with_memory=not args.no_memory, clock=CLOCKS[args.clock])
-        rows.append(table_row(r))
-        print(f"  {w.name}: loss {r['losses'][BASE][0]:.6g} (all engines agree) · "
-              f"ratio {r['ratio'][OURS]:.2f}×", flush=True)
+          "times, with their quartiles in brackets (with --runs N: the range of the N runs' medians); "
+          "peak memory of one step (tracemalloc, weights and data excluded)\n", flush=True)
+    results = {w.name: [] for w in workloads}
+    for run_index in range(args.runs):
+        for w in workloads:
+            r = measure(w, repeats, block_seconds=0.005 if args.quick else 0.02,
+                        with_memory=not args.no_memory and run_index == 0, clock=CLOCKS[args.clock])
+            results[w.name].append(r)
+            ratios = " · ".join(f"{e} {r['ratio'][e]:.2f}×" for e in r["engines"][1:])
+            print(f"  {'' if args.runs == 1 else f'run {run_index + 1}/{args.runs} '}{w.name}: "
+                  f"loss {r['losses'][BASE][0]:.6g} (all engines agree) · {ratios}", flush=True)
+    ran = {e for runs in results.values() for e in runs[0]["engines"]}
+    engines = [e for e in engine_order(workloads) if e in ran]
+    table = markdown_table([table_row(results[w.name], engines) for w in workloads], columns(engines))
     print()
-    print(markdown_table(rows))
+    print(table)
     if args.write_readme:
-        write_readme(f"{header}\n{settings}\n\n{markdown_table(rows)}")
+        write_readme(f"{header}\n{settings}\n\n{table}")
     return 0
 
 

@@ -118,13 +118,16 @@ class TinygradOps:
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.F, kind)(t, kernel, stride, padding)
 
-    def loss(self, kind, t, target, reduction):
+    def embedding(self, weight, idx, padding_idx):
+        return self.F.embedding(idx, weight, padding_idx=padding_idx)
+
+    def loss(self, kind, t, target, reduction, weight=None):
         F = self.F
         if kind == "ce_index":
-            return F.cross_entropy(t, target, reduction=reduction)
+            return F.cross_entropy(t, target, reduction=reduction, weight=weight)
         target = self.const(target)
         if kind == "ce_probs":
-            return F.cross_entropy(t, target, reduction=reduction)
+            return F.cross_entropy(t, target, reduction=reduction, weight=weight)
         if kind == "bce_logits":
             return F.binary_cross_entropy_with_logits(t, target, reduction=reduction)
         if kind == "bce":  # probabilities in [0.01, 0.99]: away from the clamp at p(1 − p) < 1e-12
@@ -240,13 +243,17 @@ class TorchOps:
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.torch.nn.functional, kind)(t, kernel, stride, padding)
 
-    def loss(self, kind, t, target, reduction):
+    def embedding(self, weight, idx, padding_idx):
+        return self.torch.nn.functional.embedding(self.torch.as_tensor(idx), weight, padding_idx=padding_idx)
+
+    def loss(self, kind, t, target, reduction, weight=None):
         nn_f = self.torch.nn.functional
+        weight = None if weight is None else self.const(weight)
         if kind == "ce_index":
-            return nn_f.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction)
+            return nn_f.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction, weight=weight)
         target = self.const(target)
         if kind == "ce_probs":
-            return nn_f.cross_entropy(t, target, reduction=reduction)
+            return nn_f.cross_entropy(t, target, reduction=reduction, weight=weight)
         if kind == "bce_logits":
             return nn_f.binary_cross_entropy_with_logits(t, target, reduction=reduction)
         if kind == "bce":
@@ -320,9 +327,14 @@ def apply_step(ops, step: Step, nodes: list):
         if op == "max_pool2d":  # distinct fixed offsets: no ties within a window
             t = t + ops.const(p["offsets"])
         return ops.pool(op, t, p["kernel"], p["stride"], p["padding"])
+    if op == "embedding":  # the node as a (rows, dim) table; its padding row zeroed, as
+        table = ops.reshape(x[0], p["table"])  # nn.Embedding's (finite differences see no gradient there)
+        if p["padding_idx"] is not None:
+            table = table * ops.const(p["keep"])
+        return ops.embedding(table, p["idx"], p["padding_idx"])
     if op == "loss":
         t = ops.reshape(x[0], p["shape2d"]) if "shape2d" in p else x[0]
-        return ops.loss(p["kind"], t, p["target"], p["reduction"])
+        return ops.loss(p["kind"], t, p["target"], p["reduction"], p.get("weight"))
     # added for the PyTorch-style API (issue 10)
     if op in ("sin", "cos", "sign", "softplus", "gelu", "silu", "clone"):
         return getattr(ops, op)(x[0])
@@ -381,7 +393,7 @@ UNARY = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "leaky_relu", "
          "number_on_left"]
 BINARY = ["add", "sub", "mul", "div", "pow"]
 OTHER = ["sum", "mean", "max", "softmax", "log_softmax", "reshape", "transpose", "index", "matmul",
-         "linear", "loss", "batch_norm", "layer_norm", "conv2d", "max_pool2d", "avg_pool2d"]
+         "linear", "loss", "batch_norm", "layer_norm", "conv2d", "max_pool2d", "avg_pool2d", "embedding"]
 # added for the PyTorch-style API (issue 10)
 NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "clone"]
 NEW_BINARY = ["where", "maximum", "minimum"]
@@ -502,6 +514,18 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
         return Step(op, (a,), params)
     if op in ("conv2d", "max_pool2d", "avg_pool2d"):
         return draw(_spatial_step(op, a, sa, rng))
+    if op == "embedding":
+        if nd == 0:
+            return None
+        table = (sa[0], int(np.prod(sa[1:])))
+        idx = rng.integers(0, table[0], draw(shapes(max_dims=2, max_side=3)))
+        padding_idx = draw(st.one_of(st.none(), st.integers(-table[0], table[0] - 1)))
+        keep = np.ones((table[0], 1))
+        if padding_idx is not None:
+            keep[padding_idx] = 0.0
+            if idx.size:
+                idx.flat[0] = padding_idx % table[0]
+        return Step(op, (a,), {"table": table, "idx": idx, "padding_idx": padding_idx, "keep": keep})
     if op == "loss":
         reduction = pick(["mean", "sum", "none"])
         kind = pick(["ce_index", "ce_probs", "bce_logits", "bce", "mse"])
@@ -515,6 +539,8 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
             target = rng.dirichlet(np.ones(sa[1]), sa[0])
         else:
             target = rng.uniform(0, 1, sa)
+        if kind.startswith("ce") and draw(st.booleans()):  # per-class weights
+            params["weight"] = rng.uniform(0.2, 2.0, sa[1])
         return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction, **params})
     return draw(_new_step(op, shapes_so_far, rng, a))
 

@@ -1,6 +1,7 @@
 """The benchmark harness: every workload computes the same loss on every engine (tiny sizes, so
 this is fast), a wrong engine is caught, and the report prints the ratio columns. No timing
 is asserted anywhere."""
+import re
 import sys
 from pathlib import Path
 
@@ -123,3 +124,134 @@ def test_cli_other_commands_still_reject_unknown_arguments(capsys):
         cli.main(["check", "--quick"])
     assert exit_info.value.code == 2
     assert "unrecognized arguments: --quick" in capsys.readouterr().err
+
+
+# --- peers: MyGrad, when installed -------------------------------------------------------------
+
+def test_every_workload_has_a_mygrad_version():
+    for w in WORKLOADS:
+        assert "mygrad" in w.engines, f"{w.name} has no MyGrad step"
+
+
+@pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w.name)
+def test_same_loss_on_mygrad(workload):
+    pytest.importorskip("mygrad")
+    harness.check_same_loss(workload, workload.build(True), ["numpy", "mygrad"])
+
+
+# --- the table: one ratio column per engine that ran, --runs ranges ----------------------------
+
+def tiny_workloads(*names, extra_engines=None):
+    """Tiny copies of the named workloads; `extra_engines` ({name: factory}) is added to the first."""
+    chosen = [w for w in WORKLOADS if w.name in names]
+    out = []
+    for i, w in enumerate(chosen):
+        engines = {**w.engines, **(extra_engines or {})} if i == 0 else dict(w.engines)
+        out.append(harness.Workload(w.name, w.title, lambda tiny, b=w.build: b(True), engines, w.goal,
+                                    w.float64, w.ops_per_step, ahead_of=w.ahead_of))
+    return out
+
+
+def run_report(monkeypatch, capsys, workloads, *arguments):
+    monkeypatch.setattr(harness, "WORKLOADS", workloads)
+    parser = __import__("argparse").ArgumentParser()
+    harness.add_arguments(parser)
+    assert harness.run(parser.parse_args(["--quick", "--repeats", "1", *arguments])) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("| workload"))
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    rows = {}
+    for line in lines:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| ") and cells[0] in {w.title for w in workloads}:
+            rows[cells[0]] = dict(zip(columns, cells))
+    return columns, [rows[w.title] for w in workloads]
+
+
+def test_a_new_engine_gets_its_own_column_and_others_show_a_dash(monkeypatch, capsys):
+    seed = next(w for w in WORKLOADS if w.name == "seed_net")
+    workloads = tiny_workloads("seed_net", "chain200", extra_engines={"tinygrad_edu compiled": seed.engines["tinygrad_edu"]})
+    columns, (seed_row, chain_row) = run_report(monkeypatch, capsys, workloads, "--no-memory")
+    ratios = [c for c in columns if c.endswith(" ratio") and c != "mem ratio"]
+    peers = [e for e in ("torch", "mygrad") if harness.engine_available(e)]
+    assert ratios == [f"{e} ratio" for e in ["tinygrad_edu", *peers, "tinygrad_edu compiled"]]
+    assert columns[:3] == ["workload", "numpy", "tinygrad_edu"]
+    assert columns[-5:] == ["goal", "met", "peak mem numpy", "peak mem ours", "mem ratio"]
+    assert RATIO_WITH_QUARTILES.match(seed_row["tinygrad_edu compiled ratio"])
+    assert chain_row["tinygrad_edu compiled ratio"] == "–"   # the chain has no such engine
+    assert "ahead of torch" in chain_row["goal"]
+
+
+def test_an_engine_whose_package_is_missing_is_skipped_without_a_word(monkeypatch, capsys):
+    seed = next(w for w in WORKLOADS if w.name == "seed_net")
+    monkeypatch.setitem(harness.PEER_PACKAGES, "ghost", "no_such_package_for_tinygrad_edu")
+    workloads = tiny_workloads("seed_net", extra_engines={"ghost": lambda problem: pytest.fail("ran")})
+    assert "ghost" not in harness.available_engines(workloads[0])
+    columns, _ = run_report(monkeypatch, capsys, workloads, "--no-memory")
+    assert not any("ghost" in c for c in columns)
+    assert "ghost" in harness.machine_line() and "not installed" in harness.machine_line()
+
+
+RATIO_RANGE = re.compile(r"^\d+\.\d\d(–\d+\.\d\d)?×$")
+RATIO_WITH_QUARTILES = re.compile(r"^\d+\.\d\d× \(\d+\.\d\d–\d+\.\d\d\)$")
+
+
+def test_runs_show_each_ratio_as_its_range_and_keep_the_memory(monkeypatch, capsys):
+    columns, rows = run_report(monkeypatch, capsys, tiny_workloads("seed_net", "chain200"), "--runs", "2")
+    out_ratios = [c for c in columns if c.endswith(" ratio") and c != "mem ratio"]
+    for row in rows:
+        for column in out_ratios:
+            assert RATIO_RANGE.match(row[column]), row[column]
+        assert row["peak mem ours"].endswith("B")    # measured in the first run only, still shown
+        assert row["met"] in ("yes", "no", "in 1 of 2 runs")
+    assert rows[1]["numpy"].endswith("/op")
+
+
+def test_one_run_shows_the_median_with_its_quartiles(monkeypatch, capsys):
+    columns, rows = run_report(monkeypatch, capsys, tiny_workloads("seed_net"), "--no-memory")
+    assert RATIO_WITH_QUARTILES.match(rows[0]["tinygrad_edu ratio"]), rows[0]["tinygrad_edu ratio"]
+    assert rows[0]["peak mem ours"] == "–"
+
+
+def test_ratio_and_time_range_formatting():
+    assert harness.ratio_text([5.4, 5.1, 5.25]) == "5.10–5.40×"
+    assert harness.ratio_text([5.1, 5.104]) == "5.10×"
+    assert harness.ratio_text([2.0]) == "2.00×"
+    assert harness.ratio_text([2.0], (1.9, 2.1)) == "2.00× (1.90–2.10)"
+    assert harness.time_text([18.2e-6, 17.8e-6]) == "17.8–18.2 µs"
+    assert harness.time_text([0.9995e-3, 1.02e-3]) == "999.5 µs–1.02 ms"
+    assert harness.time_text([1.4e-6, 1.5e-6], "/op") == "1.4–1.5 µs/op"
+    assert harness.time_text([0.5]) == "500.00 ms"
+
+
+def test_met_needs_the_goal_and_the_named_peers_in_every_run():
+    w = harness.Workload("w", "w", lambda tiny: {}, {}, goal=2.0, ahead_of=("torch",))
+
+    def result(ours, torch):
+        return {"workload": w, "ratio": {"tinygrad_edu": ours, "torch": torch}}
+    assert harness.goal_met([result(1.5, 3.0)]) == ("≤ 2×, ahead of torch", "yes")
+    assert harness.goal_met([result(1.5, 1.4)])[1] == "no"            # within the goal, behind torch
+    assert harness.goal_met([result(2.5, 3.0)])[1] == "no"            # ahead of torch, over the goal
+    assert harness.goal_met([result(1.5, 3.0), result(2.1, 3.0)])[1] == "in 1 of 2 runs"
+    goal, met = harness.goal_met([{"workload": w, "ratio": {"tinygrad_edu": 1.5}}])
+    assert goal == "≤ 2×, ahead of torch (not run)" and met == "yes"
+
+
+def test_runs_must_be_positive():
+    parser = __import__("argparse").ArgumentParser()
+    harness.add_arguments(parser)
+    assert parser.parse_args([]).runs == 1
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--runs", "0"])
+
+
+def test_the_readme_header_names_every_engine_the_workloads_define():
+    assert harness.COLUMNS == harness.columns(["tinygrad_edu", "torch", "mygrad"])
+    assert "torch ratio" in harness.COLUMNS and "mygrad ratio" in harness.COLUMNS
+
+
+def test_cli_bench_help_lists_runs(capsys):
+    from tinygrad_edu import cli
+    with pytest.raises(SystemExit):
+        cli.main(["bench", "--help"])
+    assert "--runs" in capsys.readouterr().out

@@ -348,3 +348,100 @@ def test_norms_emit_no_numpy_warning_on_constant_or_large_input():
 def test_embedding_gradient_matches_finite_differences():
     idx = np.array([[1, 1, 0], [3, 1, 2]])
     assert tg.gradcheck(lambda w: F.embedding(idx, w) ** 2, [leaf(np.random.default_rng(0).normal(size=(4, 3)))])
+
+
+# --- Embedding's padding_idx ------------------------------------------------------------------
+
+@st.composite
+def embedding_cases(draw):
+    """(weight, idx, padding_idx): idx holds padding_idx at least once; padding_idx maybe negative."""
+    rows, dim = draw(st.integers(1, 5)), draw(st.integers(1, 3))
+    idx_shape = tuple(draw(st.lists(st.integers(1, 3), min_size=0, max_size=2)))
+    idx = np.array(draw(st.lists(st.integers(0, rows - 1), min_size=int(np.prod(idx_shape)),
+                                 max_size=int(np.prod(idx_shape))))).reshape(idx_shape)
+    padding_idx = draw(st.integers(-rows, rows - 1))
+    idx.flat[0] = padding_idx % rows
+    return draw(arrays((rows, dim))), idx, padding_idx
+
+
+def _lookup_with_fixed_padding_row(w, idx, padding_idx):
+    """(the other rows as a leaf, their lookup): the padding row enters as a constant, so finite
+    differences over the other rows check the gradient that padding_idx leaves them."""
+    pad = padding_idx % len(w)
+    others = leaf(np.delete(w, pad, axis=0))
+    row = Tensor(w[pad:pad + 1])
+
+    def lookup(others):
+        table = tg.cat([others[:pad], row, others[pad:]], dim=0)
+        return F.embedding(idx, table, padding_idx=padding_idx)
+    return others, lookup
+
+
+@FAST
+@given(embedding_cases())
+def test_embedding_padding_idx_gradient_matches_finite_differences(case):
+    w, idx, padding_idx = case
+    others, lookup = _lookup_with_fixed_padding_row(w, idx, padding_idx)
+    if others.size:
+        assert tg.gradcheck(lambda o: lookup(o) ** 2, [others])
+    weight = leaf(w)
+    out = F.embedding(idx, weight, padding_idx=padding_idx)
+    np.testing.assert_array_equal(out.data, w[idx])       # the padding row is still looked up
+    out.backward(np.ones(out.shape))
+    assert not weight.grad.data[padding_idx].any()
+    kept = idx[idx != padding_idx % len(w)]
+    np.testing.assert_array_equal(weight.grad.data.sum(axis=1) != 0, np.isin(np.arange(len(w)), kept))
+
+
+@FAST
+@given(embedding_cases())
+def test_embedding_padding_idx_second_derivatives_match_finite_differences(case):
+    w, idx, padding_idx = case
+    others, lookup = _lookup_with_fixed_padding_row(w, idx, padding_idx)
+
+    def first_derivative(o):
+        (g,) = tg.grad((lookup(o) ** 3).sum(), [o], create_graph=True)
+        return g
+    if others.size:
+        assert tg.gradcheck(first_derivative, [others])
+
+
+def test_embedding_padding_row_starts_at_zero_and_stays_zero_under_training():
+    tg.manual_seed(0)
+    emb = nn.Embedding(6, 3, padding_idx=2, dtype=np.float64)
+    assert emb.padding_idx == 2 and not emb.weight.data[2].any()
+    assert np.all(np.delete(emb.weight.data, 2, axis=0) != 0)
+    start = emb.weight.data.copy()
+    idx = np.array([[2, 0, 2], [5, 2, 1]])
+    for opt in (tg.optim.SGD(emb.parameters(), lr=0.1, momentum=0.9, weight_decay=0.1),
+                tg.optim.Adam(emb.parameters(), lr=0.1, weight_decay=0.1)):
+        for _ in range(3):
+            opt.zero_grad()
+            ((emb(idx) - 1.0) ** 2).sum().backward()
+            np.testing.assert_array_equal(emb.weight.grad.data[2], 0.0)
+            opt.step()
+    np.testing.assert_array_equal(emb.weight.data[2], 0.0)
+    assert np.all(emb.weight.data[[0, 1, 5]] != start[[0, 1, 5]])
+
+
+def test_embedding_negative_padding_idx_counts_from_the_end():
+    emb = nn.Embedding(5, 2, padding_idx=-1)
+    assert emb.padding_idx == 4 and not emb.weight.data[4].any() and emb.weight.data[:4].all()
+    assert repr(emb) == "Embedding(5, 2, padding_idx=4)"
+    assert repr(nn.Embedding(5, 2)) == "Embedding(5, 2)"
+    assert nn.Embedding(5, 2, padding_idx=-5).padding_idx == 0
+
+
+@pytest.mark.parametrize("padding_idx", [5, 9, -6])
+def test_embedding_padding_idx_out_of_range_names_the_layer_the_index_and_num_embeddings(padding_idx):
+    with pytest.raises(ValueError, match=rf"Embedding: padding_idx={padding_idx} is out of range "
+                                         r"for num_embeddings=5 \(valid: -5..4\)"):
+        nn.Embedding(5, 2, padding_idx=padding_idx)
+    with pytest.raises(ValueError, match=rf"embedding: padding_idx={padding_idx} .*num_embeddings=5"):
+        F.embedding([0], Tensor(np.ones((5, 2))), padding_idx=padding_idx)
+
+
+@pytest.mark.parametrize("padding_idx", [1.0, "1", True])
+def test_embedding_padding_idx_must_be_an_integer(padding_idx):
+    with pytest.raises(TypeError, match="Embedding: padding_idx must be an integer or None"):
+        nn.Embedding(5, 2, padding_idx=padding_idx)

@@ -218,6 +218,48 @@ def test_embedding_matches_torch_repeated_indices_accumulate():
     close(F.embedding(Tensor(np.array([4, 0, 4]), dtype=np.int64), w), TF.embedding(torch.tensor([4, 0, 4]), tw))
 
 
+@pytest.mark.parametrize("padding_idx", [0, 3, -1, -7])
+def test_embedding_padding_idx_matches_torch(padding_idx):
+    """The module (its zero row) and the functional form (a nonzero padding row: still looked
+    up, no gradient), same weights in: same outputs and gradients, the padding row's zero too."""
+    rng = np.random.default_rng(7)
+    ours = nn.Embedding(7, 3, padding_idx=padding_idx, dtype=np.float64)
+    theirs = torch.nn.Embedding(7, 3, padding_idx=padding_idx, dtype=torch.float64)
+    assert ours.padding_idx == theirs.padding_idx
+    assert not ours.weight.data[ours.padding_idx].any()
+    copy_weights(ours, theirs)
+    idx = np.array([[0, 3, 3], [6, ours.padding_idx, 1]])
+    yo, yt = ours(idx), theirs(torch.from_numpy(idx))
+    close(yo, yt)
+    upstream = rng.normal(size=yo.shape)
+    yo.backward(upstream)
+    yt.backward(torch.tensor(upstream))
+    close(ours.weight.grad, theirs.weight.grad)
+    np.testing.assert_array_equal(ours.weight.grad.data[ours.padding_idx], 0.0)
+    w = rng.normal(size=(7, 3))
+    wo, wt = Tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
+    fo = F.embedding(idx, wo, padding_idx=padding_idx)
+    ft = TF.embedding(torch.from_numpy(idx), wt, padding_idx=padding_idx)
+    close(fo, ft)
+    (fo ** 2).sum().backward()
+    (ft ** 2).sum().backward()
+    close(wo.grad, wt.grad)
+    assert np.abs(fo.data[1, 1]).sum() > 0 and not wo.grad.data[ours.padding_idx].any()
+
+
+def test_embedding_padding_idx_second_derivatives_match_torch():
+    idx = np.array([2, 0, 2, 1])
+    w = np.random.default_rng(8).normal(size=(3, 2))
+    wo, wt = Tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
+    (go,) = tg.grad((F.embedding(idx, wo, padding_idx=2) ** 3).sum(), [wo], create_graph=True)
+    (gt,) = torch.autograd.grad((TF.embedding(torch.from_numpy(idx), wt, padding_idx=2) ** 3).sum(), wt,
+                                create_graph=True)
+    close(go, gt)
+    (ho,) = tg.grad((go * go).sum(), [wo])
+    (ht,) = torch.autograd.grad((gt * gt).sum(), wt)
+    close(ho, ht)
+
+
 def test_embedding_init_is_standard_normal_like_torch():
     tg.manual_seed(0)
     w = nn.Embedding(400, 50).weight.data

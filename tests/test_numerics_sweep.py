@@ -55,9 +55,12 @@ CASES = {
     "broadcast": [(lambda a: a.broadcast_to((3, 11)), (X,))],
     "index": [(lambda a: a[np.array([0, 0, 10])], (X,))],
     "scatter_add": [(lambda a: a[1:3], (X,))],      # indexing's backward scatters
+    "embedding": [(lambda w: F.embedding(np.array([[0, 1], [1, 0]]), w), (M,)),
+                  (lambda w: F.embedding(np.array([0, 1, 1]), w, padding_idx=1), (M,))],
     "matmul": [(lambda a, b: a @ b, (M, M.T))],
     "linear": [(lambda a, w, b: F.linear(a, w, b), (M, M, np.array([1e4, -1e4])))],
     "cross_entropy": [(lambda a: F.cross_entropy(a, [0, 4]), (M,)),
+                      (lambda a: F.cross_entropy(a, [0, 4], weight=np.array([1e-4, 0, 0, 0, 1e4])), (M,)),
                       (lambda a, p: F.cross_entropy(a, p),
                        (M, np.array([[0.0, 0.5, 0.5, 0.0, 0.0], [1.0, 0, 0, 0, 0]])))],
     "binary_cross_entropy": [(lambda p: F.binary_cross_entropy(p, np.array([1.0, 0.0, 1.0, 0.0, 1.0])), (PROBS,))],

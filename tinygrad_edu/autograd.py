@@ -13,7 +13,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from . import anomaly, grad_mode
+from . import anomaly, grad_mode, ops
 from .grad_mode import enable_grad, no_grad, state
 from .tensor import Tensor, describe
 
@@ -35,10 +35,11 @@ def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor:
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    # the ops themselves, not Tensor.sum / reshape: the axes and shape need no checking here
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
+        grad = ops.Sum.apply(grad, axis=axes, keepdims=True)
     if lead or grad.shape != shape:
-        grad = grad.reshape(shape)
+        grad = ops.Reshape.apply(grad, shape=shape)
     return grad
 
 

@@ -85,14 +85,17 @@ def _target_like(target, pred: Tensor, op: str) -> Tensor:
     return Tensor(target, dtype=pred.dtype)
 
 
-def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
+def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None) -> Tensor:
     """Softmax cross-entropy. logits (N, C); target: class indices (N,) or probabilities (N, C).
-    Stable for any finite logits."""
+    Stable for any finite logits. `weight` (C,): each class's loss rescaled, as PyTorch's; then
+    reduction='mean' divides class-index losses by Σ_i weight[target_i] (probabilities: by N)."""
     _check_reduction("cross_entropy", reduction)
     logits = _tensor(logits, "cross_entropy")
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
     n, c = logits.shape
+    weight = _class_weights("cross_entropy", weight, logits)
+    extra = {} if weight is None else {"derivative": ops.CrossEntropy.derivative_weighted}
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.shape == logits.shape and target_data.dtype.kind != "f":
         raise TypeError(
@@ -101,10 +104,10 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
             f"must be floating (target.astype(np.float32)); integer targets must be class indices "
             f"of shape ({n},) (e.g. a one-hot target's argmax(axis=1))")
     if isinstance(target, Tensor) and target.shape == logits.shape:
-        return ops.CrossEntropy.apply(logits, target, reduction=reduction, classes=None)
+        return ops.CrossEntropy.apply(logits, target, reduction=reduction, classes=None, weight=weight, **extra)
     if target_data.shape == logits.shape and target_data.dtype.kind == "f":
         probs = Tensor(target_data, dtype=logits.dtype)
-        return ops.CrossEntropy.apply(logits, probs, reduction=reduction, classes=None)
+        return ops.CrossEntropy.apply(logits, probs, reduction=reduction, classes=None, weight=weight, **extra)
     if target_data.ndim != 1:
         raise ValueError(f"cross_entropy: target must be class indices of shape ({n},) or "
                          f"probabilities of shape {logits.shape}, got shape {target_data.shape}")
@@ -112,7 +115,22 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
         raise ValueError(f"cross_entropy: logits have N={n} rows (shape {logits.shape}) but target "
                          f"has {target_data.shape[0]} entries (shape {target_data.shape})")
     classes = _class_indices(target_data, c)
-    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes)
+    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
+
+
+def _class_weights(op: str, weight, scores: Tensor):
+    """`weight` as a float array of shape (C,) in the scores' dtype, or None. A constant (PyTorch
+    gives it no gradient either)."""
+    if weight is None:
+        return None
+    w = np.asarray(_array(weight))
+    c = scores.shape[1]
+    if w.shape != (c,):
+        raise ValueError(f"{op}: weight must have shape (C,) = ({c},), one per class of the input of "
+                         f"shape {scores.shape}; got weight of shape {w.shape}")
+    if w.dtype.kind not in "fiu":
+        raise TypeError(f"{op}: weight must be numeric, got dtype {w.dtype}")
+    return w.astype(scores.dtype)
 
 
 def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entropy") -> np.ndarray:
@@ -278,15 +296,30 @@ def _check_probability(who: str, p) -> None:
                          f"got p={p!r}")
 
 
-def embedding(idx, weight: Tensor) -> Tensor:
+def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of `weight` (num_embeddings, embedding_dim) picked by integer indices: the result
-    has shape idx.shape + (embedding_dim,). Indexing: a repeated index gets the sum of its rows'
-    gradients."""
+    has shape idx.shape + (embedding_dim,). One `embedding` node: a repeated index gets the sum
+    of its rows' gradients; the lookups of `padding_idx` (negative counts from the end) send
+    none, so that row is left as it is by training (nn.Embedding also starts it at zeros)."""
     weight = _tensor(weight, "embedding")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must have shape (num_embeddings, embedding_dim), "
                          f"got {weight.shape}")
-    return weight[_check_indices("embedding", idx, weight.shape[0])]
+    rows = weight.shape[0]
+    return ops.Embedding.apply(weight, idx=_check_indices("embedding", idx, rows),
+                               padding_idx=_padding_index("embedding", padding_idx, rows))
+
+
+def _padding_index(who: str, padding_idx, num_embeddings: int) -> int | None:
+    """padding_idx in 0..num_embeddings − 1 (a negative one counts from the end), or None."""
+    if padding_idx is None:
+        return None
+    if not isinstance(padding_idx, (int, np.integer)) or isinstance(padding_idx, bool):
+        raise TypeError(f"{who}: padding_idx must be an integer or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"{who}: padding_idx={padding_idx} is out of range for "
+                         f"num_embeddings={num_embeddings} (valid: {-num_embeddings}..{num_embeddings - 1})")
+    return int(padding_idx) % num_embeddings
 
 
 def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
@@ -306,21 +339,29 @@ def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
     return indices
 
 
-def nll_loss(log_probs: Tensor, target, reduction: str = "mean") -> Tensor:
+def nll_loss(log_probs: Tensor, target, reduction: str = "mean", weight=None) -> Tensor:
     """Negative log-likelihood of class indices: −log_probs[i, target_i], e.g. of
-    log_softmax(logits) (then it equals cross_entropy(logits, target)). log_probs (N, C)."""
+    log_softmax(logits) (then it equals cross_entropy(logits, target)). log_probs (N, C).
+    `weight` (C,): −weight[target_i]·log_probs[i, target_i], and reduction='mean' divides by
+    Σ_i weight[target_i], as PyTorch."""
     _check_reduction("nll_loss", reduction)
     log_probs = _tensor(log_probs, "nll_loss")
     if log_probs.ndim != 2:
         raise ValueError(f"nll_loss: log_probs must have shape (N, C), got {log_probs.shape}")
     n, c = log_probs.shape
+    weight = _class_weights("nll_loss", weight, log_probs)
     target_data = np.asarray(_array(target))
     if target_data.shape != (n,):
         raise ValueError(f"nll_loss: target must be class indices of shape ({n},) for log_probs of "
                          f"shape {log_probs.shape}, got shape {target_data.shape}")
-    losses = -log_probs[np.arange(n), _class_indices(target_data, c, "nll_loss")]
+    classes = _class_indices(target_data, c, "nll_loss")
+    losses = -log_probs[np.arange(n), classes]
+    if weight is None:
+        if reduction == "mean":
+            return losses.mean()
+        return losses.sum() if reduction == "sum" else losses
+    losses = losses * Tensor(weight[classes], name="weight[target]")
     if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    return losses
+        total = float(np.sum(weight[classes]))
+        return losses.sum() * (1.0 / total if total != 0 else np.nan)   # 0: NaN, as PyTorch
+    return losses.sum() if reduction == "sum" else losses

@@ -377,26 +377,27 @@ class Tensor:
                         "expected a Tensor, a numpy array, a Python number or a list")
 
     # --- arithmetic ---------------------------------------------------------------------------
+    # (a Tensor operand skips the _operand call: these run several times per node, forward and backward)
     def __add__(self, other):
-        return ops.Add.apply(self, self._operand(other))
+        return ops.Add.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __radd__(self, other):
         return ops.Add.apply(self._operand(other), self)
 
     def __sub__(self, other):
-        return ops.Sub.apply(self, self._operand(other))
+        return ops.Sub.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rsub__(self, other):
         return ops.Sub.apply(self._operand(other), self)
 
     def __mul__(self, other):
-        return ops.Mul.apply(self, self._operand(other))
+        return ops.Mul.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rmul__(self, other):
         return ops.Mul.apply(self._operand(other), self)
 
     def __truediv__(self, other):
-        return ops.Div.apply(self, self._operand(other))
+        return ops.Div.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rtruediv__(self, other):
         return ops.Div.apply(self._operand(other), self)
@@ -416,7 +417,7 @@ class Tensor:
         return ops.Pow.apply(self._operand(base), self)
 
     def __matmul__(self, other):
-        return ops.MatMul.apply(self, self._operand(other))
+        return ops.MatMul.apply(self, other if type(other) is Tensor else self._operand(other))
 
     def __rmatmul__(self, other):
         return ops.MatMul.apply(self._operand(other), self)
@@ -923,7 +924,7 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
-        node = cls.__new__(cls)
+        node = _new_object(cls)
         if params:
             node.__dict__.update(params)
         try:

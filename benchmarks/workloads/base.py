@@ -14,12 +14,13 @@ class Workload:
     name: str                                   # used by --workload
     title: str                                  # the row label of the results table
     build: Callable[[bool], dict]               # build(tiny) -> problem
-    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", COMPILED, "torch" -> factory
+    engines: dict[str, Callable[[dict], Step]]  # "numpy", "tinygrad_edu", peers ("torch", "mygrad") -> factory
     goal: float                                 # target ratio tinygrad_edu / numpy
     float64: bool = True                        # sets the tolerance of the same-loss check
     ops_per_step: int = 1                       # > 1: times are also reported per op
     heavy: bool = False                         # skipped by --quick unless named
     notes: list[str] = field(default_factory=list)
+    ahead_of: tuple[str, ...] = ()              # peers whose ratio tinygrad_edu's must also beat
 
 
 COMPILED = "tinygrad_edu compiled"
@@ -39,4 +40,13 @@ def training_step(opt, loss) -> float:
     opt.zero_grad()
     loss.backward()
     opt.step()
+    return loss.item()
+
+
+def gradient_descent_step(params, lr: float, loss) -> float:
+    """MyGrad has no optimizers: backward, then the update by hand on each parameter's array
+    (MyGrad's own idiom; backward has already cleared the graph, so the arrays are writable)."""
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
     return loss.item()

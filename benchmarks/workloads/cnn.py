@@ -24,7 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import COMPILED, Workload, compiled, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 0.01
 CHANNELS = (1, 8, 16)
@@ -168,8 +168,25 @@ def torch_step(p: dict):
     return step
 
 
+def mygrad_step(p: dict):
+    import mygrad as mg
+    from mygrad.nnet import conv_nd, max_pool, relu, softmax_crossentropy
+    X, labels = mg.tensor(p["X"], constant=True), p["labels"]
+    W1, b1, W2, b2, W3, b3 = params = [mg.tensor(p[k]) for k in NAMES]
+
+    def conv(h, w, b):   # MyGrad's conv_nd has no bias argument
+        return conv_nd(h, w, stride=1, padding=1) + b.reshape(-1, 1, 1)
+
+    def step() -> float:
+        h = max_pool(relu(conv(X, W1, b1)), (2, 2), 2)
+        h = max_pool(relu(conv(h, W2, b2)), (2, 2), 2)
+        logits = h.reshape(h.shape[0], -1) @ W3.T + b3
+        return gradient_descent_step(params, LR, softmax_crossentropy(logits, labels))
+    return step
+
+
 CNN = Workload(
     name="cnn", title="CNN conv3×3 1→8→16 + ReLU + 2×2 max-pool, Linear 784→10, CE, batch 64, SGD",
     build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
-                                   COMPILED: compiled(tinygrad_step), "torch": torch_step},
+                           COMPILED: compiled(tinygrad_step), "torch": torch_step, "mygrad": mygrad_step},
     goal=1.3, float64=False)

@@ -8,7 +8,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import COMPILED, Workload, compiled, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 1.2
 
@@ -74,8 +74,23 @@ def torch_step(p: dict):
     return step
 
 
+def mygrad_step(p: dict):
+    import mygrad as mg
+    from mygrad.nnet import sigmoid
+    X, Y = mg.tensor(p["X"], constant=True), mg.tensor(p["Y"], constant=True)
+    params = [mg.tensor(p[k]) for k in ("W1", "b1", "W2", "b2")]
+    W1, b1, W2, b2 = params
+
+    def step() -> float:
+        A1 = mg.tanh(W1 @ X + b1)
+        A2 = sigmoid(W2 @ A1 + b2)
+        cost = -mg.mean(Y * mg.log(A2) + (1 - Y) * mg.log(1 - A2))   # MyGrad has no BCE loss
+        return gradient_descent_step(params, LR, cost)
+    return step
+
+
 PLANAR = Workload(
     name="planar", title="2-4-1 tanh/sigmoid, 400 samples as columns, BCE",
     build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
-                                   COMPILED: compiled(tinygrad_step), "torch": torch_step},
+                           COMPILED: compiled(tinygrad_step), "torch": torch_step, "mygrad": mygrad_step},
     goal=2.0)

@@ -7,7 +7,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import COMPILED, Workload, compiled, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 1.0
 
@@ -71,8 +71,21 @@ def torch_step(p: dict):
     return step
 
 
+def mygrad_step(p: dict):
+    import mygrad as mg
+    from mygrad.nnet import sigmoid
+    X, Y = mg.tensor(p["X"], constant=True), mg.tensor(p["Y"], constant=True)
+    W1, W2 = mg.tensor(p["W1"]), mg.tensor(p["W2"])
+
+    def step() -> float:
+        A1 = sigmoid(X @ W1)
+        A2 = sigmoid(A1 @ W2)
+        return gradient_descent_step([W1, W2], LR, mg.sum((A2 - Y) ** 2))
+    return step
+
+
 SEED_NET = Workload(
     name="seed_net", title="seed net 3-4-1 sigmoid, 4 samples, SSE, GD step",
     build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
-                                   COMPILED: compiled(tinygrad_step), "torch": torch_step},
+                           COMPILED: compiled(tinygrad_step), "torch": torch_step, "mygrad": mygrad_step},
     goal=3.0)

@@ -1,7 +1,10 @@
 """Loss modules: each calls its functional form (tinygrad_edu.functional) with `reduction`."""
 from __future__ import annotations
 
+import numpy as np
+
 from .. import functional as F
+from ..tensor import Tensor
 from .module import Module
 
 
@@ -19,13 +22,37 @@ class _Loss(Module):
         return f"reduction={self.reduction!r}"
 
 
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy of logits (N, C) and class indices (N,) or probabilities (N, C)."""
+class _WeightedLoss(_Loss):
+    """A loss with PyTorch's per-class `weight` (C,), kept as the buffer `weight` (in
+    state_dict() when given, as PyTorch's)."""
+
+    def __init__(self, weight=None, reduction: str = "mean"):
+        super().__init__(reduction)
+        who = type(self).__name__
+        if isinstance(weight, str):
+            raise ValueError(f"{who}: weight must be per-class weights of shape (C,), got {weight!r}; "
+                             f"for the reduction, pass reduction={weight!r}")
+        if weight is not None:
+            w = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+            if w.ndim != 1 or w.dtype.kind not in "fiu":
+                raise ValueError(f"{who}: weight must be a 1-D array of per-class weights (C,), got "
+                                 f"shape {w.shape} and dtype {w.dtype}")
+            weight = w if w.dtype.kind == "f" else w.astype(np.float64)
+        self.register_buffer("weight", weight)
+
+    def forward(self, input, target):  # noqa: A002 (PyTorch's argument name)
+        return type(self).function(input, target, reduction=self.reduction, weight=self.weight)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Softmax cross-entropy of logits (N, C) and class indices (N,) or probabilities (N, C);
+    `weight` (C,) rescales each class's loss (see F.cross_entropy)."""
     function = F.cross_entropy
 
 
-class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (N, C) and class indices (N,)."""
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of log-probabilities (N, C) and class indices (N,); `weight` (C,)
+    rescales each class's loss (see F.nll_loss)."""
     function = F.nll_loss
 
 

@@ -25,7 +25,7 @@ from .elementwise import (
     Sqrt,
     Tanh,
 )
-from .indexing import GetItem, ScatterAdd, normalize_index
+from .indexing import Embedding, GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
 from .matmul import Linear, MatMul
 from .normalization import BatchNorm, LayerNorm
@@ -38,7 +38,7 @@ __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
     "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
-    "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "normalize_index",
+    "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "Embedding", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
     "Clone",
     "BatchNorm", "LayerNorm",

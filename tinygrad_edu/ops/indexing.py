@@ -53,3 +53,22 @@ class ScatterAdd(Function):
 
     def backward(self, g):
         return (g[self.index],)
+
+
+class Embedding(Function):
+    """weight[idx]: rows of a table picked by integer indices. Lookups of `padding_idx` send no
+    gradient to its row (PyTorch's padding_idx)."""
+    name, derivative = "embedding", "∂W[k] = Σ G over the lookups of row k (none for padding_idx)"
+    operands, expression = ("W",), "{W}[idx]"
+    uses_inputs = False
+
+    def forward(self, weight):
+        self.shape = weight.shape
+        return weight[self.idx]
+
+    def backward(self, g):
+        idx = self.idx
+        if self.padding_idx is not None:
+            used = idx != self.padding_idx
+            idx, g = idx[used], g[used]
+        return (ScatterAdd.apply(g, index=idx, shape=self.shape),)

@@ -9,19 +9,25 @@ from .reduce import log_softmax
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def reduce_loss(per_element: np.ndarray, reduction: str) -> np.ndarray:
+def reduce_loss(per_element: np.ndarray, reduction: str, count=None) -> np.ndarray:
+    """The mean divides by `count` when given (a class-weighted loss: the targets' total weight;
+    0 gives NaN, as PyTorch, without a numpy warning), else by the number of elements."""
     if reduction == "mean":
-        return per_element.mean()
+        if count is None:
+            return per_element.mean()
+        total = per_element.sum()
+        return total / count if count != 0 else np.full_like(total, np.nan)
     if reduction == "sum":
         return per_element.sum()
     return per_element
 
 
-def spread_loss_grad(g, shape: tuple, reduction: str):
-    """dL/d(per-element loss) for each reduction: G/n, G, or G itself. For 'mean' and 'sum' it
-    stays 0-d: it broadcasts against the per-element terms it multiplies."""
+def spread_loss_grad(g, count, reduction: str):
+    """dL/d(per-element loss) for each reduction: G/count (count: the mean's denominator), G,
+    or G itself. For 'mean' and 'sum' it stays 0-d: it broadcasts against the per-element terms
+    it multiplies."""
     if reduction == "mean":
-        return g * (1.0 / max(int(np.prod(shape)), 1))  # empty: no 1/0
+        return g * (1.0 / count if count != 0 else np.nan)  # a zero total weight: NaN, as PyTorch
     return g
 
 
@@ -42,24 +48,32 @@ class _PerElement:
 
 class CrossEntropy(_PerElement, Function):
     """Softmax cross-entropy of logits (N, C) against class indices (N,) — a parameter, not an
-    input — or class probabilities (N, C), a second input.
+    input — or class probabilities (N, C), a second input; `weight` (C,) or None rescales each
+    class, as PyTorch's: y_ic becomes w_c·y_ic.
     With p = softmax(z): L_i = −Σ_c y_ic log p_ic, and ∂L_i/∂z_i = p_i·Σ_c y_ic − y_i
-    (= p − onehot for indices)."""
+    (= w_yi·(p − onehot) for indices). reduction='mean' divides by N, or for weighted class
+    indices by Σ_i w_yi (PyTorch's weighted mean)."""
     name, derivative = "cross_entropy", "∂z = G·(softmax(z) − y)"
+    derivative_weighted = "∂z = G·w_y·(softmax(z) − y)"
     operands, expression = ("z", "y"), "cross_entropy({z}, {y})"
     per_element = ("{G_each}·({softmax_z} − {target})", "−{G_each}·{log_softmax_z}")
 
     def forward(self, z, probs=None):
         log_p = log_softmax(z, axis=1)
+        self.count = None   # the weighted mean's denominator; None: N
         if probs is None:
             per_sample = -log_p[np.arange(z.shape[0]), self.classes]
+            if self.weight is not None:
+                per_sample = per_sample * self.weight[self.classes]
+                self.count = np.sum(self.weight[self.classes])
         else:
-            per_sample = -np.sum(probs * log_p, axis=1)
-        return reduce_loss(per_sample, self.reduction)
+            y = probs if self.weight is None else probs * self.weight
+            per_sample = -np.sum(y * log_p, axis=1)
+        return reduce_loss(per_sample, self.reduction, self.count)
 
     @property
-    def n(self) -> int:
-        return max(self.inputs[0].shape[0], 1)
+    def n(self):
+        return max(self.inputs[0].shape[0], 1) if self.count is None else self.count
 
     @property
     def log_softmax_z(self) -> np.ndarray:
@@ -71,10 +85,13 @@ class CrossEntropy(_PerElement, Function):
 
     @property
     def target(self) -> np.ndarray:
-        """The class probabilities y: one-hot rows for class indices."""
+        """The class probabilities y, times the class weights: (weighted) one-hot rows for
+        class indices."""
         if len(self.inputs) == 2:
-            return self.inputs[1].data
-        return self.onehot(self.inputs[0].data)
+            y = self.inputs[1].data
+        else:
+            y = self.onehot(self.inputs[0].data)
+        return y if self.weight is None else y * self.weight
 
     def onehot(self, z: np.ndarray) -> np.ndarray:
         onehot = np.zeros(z.shape, dtype=z.dtype)
@@ -84,15 +101,20 @@ class CrossEntropy(_PerElement, Function):
     def backward(self, g):
         z = self.inputs[0]
         n = z.shape[0]
-        g = spread_loss_grad(g, (n,), self.reduction)
+        g = spread_loss_grad(g, n if self.count is None else self.count, self.reduction)
         if self.reduction == "none":
             g = g.reshape(n, 1)
         p = z.softmax(axis=1)
         if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
-            return ((p - Mask.apply(z, rule=self.onehot)) * g,)
-        y = self.inputs[1]
+            onehot = Mask.apply(z, rule=self.onehot)
+            if self.weight is not None:
+                g = g * self.weight[self.classes].reshape(n, 1)
+            return ((p - onehot) * g,)
+        y, g_y = self.inputs[1], g
+        if self.weight is not None:  # L_i = −Σ_c w_c·y_ic log p_ic: the target becomes w·y
+            y, g_y = y * self.weight, g * self.weight
         grad_z = (p * y.sum(axis=1, keepdims=True) - y) * g if self.needs_input_grad[0] else None
-        grad_y = -z.log_softmax(axis=1) * g if self.needs_input_grad[1] else None
+        grad_y = -z.log_softmax(axis=1) * g_y if self.needs_input_grad[1] else None
         return grad_z, grad_y
 
 
@@ -112,7 +134,7 @@ class BinaryCrossEntropy(_PerElement, Function):
 
     def backward(self, g):
         p, y = self.inputs
-        g = spread_loss_grad(g, p.shape, self.reduction)
+        g = spread_loss_grad(g, p.size, self.reduction)
         grad_p = grad_y = None
         if self.needs_input_grad[0]:
             grad_p = g * (p - y) / (p * (1 - p)).clip(min=self.EPS)
@@ -138,7 +160,7 @@ class BCEWithLogits(_PerElement, Function):
 
     def backward(self, g):
         x, y = self.inputs
-        g = spread_loss_grad(g, x.shape, self.reduction)
+        g = spread_loss_grad(g, x.size, self.reduction)
         grad_x = g * (x.sigmoid() - y) if self.needs_input_grad[0] else None
         grad_y = -g * x if self.needs_input_grad[1] else None
         return grad_x, grad_y

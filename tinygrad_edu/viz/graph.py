@@ -56,7 +56,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     walk = GraphWalk(root, module=module, params=params, max_nodes=max_nodes)
     grad_of = _grad_lookup(grads)
     dot = BackpropGraph("backprop", format="svg")
-    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname=SANS)
+    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname=SANS, ordering="in")
     dot.attr("node", fontname=SANS, fontsize="11")
     dot.attr("edge", color="#555555", arrowsize="0.7")
     if title:
@@ -67,21 +67,27 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     outline = {k: colour for k, (colour, _, _) in marks.items()}
     outline.update(dict(highlight_tensors) if isinstance(highlight_tensors, dict)
                    else dict.fromkeys(highlight_tensors, "#d32f2f"))
-    for t in walk.tensors:
-        fill = _tensor_fill(t, walk, grad_of(t), color_by)
-        label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
-                              missing_grad, outline=outline.get(id(t)), mark=marks.get(id(t)))
-        _target(dot, clusters, ("t", id(t))).node(walk.tensor_ids[id(t)], label, shape="plain")
-    for fn in walk.ops:
+    tensors = {id(t): t for t in walk.tensors}
+    ops = {id(fn): fn for fn in walk.ops}
+
+    def declare(target, key):
+        kind, k = key
+        if kind == "t":
+            t = tensors[k]
+            fill = _tensor_fill(t, walk, grad_of(t), color_by)
+            label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
+                                  missing_grad, outline=outline.get(k), mark=marks.get(k))
+            target.node(walk.tensor_ids[k], label, shape="plain")
+            return
+        fn = ops[k]
         is_current = fn is highlight_op
-        _target(dot, clusters, ("op", id(fn))).node(
-            walk.op_ids[id(fn)], _op_label(fn), shape="box", style="rounded,filled",
+        target.node(
+            walk.op_ids[k], _op_label(fn), shape="box", style="rounded,filled",
             fillcolor=colors.HIGHLIGHT if is_current else colors.OP,
             color="#d32f2f" if is_current else "#777777", penwidth="3" if is_current else "1",
             **({"class": "current"} if is_current else {}))
-    for sub in clusters.values():
-        dot.subgraph(sub["graph"])
 
+    _declare_in_forward_order(dot, walk, clusters, declare)
     _edges(dot, walk)
     if walk.left_out:
         _note_left_out(dot, walk, max_nodes)
@@ -90,6 +96,25 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     if check is not None:
         dot.node("check_legend", colors.check_legend_label(), shape="plain", fontsize="10")
     return dot
+
+
+def _declare_in_forward_order(dot, walk, clusters, declare) -> None:
+    """Every node in forward order (`declare(graph, key)`), each cluster placed where its first
+    member comes: dot keeps that order within a rank, so inputs stand left to right in argument
+    order (with the graph's ordering="in" for each op's incoming edges)."""
+    order = walk.forward_keys()
+    cluster_of = {key: sub["graph"] for sub in clusters.values() for key in sub["members"]}
+    for key in order:
+        if key in cluster_of:
+            declare(cluster_of[key], key)
+    emitted = set()
+    for key in order:
+        sub = cluster_of.get(key)
+        if sub is None:
+            declare(dot, key)
+        elif id(sub) not in emitted:
+            emitted.add(id(sub))
+            dot.subgraph(sub)
 
 
 def _check_marks(check) -> dict:
@@ -173,13 +198,6 @@ def _clusters(walk) -> dict:
             member(prefix, ("op", id(fn)))
             member(prefix, ("t", id(out)))
     return clusters
-
-
-def _target(dot, clusters, key):
-    for sub in clusters.values():
-        if key in sub["members"]:
-            return sub["graph"]
-    return dot
 
 
 def _tensor_fill(t, walk, grad, color_by) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..autograd import topological_order
 from .formulas import expression_name
 from .names import layer_of, named_params
 
@@ -58,6 +57,16 @@ class GraphWalk:
         name = self.param_names.get(id(t)) or t.name or ""
         return layer_of(name) if "." in name or id(t) in self.param_names else None
 
+    def forward_keys(self) -> list:
+        """("t", id) and ("op", id) of every drawn node in forward order: an op's inputs, the
+        op, its output."""
+        keys = []
+        for t in self.tensors:
+            if t.grad_fn is not None and id(t.grad_fn) in self.op_ids:
+                keys.append(("op", id(t.grad_fn)))
+            keys.append(("t", id(t)))
+        return keys
+
     @property
     def left_out(self) -> int:
         return self.left_out_tensors + self.left_out_ops
@@ -85,7 +94,28 @@ class GraphWalk:
 
 
 def _forward_order(root):
-    """Tensors (inputs before outputs) and op nodes of the graph below `root`: the engine's
-    topological order, reversed, following every input (data and constants too)."""
-    tensors = topological_order([root], all_inputs=True)[::-1]
-    return tensors, [t.grad_fn for t in tensors if t.grad_fn is not None]
+    """Tensors and op nodes of the graph below `root` in the order a forward pass computes them,
+    following every input (data and constants too): ops depth-first with each op's inputs in
+    argument order, and each tensor listed when first used (an op's inputs, the op, its
+    output). So `a * b` lists a before b, `X @ W1` X before W1, and layer 1 before layer 2;
+    Graphviz lays a rank out in declaration order, so the pictures read as the code does.
+    (The engine's topological_order visits siblings last-first, which would mirror them.)"""
+    computed, seen = [], set()   # the non-leaf tensors, each after the tensors it is computed from
+    stack = [(root, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            computed.append(t)
+            continue
+        if id(t) in seen or t.grad_fn is None:
+            continue
+        seen.add(id(t))
+        stack.append((t, True))
+        stack.extend((inp, False) for inp in reversed(t.grad_fn.inputs) if id(inp) not in seen)
+    tensors, listed = [], set()
+    for t in computed + [root]:
+        for u in (*(t.grad_fn.inputs if t.grad_fn is not None else ()), t):
+            if id(u) not in listed:
+                listed.add(id(u))
+                tensors.append(u)
+    return tensors, [t.grad_fn for t in computed]
