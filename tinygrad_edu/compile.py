@@ -217,6 +217,7 @@ class _Program:
                 target = arg_of.get(id(t), t)
                 program.deposits.append((target, None if t.grad is None else second.slot[id(t.grad.data)]))
         program.result = program.result_of(second)
+        del program.made   # the traced arrays: only the folded ones are kept, in the template
         return program
 
     def add(self, i: int, a: tuple, b: tuple):
