@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import profile
 from .workloads import WORKLOADS
 from .workloads.base import Workload
 
@@ -313,6 +314,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc peak-memory step")
     parser.add_argument("--write-readme", action="store_true",
                         help="also write the table into benchmarks/README.md (its 'results' block)")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead of timing: profile tinygrad_edu's step of each workload "
+                             "(cProfile, ~1 s each) and print where its time goes")
 
 
 def run(args) -> int:
@@ -320,6 +324,8 @@ def run(args) -> int:
     workloads = select(args.workload, args.quick)
     if args.threads:
         limit_threads(args.threads)
+    if args.profile:
+        return profile.run(workloads)
     header = machine_line()
     settings = f"`--clock {args.clock}`, {repeats} interleaved rounds"
     if args.runs > 1:

@@ -184,7 +184,6 @@ def test_a_new_engine_gets_its_own_column_and_others_show_a_dash(monkeypatch, ca
 
 
 def test_an_engine_whose_package_is_missing_is_skipped_without_a_word(monkeypatch, capsys):
-    seed = next(w for w in WORKLOADS if w.name == "seed_net")
     monkeypatch.setitem(harness.PEER_PACKAGES, "ghost", "no_such_package_for_tinygrad_edu")
     workloads = tiny_workloads("seed_net", extra_engines={"ghost": lambda problem: pytest.fail("ran")})
     assert "ghost" not in harness.available_engines(workloads[0])
@@ -256,3 +255,23 @@ def test_cli_bench_help_lists_runs(capsys):
     with pytest.raises(SystemExit):
         cli.main(["bench", "--help"])
     assert "--runs" in capsys.readouterr().out
+
+
+def test_profile_splits_the_step_by_where_the_code_lives():
+    from benchmarks import profile
+    from benchmarks.workloads import WORKLOADS
+    seed = next(w for w in WORKLOADS if w.name == "seed_net")
+    text = profile.profile(seed, seconds=0.05, top=5, tiny=True)
+    shares = [float(line.split("%")[0]) for line in text.splitlines()
+              if line.startswith("    ") and "%" in line and "×" not in line]
+    assert abs(sum(shares) - 100) < 1.0            # the buckets cover the whole step
+    assert "tinygrad_edu/tensor.py" in text and "tinygrad_edu/autograd.py" in text
+    assert "tensor.py" in text.split("functions with the most time")[1]   # apply is among the top five
+    assert sum(1 for line in text.splitlines() if "×" in line) == 5
+
+
+def test_profile_flag_profiles_instead_of_timing(capsys):
+    from benchmarks import harness
+    assert harness.main(["--profile", "--workload", "seed_net"]) == 0
+    out = capsys.readouterr().out
+    assert "seed_net:" in out and "steps profiled" in out and "| workload |" not in out
