@@ -3,7 +3,7 @@ import numpy as np
 
 from ..tensor import Function
 from . import _numerics
-from .elementwise import sigmoid
+from .elementwise import Mask, sigmoid
 from .reduce import log_softmax
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -90,10 +90,13 @@ class CrossEntropy(_PerElement, Function):
         if len(self.inputs) == 2:
             y = self.inputs[1].data
         else:
-            z = self.inputs[0].data
-            y = np.zeros(z.shape, dtype=z.dtype)
-            y[np.arange(z.shape[0]), self.classes] = 1
+            y = self.onehot(self.inputs[0].data)
         return y if self.weight is None else y * self.weight
+
+    def onehot(self, z: np.ndarray) -> np.ndarray:
+        onehot = np.zeros(z.shape, dtype=z.dtype)
+        onehot[np.arange(z.shape[0]), self.classes] = 1
+        return onehot
 
     def backward(self, g):
         z = self.inputs[0]
@@ -102,9 +105,8 @@ class CrossEntropy(_PerElement, Function):
         if self.reduction == "none":
             g = g.reshape(n, 1)
         p = z.softmax(axis=1)
-        if len(self.inputs) == 1:
-            onehot = np.zeros(z.shape, dtype=z.dtype)
-            onehot[np.arange(n), self.classes] = 1
+        if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
+            onehot = Mask.apply(z, rule=self.onehot)
             if self.weight is not None:
                 g = g * self.weight[self.classes].reshape(n, 1)
             return ((p - onehot) * g,)
