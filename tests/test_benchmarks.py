@@ -29,6 +29,16 @@ def test_same_loss_on_numpy_and_tinygrad(workload):
         assert losses["numpy"][0] != losses["numpy"][2]
 
 
+@pytest.mark.parametrize("workload", [w for w in WORKLOADS if "tinygrad_edu compiled" in w.engines],
+                         ids=lambda w: w.name)
+def test_same_loss_on_the_compiled_step_including_its_replays(workload):
+    harness.check_same_loss(workload, workload.build(True), ["numpy", "tinygrad_edu compiled"], steps=5)
+    step = workload.engines["tinygrad_edu compiled"](workload.build(True))
+    for _ in range(5):
+        step()
+    assert step.replays == 3   # traced twice, then replayed: the check above compared replays
+
+
 @pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w.name)
 def test_same_loss_on_torch(workload):
     pytest.importorskip("torch")
