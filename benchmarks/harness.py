@@ -97,9 +97,10 @@ def limit_threads(n: int) -> None:
     _thread_limit = threadpool_limits(n)  # kept alive: the limit lasts as long as this object
 
 
-def check_same_loss(workload: Workload, problem: dict, engines: list, steps: int = 2) -> dict:
+def check_same_loss(workload: Workload, problem: dict, engines: list, steps: int = 4) -> dict:
     """Run `steps` steps of each engine from the same initial weights; raise LossMismatch unless
-    every engine's losses match numpy's. Returns {engine: [loss per step]}."""
+    every engine's losses match numpy's. Returns {engine: [loss per step]}. Four steps: a
+    compiled step traces its first two calls, so steps 3 and 4 check its replays."""
     rtol = 1e-7 if workload.float64 else 2e-4
     losses = {}
     for engine in engines:

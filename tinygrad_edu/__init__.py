@@ -3,6 +3,7 @@ from . import functional
 from ._random import manual_seed
 from .autograd import grad
 from .combine import cat, maximum, minimum, stack, where
+from .compile import CompileError, compile
 from .derivation import GradientCheck, check_gradients
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
@@ -20,7 +21,7 @@ __all__ = [
     "Tensor", "Function", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
-    "eye", "cat", "stack", "where", "maximum", "minimum",
+    "eye", "cat", "stack", "where", "maximum", "minimum", "compile", "CompileError",
 ]
 
 

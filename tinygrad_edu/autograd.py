@@ -128,7 +128,8 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                 if on_step is not None:
                     on_step(t, g, None, (), pending)
                 continue
-            grad_fn.check_saved_versions()
+            if grad_fn.uses_inputs or grad_fn.uses_output:  # it saved something to check
+                grad_fn.check_saved_versions()
             if anomaly_on:
                 input_grads = anomaly.backward_of(grad_fn, g)  # checked for NaN/inf
             else:

@@ -28,6 +28,16 @@ from ._keywords import dim_keywords
 from .grad_mode import state
 
 DEFAULT_DTYPE = np.float32
+_tracer = None  # while tg.compile traces a step: told of every forward and optimizer update (compile.py)
+
+
+def set_tracer(tracer) -> None:
+    global _tracer
+    _tracer = tracer
+
+
+def current_tracer():
+    return _tracer
 
 
 def describe(t) -> str:
@@ -928,6 +938,8 @@ class Function:
         except (ValueError, IndexError, TypeError) as err:
             message = str(err).removeprefix(f"{cls.name}: ")
             raise type(err)(f"{cls.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from None
+        if _tracer is not None:  # tg.compile is tracing a step (compile.py)
+            data = _tracer.op(node, inputs, params, data)
         if grad_mode.anomaly_threads and state.anomaly:
             anomaly.check_forward(node, inputs, data)
         # the output Tensor, built here rather than by Tensor._wrap: a call fewer per op

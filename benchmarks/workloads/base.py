@@ -23,6 +23,18 @@ class Workload:
     ahead_of: tuple[str, ...] = ()              # peers whose ratio tinygrad_edu's must also beat
 
 
+COMPILED = "tinygrad_edu compiled"
+
+
+def compiled(factory: Callable[[dict], Step]) -> Callable[[dict], Step]:
+    """The engine key COMPILED: the same step under tg.compile, traced on its first two calls
+    (eagerly) and replayed from the third."""
+    def make(problem: dict) -> Step:
+        import tinygrad_edu as tg
+        return tg.compile(factory(problem))
+    return make
+
+
 def training_step(opt, loss) -> float:
     """zero_grad, backward, step: the same three calls in tinygrad_edu and in PyTorch."""
     opt.zero_grad()

@@ -11,7 +11,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 
-from .base import Workload
+from .base import COMPILED, Workload, compiled
 
 MUL, ADD = 1.0001, 0.0001
 
@@ -159,8 +159,8 @@ def mygrad_long(p: dict):
 
 CHAIN_200 = Workload(
     name="chain200", title="200-op elementwise chain on 8 values, fwd+bwd, per op",
-    build=build_mixed, engines={"numpy": numpy_mixed, "tinygrad_edu": tinygrad_mixed, "torch": torch_mixed,
-             "mygrad": mygrad_mixed},
+    build=build_mixed, engines={"numpy": numpy_mixed, "tinygrad_edu": tinygrad_mixed,
+                           COMPILED: compiled(tinygrad_mixed), "torch": torch_mixed, "mygrad": mygrad_mixed},
     goal=4.0, ops_per_step=200, ahead_of=("torch",))
 
 CHAIN_100K = Workload(

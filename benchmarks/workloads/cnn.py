@@ -24,7 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload, gradient_descent_step, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 0.01
 CHANNELS = (1, 8, 16)
@@ -187,6 +187,6 @@ def mygrad_step(p: dict):
 
 CNN = Workload(
     name="cnn", title="CNN conv3×3 1→8→16 + ReLU + 2×2 max-pool, Linear 784→10, CE, batch 64, SGD",
-    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step,
-             "mygrad": mygrad_step},
+    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
+                           COMPILED: compiled(tinygrad_step), "torch": torch_step, "mygrad": mygrad_step},
     goal=1.3, float64=False)

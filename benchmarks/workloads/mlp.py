@@ -8,7 +8,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload, gradient_descent_step, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 0.01
 
@@ -113,7 +113,8 @@ def mygrad_step(p: dict):
     return step
 
 
-ENGINES = {"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step, "mygrad": mygrad_step}
+ENGINES = {"numpy": numpy_step, "tinygrad_edu": tinygrad_step, COMPILED: compiled(tinygrad_step),
+           "torch": torch_step, "mygrad": mygrad_step}
 
 MLP_MNIST = Workload(
     name="mlp", title="MLP 784-256-128-10 ReLU, CE, batch 128, SGD",

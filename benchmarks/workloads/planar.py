@@ -8,7 +8,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload, gradient_descent_step, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 1.2
 
@@ -91,6 +91,6 @@ def mygrad_step(p: dict):
 
 PLANAR = Workload(
     name="planar", title="2-4-1 tanh/sigmoid, 400 samples as columns, BCE",
-    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step,
-             "mygrad": mygrad_step},
+    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
+                           COMPILED: compiled(tinygrad_step), "torch": torch_step, "mygrad": mygrad_step},
     goal=2.0)

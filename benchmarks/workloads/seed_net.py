@@ -7,7 +7,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import Workload, gradient_descent_step, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
 LR = 1.0
 
@@ -86,6 +86,6 @@ def mygrad_step(p: dict):
 
 SEED_NET = Workload(
     name="seed_net", title="seed net 3-4-1 sigmoid, 4 samples, SSE, GD step",
-    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step,
-             "mygrad": mygrad_step},
+    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step,
+                           COMPILED: compiled(tinygrad_step), "torch": torch_step, "mygrad": mygrad_step},
     goal=3.0)

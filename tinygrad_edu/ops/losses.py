@@ -1,10 +1,9 @@
 """Losses fused into one op each, so their derivatives are the short, stable textbook ones."""
 import numpy as np
 
-from ..tensor import Function, Tensor
+from ..tensor import Function
 from . import _numerics
-from .arithmetic import Sub
-from .elementwise import sigmoid
+from .elementwise import Mask, sigmoid
 from .reduce import Softmax, log_softmax, shifted_exp
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -94,10 +93,13 @@ class CrossEntropy(_PerElement, Function):
         if len(self.inputs) == 2:
             y = self.inputs[1].data
         else:
-            z = self.inputs[0].data
-            y = np.zeros(z.shape, dtype=z.dtype)
-            y[np.arange(z.shape[0]), self.classes] = 1
+            y = self.onehot(self.inputs[0].data)
         return y if self.weight is None else y * self.weight
+
+    def onehot(self, z: np.ndarray) -> np.ndarray:
+        onehot = np.zeros(z.shape, dtype=z.dtype)
+        onehot[np.arange(z.shape[0]), self.classes] = 1
+        return onehot
 
     def backward(self, g):
         z = self.inputs[0]
@@ -106,12 +108,11 @@ class CrossEntropy(_PerElement, Function):
         if self.reduction == "none":
             g = g.reshape(n, 1)
         p = Softmax.apply(z, axis=1, given=self.__dict__.pop("_softmax", None))
-        if len(self.inputs) == 1:
-            onehot = np.zeros(z.shape, dtype=z.dtype)
-            onehot[np.arange(n), self.classes] = 1
+        if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
+            onehot = Mask.apply(z, rule=self.onehot)
             if self.weight is not None:
                 g = g * self.weight[self.classes].reshape(n, 1)
-            return (Sub.apply(p, Tensor._wrap(onehot)) * g,)  # (a fresh constant: no defensive copy)
+            return ((p - onehot) * g,)
         y, g_y = self.inputs[1], g
         if self.weight is not None:  # L_i = −Σ_c w_c·y_ic log p_ic: the target becomes w·y
             y, g_y = y * self.weight, g * self.weight

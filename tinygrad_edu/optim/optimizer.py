@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, current_tracer
 
 
 BLOCK = 1 << 18  # elements (1 MB of float32)
@@ -92,6 +92,8 @@ class Optimizer:
                 if grad.shape != p.shape:
                     raise ValueError(f"{type(self).__name__}.step: parameter {p.name or ''} of shape "
                                      f"{p.shape} has a gradient of shape {grad.shape}")
+                if current_tracer() is not None:  # tg.compile is tracing a step (compile.py)
+                    current_tracer().update(self, p, grad, state, group)
                 self.update(p.data, grad, state, group)
                 p._version[0] += 1
 
