@@ -79,8 +79,9 @@ class Tanh(Function):
 
 class Mask(Function):
     """A piecewise-constant function of its inputs (e.g. the step 1[x > 0]): its derivative is 0
-    wherever it exists. It is recorded anyway, so a gradient that uses it (relu's G·1[x > 0])
-    still depends on x and can be differentiated again (to 0)."""
+    wherever it exists. It is recorded anyway, so a gradient that uses it (max's G·1[x = max])
+    still depends on x and can be differentiated again (to 0). A derivative that is just G times
+    such a mask is one `Gate` node instead."""
     name, derivative = "mask", "∂ = 0"
     uses_inputs = False
 
