@@ -10,7 +10,6 @@ import numpy as np
 
 from ..tensor import Tensor, current_tracer
 
-
 BLOCK = 1 << 18  # elements (1 MB of float32)
 
 
