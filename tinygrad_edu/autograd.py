@@ -58,10 +58,10 @@ def _as_grad_tensor(grad, like: Tensor, create_graph: bool) -> Tensor:
     return g
 
 
-def topological_order(roots, all_inputs: bool = False) -> list:
-    """Tensors of the graph below `roots`, each after every tensor computed from it (iterative,
-    so graphs of any depth work). Only tensors that require grad are followed, unless
-    `all_inputs` (the graph pictures also show constants and data)."""
+def topological_order(roots) -> list:
+    """Tensors of the graph below `roots` that require grad, each after every tensor computed
+    from it (iterative, so graphs of any depth work): the rows of check_gradients. (The engine
+    itself needs no sort: see run_backward.)"""
     order, visited = [], set()
     stack = [(r, False) for r in roots]
     while stack:
@@ -79,7 +79,7 @@ def topological_order(roots, all_inputs: bool = False) -> list:
             continue
         stack.append((t, True))
         for inp in grad_fn.inputs:
-            if (all_inputs or inp.requires_grad) and id(inp) not in visited:
+            if inp.requires_grad and id(inp) not in visited:
                 stack.append((inp, False))
     order.reverse()
     return order
