@@ -292,3 +292,13 @@ def test_numpy_floating_scalar_keeps_its_dtype():
 def test_complex_data_is_refused():
     with pytest.raises(TypeError, match="complex"):
         Tensor(np.array([1 + 2j]))
+
+
+def test_requires_grad_set_by_hand_to_a_numpy_bool_still_records_the_graph():
+    x = Tensor([1.0, 2.0])
+    x.requires_grad = np.True_       # e.g. t.requires_grad = mask.any()
+    w = Tensor([3.0, 4.0], requires_grad=True)
+    for y in (x * x, x * w, x.exp()):
+        assert y.requires_grad
+    (x * w).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])

@@ -950,13 +950,16 @@ class Function:
         out.grad_fn, out.requires_grad = None, False
         if not state.enabled:
             return out
-        if len(inputs) == 2:
-            a, b = inputs
-            needs = _PAIRS[a.requires_grad][b.requires_grad]
-        elif len(inputs) == 1:
-            needs = _SINGLES[inputs[0].requires_grad]
-        else:
-            needs = tuple([t.requires_grad for t in inputs])
+        try:
+            if len(inputs) == 2:
+                a, b = inputs
+                needs = _PAIRS[a.requires_grad][b.requires_grad]
+            elif len(inputs) == 1:
+                needs = _SINGLES[inputs[0].requires_grad]
+            else:
+                needs = tuple([bool(t.requires_grad) for t in inputs])
+        except TypeError:  # a requires_grad set by hand to a non-int truth value (np.True_)
+            needs = tuple([bool(t.requires_grad) for t in inputs])
         if True not in needs:
             return out
         node.inputs = inputs
