@@ -379,13 +379,3 @@ def test_fuzzed_graphs_replay_bitwise_or_are_refused(recipe, seed):
             assert (e.grad is None) == (c.grad is None)
             if e.grad is not None:
                 assert np.array_equal(e.grad.data, c.grad.data, equal_nan=True)
-
-
-def test_reason_says_why_the_last_call_ran_eagerly_and_is_empty_after_a_replay():
-    step, _ = seed_net()
-    fast = tg.compile(step)
-    fast()
-    assert fast.reason == "first call with these shapes"
-    fast()
-    fast()
-    assert fast.replays == 1 and fast.reason == ""

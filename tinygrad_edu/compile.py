@@ -69,7 +69,6 @@ class CompiledStep:
             done, result = program.run(args)
             if done:
                 self.replays += 1
-                self.reason = ""
                 return result
             del self.programs[key]
             self.reason = "a tensor the step reads changed shape or dtype (or a .grad it adds to is None)"
