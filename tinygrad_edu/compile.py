@@ -54,7 +54,7 @@ class CompiledStep:
         self.mismatches = {}  # key -> consecutive calls that traced different programs
         self.refused = {}     # key -> the CompileError's message
         self.traces = self.replays = 0
-        self.reason = ""      # why the last call ran eagerly
+        self.reason = ""      # why the most recent eager call ran eagerly (replays leave it)
 
     def __call__(self, *args):
         for i, t in enumerate(args):
