@@ -3,7 +3,6 @@ errors for states the loss does not depend on; plot_gradient_through_time by suf
 import numpy as np
 import pytest
 
-import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, viz
 

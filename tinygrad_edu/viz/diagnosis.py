@@ -4,6 +4,7 @@ lecture on activations and gradients, and two classics: a loss that is not finit
 gradient that explodes)."""
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ DEFAULT_THRESHOLDS = {
     "dead_units": 0.5,           # dead fraction of a ReLU-like module on the last step
     "update_ratio_high": -1.0,   # median log10(std Δp / std p) of a weight
     "update_ratio_low": -5.0,
-    "exploding_gradient": 100.0,  # growth of a gradient's std within the recorded steps
+    "exploding_gradient": 100.0,  # a gradient's std over the median of the steps before it
 }
 
 
@@ -121,21 +122,31 @@ def _exploding(history, name, threshold):
             return [Finding("exploding_gradient", name, entry["step"],
                             f"{name}: its gradient is not finite at step {entry['step']} ({g}). Lower the "
                             "learning rate and clip the gradient norm (nn.utils.clip_grad_norm_).")]
-    stds = _values(history, "parameters", name, "grad_std")
-    positive = np.where(stds > 0, stds, np.nan)
-    if np.all(np.isnan(positive)):
+    growth, j, typical = _largest_jump(_values(history, "parameters", name, "grad_std"))
+    if not growth > threshold:
         return []
-    running_min = np.fmin.accumulate(positive)
-    growth = positive / running_min
-    if not np.nanmax(growth) > threshold:
-        return []
-    j = int(np.nanargmax(growth))
-    i = int(np.flatnonzero(positive == running_min[j])[0])
     return [Finding("exploding_gradient", name, history[j]["step"],
-                    f"{name}: the std of its gradient grew {growth[j]:.0f}× within the recorded steps, "
-                    f"from {positive[i]:.2e} at step {history[i]['step']} to {positive[j]:.2e} at step "
-                    f"{history[j]['step']} (threshold {threshold:g}×). Lower the learning rate or clip "
-                    "the gradient norm (nn.utils.clip_grad_norm_).")]
+                    f"{name}: the std of its gradient jumped to {growth:.0f}× its typical size of the "
+                    f"steps before ({typical:.2e} → {growth * typical:.2e} at step {history[j]['step']}; "
+                    f"threshold {threshold:g}×). Lower the learning rate or clip the gradient norm "
+                    "(nn.utils.clip_grad_norm_).")]
+
+
+def _largest_jump(stds: np.ndarray):
+    """(growth, index, typical): the largest ratio of a step's gradient std to the median of
+    the recorded steps before it (at least 3 of them). A median, not the minimum, so that a
+    gradient that starts small on purpose (an output layer scaled by 0.01) and grows to its
+    working size over many steps is not an explosion."""
+    seen, best = [], (0.0, 0, float("nan"))
+    for j, s in enumerate(stds):
+        if not s > 0:
+            continue
+        if len(seen) >= 3:
+            typical = seen[len(seen) // 2]
+            if s / typical > best[0]:
+                best = (s / typical, j, typical)
+        bisect.insort(seen, float(s))
+    return best
 
 
 def _update_ratio(history, name, thresholds):

@@ -23,14 +23,14 @@ import numpy as np
 from ..tensor import Tensor
 from . import monitor_plot
 from .diagnosis import DEFAULT_THRESHOLDS, Finding, diagnose
-from .monitor_stats import activation_stats, parameter_stats
+from .monitor_stats import Block, ParameterSample, activation_stats, parameter_stats
 from .names import counted_labels
 from .tables import html_table, text_table
 
 ACTIVATION_KINDS = {"Tanh": "tanh", "Hardtanh": "tanh", "Sigmoid": "sigmoid", "Hardsigmoid": "sigmoid",
                     "ReLU": "relu", "LeakyReLU": "relu", "ReLU6": "relu", "PReLU": "relu", "ELU": "relu",
                     "CELU": "relu", "SELU": "relu", "GELU": "relu", "SiLU": "relu", "Mish": "relu"}
-BLOCK = 50  # recorded steps whose statistics are computed together
+BLOCK = 100  # recorded steps whose statistics are computed together
 
 __all__ = ["TrainingMonitor", "Finding", "ACTIVATION_KINDS"]
 
@@ -64,16 +64,15 @@ class TrainingMonitor:
         if not self.params:
             raise ValueError(f"TrainingMonitor: {type(model).__name__} has no parameters that require grad")
         self.weights = {n for n, p in self.params if p.ndim >= 2}
-        self._sizes = [p.size for _, p in self.params]
-        self._offsets = np.concatenate([[0], np.cumsum(self._sizes)[:-1]]).astype(np.intp)
+        self._sample = ParameterSample([p for _, p in self.params])
         self._handles = [m.register_forward_hook(self._keeper(name)) for name, m in model.named_modules()
                          if name in self.activations]
         self.note = "" if self.activations else _no_activation_note(model, len(self.params))
         if self.note:
             warnings.warn(self.note, UserWarning, stacklevel=2)
-        self._latest, self._pending, self._history = {}, [], []
-        self._calls, self._snapshot = 0, self._flat_parameters()
-        self.last_arrays = None  # the last recorded step's outputs and gradients, for histograms
+        self._latest, self._last_outputs, self._blocks, self._history = {}, {}, [], []
+        self._block, self._built = None, 0
+        self._calls, self._snapshot = 0, self._sample.values()
 
     # --- recording --------------------------------------------------------------------------
     def _keeper(self, name: str):
@@ -82,48 +81,65 @@ class TrainingMonitor:
                 self._latest[name] = output
         return keep
 
-    def _flat_parameters(self) -> np.ndarray:
-        return np.concatenate([p.data.ravel() for _, p in self.params])
-
     def record(self, loss) -> None:
         """Keep this step's loss, activation statistics, gradients and update ratios; call it
         once per training step, after optimizer.step()."""
-        grads = [p.grad for _, p in self.params]
-        if all(g is None for g in grads):
+        step = self._calls
+        if step % self.every:
+            self._calls = step + 1
+            if (step + 1) % self.every == 0:
+                self._snapshot = self._sample.values()  # the next call records one step's change
+            self._latest = {}
+            return
+        block = self._block or self._new_block()
+        row = len(block.steps)
+        block.before[row] = self._snapshot
+        missing = self._sample.values_and_grads(block.rows[row])
+        if missing is not None and all(missing):
             raise RuntimeError("TrainingMonitor.record: no parameter of the model has a gradient: call "
                                "loss.backward() and optimizer.step() first, then mon.record(loss) "
                                "(before the next zero_grad())")
-        step, self._calls = self._calls, self._calls + 1
-        if step % self.every:
-            if (step + 1) % self.every == 0:
-                self._snapshot = self._flat_parameters()  # the next call records one step's change
-            self._latest = {}
-            return
-        after = self._flat_parameters()
-        value = loss.item() if isinstance(loss, Tensor) else float(loss)
-        outputs = {name: (t.data, None if t.grad is None else t.grad.data) for name, t in self._latest.items()}
-        self._pending.append((step, value, self._snapshot, after, [None if g is None else g.data for g in grads],
-                              outputs))
-        self._snapshot, self._latest = after, {}
-        if len(self._pending) >= BLOCK:
+        self._calls = step + 1
+        self._snapshot = block.rows[row, :self._sample.width]
+        block.steps.append(step)
+        block.losses.append(loss.item() if isinstance(loss, Tensor) else float(loss))
+        block.missing.append(missing)
+        for name, t in self._latest.items():
+            block.keep_output(name, row, t.data)
+        self._last_outputs, self._latest = self._latest, {}
+        if row + 1 == block.size:
             self._flush()
 
+    def _new_block(self) -> Block:
+        """Room for up to BLOCK steps, fewer for a big model (its rows stay under ~64 MB)."""
+        per_step = 3 * self._sample.width * 8 + sum(t.data.nbytes for t in self._latest.values())
+        self._block = Block(self._sample, max(1, min(BLOCK, (64 << 20) // per_step)))
+        return self._block
+
     def _flush(self) -> None:
-        if not self._pending:
+        block = self._block
+        if block is None or not block.steps:
             return
-        steps, losses, before, after, grads, outputs = zip(*self._pending)
-        self._pending = []
-        names = [n for n, _ in self.params]
-        params = parameter_stats(names, self._offsets, self._sizes, np.stack(before), np.stack(after), grads)
-        acts = [{} for _ in steps]
+        n = len(block.steps)
+        gone = np.array([m if m is not None else [False] * len(self.params) for m in block.missing], dtype=bool)
+        w = self._sample.width
+        g_std, ratio = parameter_stats(self._sample, block.before[:n], block.rows[:n, :w], block.rows[:n, w:], gone)
+        kept = {"steps": list(block.steps), "losses": list(block.losses), "grad_std": g_std,
+                "update_ratio": ratio, "gone": gone, "activations": {}}
         for name, kind in self.activations.items():
-            seen = [i for i, o in enumerate(outputs) if name in o]
-            stats = activation_stats(kind, [outputs[i][name][0] for i in seen], [outputs[i][name][1] for i in seen])
-            for i, s in zip(seen, stats):
-                acts[i][name] = s
-        for i, step in enumerate(steps):
-            self._history.append({"step": step, "loss": losses[i], "activations": acts[i], "parameters": params[i]})
-        self.last_arrays = {"outputs": outputs[-1], "grads": dict(zip(names, grads[-1]))}
+            rows, outputs = block.activation_rows(name)
+            if rows:
+                kept["activations"][name] = (list(rows), activation_stats(kind, outputs))
+        self._blocks.append(kept)
+        block.clear()
+
+    @property
+    def last_arrays(self) -> dict:
+        """The last recorded step's activation outputs and gradients ({name: (output, ∂L/∂output)})
+        and the parameters' gradients, for the histograms."""
+        outputs = {n: (t.data, None if t.grad is None else t.grad.data) for n, t in self._last_outputs.items()}
+        grads = {n: None if p.grad is None else p.grad.data for n, p in self.params}
+        return {"outputs": outputs, "grads": grads}
 
     def remove(self) -> None:
         """Detach the forward hooks (the history stays)."""
@@ -135,8 +151,27 @@ class TrainingMonitor:
     @property
     def history(self) -> list:
         """One dict per recorded step: step, loss, activations {module: mean, std, saturated,
-        dead, grad_std}, parameters {name: grad_std, update_ratio}."""
+        dead}, parameters {name: grad_std, update_ratio} (None where it does not
+        apply: no saturation for ReLU, no gradient)."""
         self._flush()
+        names = [n for n, _ in self.params]
+        for block in self._blocks[self._built:]:
+            g_std = block["grad_std"].tolist()
+            ratio = _nones(block["update_ratio"])
+            entries = [{"step": step, "loss": loss, "activations": {},
+                        "parameters": {n: {"grad_std": None if off else g, "update_ratio": r}
+                                       for n, g, r, off in zip(names, gs, rs, offs)}}
+                       for step, loss, gs, rs, offs in zip(block["steps"], block["losses"], g_std, ratio,
+                                                           block["gone"].tolist())]
+            for name, (seen, stats) in block["activations"].items():
+                kind = self.activations[name]
+                columns = {key: values.tolist() for key, values in stats.items()}
+                columns["saturated"] = columns["saturated"] if kind in ("tanh", "sigmoid") else [None] * len(seen)
+                columns["dead"] = columns["dead"] if kind == "relu" else [None] * len(seen)
+                for k, i in enumerate(seen):
+                    entries[i]["activations"][name] = {key: columns[key][k] for key in columns}
+            self._history += entries
+        self._built = len(self._blocks)
         return self._history
 
     def label(self, name: str) -> str:
@@ -149,18 +184,29 @@ class TrainingMonitor:
         return diagnose(self.history, self.activations, self.weights, self.num_classes, self.thresholds,
                         self.labels)
 
+    def param_label(self, name: str) -> str:
+        """`layer 1 weight` for a Sequential's `0.weight`; other names as they are."""
+        module, _, leaf = name.rpartition(".")
+        label = self.labels.get(module, module)
+        return f"{label} {leaf}" if module and label != module else name
+
     def _rows(self):
         last = self.history[-1]
-        acts = [[self.label(n), n, kind, _num(s["mean"]), _num(s["std"]), _pct(s["saturated"]),
-                 _pct(s["dead"]), _num(s["grad_std"])]
-                for n, kind in self.activations.items() if (s := last["activations"].get(n)) is not None]
-        params = [[n, "×".join(map(str, p.shape)), _num(last["parameters"][n]["grad_std"]),
+        outputs = self.last_arrays["outputs"]
+        acts = []
+        for n, kind in self.activations.items():
+            s = last["activations"].get(n)
+            if s is not None:
+                grad = outputs[n][1] if n in outputs else None
+                acts.append([self.label(n), n, kind, _num(s["mean"]), _num(s["std"]), _pct(s["saturated"]),
+                             _pct(s["dead"]), "—" if grad is None else _num(float(np.std(grad)))])
+        params = [[self.param_label(n), n, "×".join(map(str, p.shape)), _num(last["parameters"][n]["grad_std"]),
                    _num(last["parameters"][n]["update_ratio"], ".2f")] for n, p in self.params]
         caption = f"step {last['step']}   loss {last['loss']:.4g}   ({len(self._history)} steps recorded)"
         return caption, acts, params
 
-    ACT_HEAD = ["layer", "module", "kind", "mean", "std", "saturated", "dead", "grad std"]
-    PARAM_HEAD = ["parameter", "shape", "grad std", "log10 update ratio"]
+    ACT_HEAD = ["layer", "module", "kind", "mean", "std", "saturated", "dead", "std of ∂L/∂output"]
+    PARAM_HEAD = ["layer", "parameter", "shape", "grad std", "log10 update ratio"]
 
     def table(self) -> str:
         """The last recorded step as text: one row per activation module, one per parameter."""
@@ -207,6 +253,11 @@ def _no_activation_note(model, n_params: int) -> str:
     return (f"TrainingMonitor: {type(model).__name__} has no activation modules (nn.Tanh, nn.ReLU, …), so "
             "there are no activation statistics (an activation written as x.relu() in forward() is not "
             f"a module and cannot be hooked); watching its {n_params} parameters only")
+
+
+def _nones(values: np.ndarray) -> list:
+    """Rows of numbers as Python floats, NaN as None (a ratio that is not defined)."""
+    return [[None if v != v else v for v in row] for row in values.tolist()]
 
 
 def _num(x, fmt=".3g") -> str:

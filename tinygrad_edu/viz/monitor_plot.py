@@ -65,7 +65,7 @@ def _gradient_histograms(ax, mon, outputs, colors):
     else:  # no activation modules: the weights' gradients instead
         for i, name in enumerate(n for n in mon.weights if mon.last_arrays["grads"].get(n) is not None):
             g = mon.last_arrays["grads"][name]
-            _histogram(ax, g, f"{name}: std {np.std(g):.2e}", colors(i % 10))
+            _histogram(ax, g, f"{mon.param_label(name)}: std {np.std(g):.2e}", colors(i % 10))
         ax.set_title("Gradients: distribution of ∂L/∂W of each weight")
     ax.set_xlabel("gradient value")
     ax.set_ylabel("density")
@@ -77,7 +77,7 @@ def _update_ratios(ax, mon, history, colors):
     steps = [e["step"] for e in history]
     for i, name in enumerate(n for n, _ in mon.params if n in mon.weights):
         ratios = [e["parameters"][name]["update_ratio"] for e in history]
-        ax.plot(steps, ratios, color=colors(i % 10), lw=1.4, label=name)
+        ax.plot(steps, ratios, color=colors(i % 10), lw=1.4, label=mon.param_label(name))
     ax.axhline(GUIDE, color="black", ls="--", lw=1.2, label="10⁻³ guide")
     ax.set_title("Update-to-data ratio of each weight: log10(std Δp / std p)")
     ax.set_xlabel("training step")
