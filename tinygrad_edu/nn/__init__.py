@@ -1,5 +1,5 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
-initialisers) and `nn.utils` (clip_grad_norm_)."""
+initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_)."""
 from . import init, utils
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
