@@ -1,5 +1,6 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
-initialisers) and `nn.utils` (clip_grad_norm_); recurrent cells and layers (RNN, LSTM, GRU)."""
+initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_); recurrent cells and layers (RNN,
+LSTM, GRU)."""
 from . import init, utils
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
