@@ -3,11 +3,13 @@ from . import functional
 from ._random import manual_seed
 from .autograd import grad
 from .combine import cat, maximum, minimum, stack, where
-from .compile import CompileError, compile
+from .compile import CompileError
+from .compile import compile as compile  # tg.compile; left out of __all__ (see there)
 from .derivation import GradientCheck, check_gradients
+from .function import Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
-from .tensor import Function, Tensor
+from .tensor import Tensor
 
 # creation functions, as torch.<name> (also Tensor.<name>)
 tensor, zeros, ones, randn, rand, full = (Tensor.tensor, Tensor.zeros, Tensor.ones, Tensor.randn, Tensor.rand,
@@ -21,8 +23,8 @@ __all__ = [
     "Tensor", "Function", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
-    "eye", "cat", "stack", "where", "maximum", "minimum", "compile", "CompileError",
-]
+    "eye", "cat", "stack", "where", "maximum", "minimum", "CompileError",
+]  # not "compile": `from tinygrad_edu import *` must not shadow Python's built-in (tg.compile is there)
 
 
 def __getattr__(name):
