@@ -70,7 +70,10 @@ def function_message(func) -> str:
     """The TypeError for a numpy function that has no Tensor dispatch: the method to use."""
     name = func.__name__
     call = f"np.{name}(t)"
-    method = f"tg.{name}(…)" if _resolve(f"tg.{name}") is not None else f"t.{name}(…)"
+    function = _resolve(f"tg.{name}")
+    # tg.sum, tg.exp …, PyTorch's top-level twins of a method, are not the spelling to suggest
+    twin = getattr(function, "__module__", "").endswith((".toplevel", ".functional")) and _resolve(name)
+    method = f"tg.{name}(…)" if function is not None and not twin else f"t.{name}(…)"
     hint, needs = FUNCTION_HINTS.get(name, (method, name))
     if needs is None or _exists(needs):
         if needs is None:

@@ -24,7 +24,9 @@ import weakref
 import numpy as np
 
 from . import _random, grad_mode
+from . import devices as _device
 from ._keywords import dim_keywords
+from ._size import ElementCount
 from .grad_mode import state
 
 DEFAULT_DTYPE = np.float32
@@ -180,8 +182,14 @@ class Tensor:
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def size(self) -> ElementCount:
+        """numpy's element count as a number (`t.size * 2`); called, PyTorch's `t.size()` (the
+        shape) and `t.size(dim)` (one extent)."""
+        return ElementCount(self.data.shape)
+
+    @property
+    def device(self):
+        return _device.CPU
 
     @property
     def dtype(self):
@@ -840,22 +848,59 @@ class Tensor:
                                f"has {self.data.ndim}; use transpose(dim0, dim1) or permute(*dims)")
         return self.transpose()
 
-    def to(self, dtype) -> Tensor:
-        """A cast to `dtype` (a numpy dtype, 'float32'-style string, or torch dtype), recorded in
-        the graph when both dtypes are floating; `to('cpu')` is the tensor itself."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False) -> Tensor:
+        """As PyTorch's: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`. A cast
+        (a numpy dtype, 'float32'-style string, tg.float32 or torch dtype) is recorded in the
+        graph when both dtypes are floating; the device must be the CPU (`to('cpu')`: itself)."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.data.dtype
+            elif _device.is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        _device.check_device(device, f"to({str(device)!r})")
+        if dtype is None:
+            return self.clone() if copy else self
         name = str(dtype)
-        if name == "cpu":
-            return self
         try:
             target = np.dtype(name.removeprefix("torch.") if name.startswith("torch.") else dtype)
         except TypeError:
-            raise TypeError(f"to: expected a dtype (np.float32, 'float64', …) or 'cpu', got "
+            raise TypeError(f"to: expected a dtype (np.float32, tg.float64, 'float64', …) or 'cpu', got "
                             f"{dtype!r}; tinygrad_edu runs on the CPU, in numpy") from None
         if target == self.data.dtype:
-            return self
+            return self.clone() if copy else self
         if target.kind != "f":  # integer results cannot require grad: outside the graph, as PyTorch
             return Tensor._wrap(self.data.astype(target))
         return self.cast(target)
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: the engine runs on the CPU."""
+        return self
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def repeat(self, *sizes) -> Tensor:
+        """Tile the tensor `sizes[i]` times along each axis (extra sizes add leading axes), as
+        PyTorch's repeat: a reshape, a broadcast and a reshape, so the gradient sums the copies."""
+        sizes = Tensor._shape(sizes)
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: {len(sizes)} repeat counts {sizes} are fewer than the {self.ndim} "
+                             f"dimensions of {describe(self)}")
+        if any(not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0 for k in sizes):
+            raise ValueError(f"repeat: the counts must be non-negative ints, got {sizes}")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        paired = [d for n in shape for d in (1, n)]              # (1, n0, 1, n1, …)
+        tiled = [d for k, n in zip(sizes, shape) for d in (k, n)]  # (k0, n0, k1, n1, …)
+        out = self.reshape(paired).broadcast_to(tuple(tiled))
+        return out.reshape(tuple(k * n for k, n in zip(sizes, shape)))
 
     def __eq__(self, other):
         if other is None:  # PyTorch: `t == None` is False

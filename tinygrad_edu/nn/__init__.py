@@ -1,5 +1,8 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
 initialisers) and `nn.utils` (clip_grad_norm_)."""
+import sys
+
+from .. import functional
 from . import init, utils
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
@@ -25,7 +28,11 @@ from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
 from .serialization import ModelFileNotFoundError, load, save
 
-__all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
+# `import tinygrad_edu.nn.functional as F`, as PyTorch's scripts write it: the same module object
+# as tinygrad_edu.functional
+sys.modules[__name__ + ".functional"] = functional
+
+__all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
            "save", "load", "ModelFileNotFoundError", "init", "utils",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
            "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
