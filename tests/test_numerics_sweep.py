@@ -104,6 +104,9 @@ CASES = {
     "max_unpool2d": [(lambda a: F.max_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],
     "avg_pool2d": [(lambda a: F.avg_pool2d(a, 2, stride=1), (M.reshape(1, 1, 2, 5),))],
     "avg_pool2d_backward": [(lambda a: F.avg_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],
+    # added for PyTorch's habits (issue 22)
+    "einsum": [(lambda a, b: tg.einsum("ij,kj->ik", a, b), (M, M[:, ::-1] * 1e-4)),
+               (lambda a: tg.einsum("ii->i", a), (M[:, :2],)), (lambda a: tg.einsum("ij->j", a), (M,))],
 }
 
 
