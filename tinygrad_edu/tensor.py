@@ -23,7 +23,7 @@ import weakref
 
 import numpy as np
 
-from . import _random, grad_mode
+from . import _ragged, _random, grad_mode
 from . import devices as _device
 from ._keywords import dim_keywords
 from ._size import ElementCount
@@ -54,8 +54,8 @@ def _to_array(data, dtype) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
-        return np.array(data, dtype=dtype)
-    arr = np.array(data)
+        return _ragged.array("Tensor", data, dtype)
+    arr = _ragged.array("Tensor", data)
     if not np.issubdtype(arr.dtype, np.floating):
         if arr.dtype == object or arr.dtype.kind == "c":
             raise TypeError(f"Tensor: cannot make a real tensor from {type(data).__name__} data "
@@ -127,7 +127,9 @@ class Tensor:
     TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "__weakref__")
+    # _under_no_grad: set (only) on results of ops run under no_grad() that would otherwise have
+    # been recorded, so that backward() can say why there is no graph
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "_under_no_grad", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
         if requires_grad and dtype is None:
@@ -300,7 +302,7 @@ class Tensor:
         array keeps its dtype."""
         if dtype is None:
             source = data.data if isinstance(data, Tensor) else data
-            arr = np.asarray(source)
+            arr = _ragged.array("tensor", source, copy=False)
             if arr.dtype.kind in "iub":
                 dtype = arr.dtype if isinstance(source, (np.ndarray, np.generic)) else (
                     np.bool_ if arr.dtype.kind == "b" else np.int64)
@@ -929,7 +931,7 @@ class Tensor:
         return interop.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        raise TypeError(interop.function_message(func))
+        return interop.array_function(func, args, kwargs)
 
 class Function:
     """One op of the graph, and the node that records it.
@@ -994,6 +996,10 @@ class Function:
         out._counter = _shared_version(data, inputs[0]) if cls.is_view else None
         out.grad_fn, out.requires_grad = None, False
         if not state.enabled:
+            for t in inputs:  # a graph would have been recorded: backward() will say why there is none
+                if t.requires_grad or getattr(t, "_under_no_grad", False):
+                    out._under_no_grad = True
+                    break
             return out
         try:
             if len(inputs) == 2:
