@@ -111,10 +111,11 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None,
     order = (0, *range(2, logits.ndim), 1) if logits.ndim > 2 else (0,)
     rows = logits.permute(*order).reshape(-1, c)
     if probabilities:
-        target = _tensor(target, "cross_entropy") if isinstance(target, Tensor) else Tensor(target_data, dtype=logits.dtype)
+        target = target if isinstance(target, Tensor) else Tensor(target_data, dtype=logits.dtype)
         target = target.permute(*order).reshape(-1, c)
         target_data = target.data
     else:
+        _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # errors say where
         target = target_data = target_data.reshape(-1)
     loss = _cross_entropy_rows(rows, target, target_data, reduction, weight, ignore_index)
     return loss.reshape(kept_shape) if reduction == "none" else loss
@@ -147,7 +148,7 @@ def _cross_entropy_rows(logits: Tensor, target, target_data: np.ndarray, reducti
     if not ignored.any():
         classes = _class_indices(target_data, c)
         return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
-    _class_indices(target_data[~ignored], c)  # the others must be classes
+    _class_indices(np.where(ignored, 0, target_data), c)  # the others must be classes
     if reduction == "none":  # every row, the ignored ones read as class 0, then their loss set to 0
         classes = _class_indices(np.where(ignored, 0, target_data), c)
         loss = ops.CrossEntropy.apply(logits, reduction="none", classes=classes, weight=weight, **extra)
@@ -200,7 +201,8 @@ def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entrop
         raise TypeError(f"{op}: class indices must be integers, got dtype {target.dtype}")
     if target.size and (target.min() < 0 or target.max() >= num_classes):  # (two cheap reductions)
         i = int(np.flatnonzero((target < 0) | (target >= num_classes))[0])
-        raise IndexError(f"{op}: target class index {int(target[i])} at position {i} is "
+        where = i if target.ndim == 1 else tuple(int(j) for j in np.unravel_index(i, target.shape))
+        raise IndexError(f"{op}: target class index {int(target.flat[i])} at position {where} is "
                          f"out of range for {num_classes} classes (valid: 0..{num_classes - 1})")
     return target
 
