@@ -49,6 +49,9 @@ class Sequential(Module):
         yield from ((str(i), m) for i, m in enumerate(vars(self).get("layers", ())))  # () before __init__ sets it
         yield from ((k, v) for k, v in vars(self).items() if k != "layers")  # a subclass's own
 
+    def _member_prefix(self, attribute: str) -> str:
+        return "" if attribute == "layers" else attribute
+
     def forward(self, x):
         for layer in self.layers:
             x = layer(x)
