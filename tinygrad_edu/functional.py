@@ -44,7 +44,8 @@ def elu(t, alpha: float = 1.0): return _tensor(t, "elu").elu(alpha)
 
 def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
     """Constant padding in PyTorch's order: `pad` = (before, after) of the LAST axis, then of the
-    one before it, … (F.pad(x, (1, 2)) pads the last axis by 1 in front and 2 behind)."""
+    one before it, … (F.pad(x, (1, 2)) pads the last axis by 1 in front and 2 behind). A negative
+    width crops instead, as PyTorch's: F.pad(x, (-1, 0)) drops the last axis's first element."""
     x = _tensor(x, "pad")
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
@@ -52,12 +53,19 @@ def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: 
     if len(pad) % 2 or len(pad) > 2 * x.ndim or not all(isinstance(p, (int, np.integer)) for p in pad):
         raise ValueError(f"pad: pad must hold an even number (at most {2 * x.ndim}) of ints, two per "
                          f"axis from the last, for {describe(x)}; got {pad}")
-    if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative padding (cropping) is not supported, got {pad}; slice instead")
     widths = [(0, 0)] * x.ndim
     for k in range(len(pad) // 2):
         widths[x.ndim - 1 - k] = (int(pad[2 * k]), int(pad[2 * k + 1]))
-    return ops.Pad.apply(x, widths=tuple(widths), value=value)
+    for axis, (before, after) in enumerate(widths):
+        crop_before, crop_after = max(-before, 0), max(-after, 0)
+        if crop_before or crop_after:
+            size = x.shape[axis]
+            if crop_before + crop_after > size:
+                raise ValueError(f"pad: the negative padding {pad} crops {crop_before + crop_after} "
+                                 f"elements from axis {axis} of {describe(x)}, which has {size}")
+            x = ops.Narrow.apply(x, axis=axis, start=crop_before, length=size - crop_before - crop_after)
+    widths = tuple((max(before, 0), max(after, 0)) for before, after in widths)
+    return ops.Pad.apply(x, widths=widths, value=value) if any(map(any, widths)) else x
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
