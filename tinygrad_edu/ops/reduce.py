@@ -48,7 +48,7 @@ class Sum(Function):
     def forward(self, x):
         self.in_shape = x.shape
         with _numerics.ieee_results():  # a sum that overflows is inf
-            return x.sum(axis=self.axis, keepdims=self.keepdims)  # the method: np.sum's wrapper costs more than a small sum
+            return x.sum(axis=self.axis, keepdims=self.keepdims)  # np.sum's wrapper costs more than a small sum
 
     def backward(self, g):
         return (_spread(g, self.in_shape, self.axis, self.keepdims),)
