@@ -9,8 +9,9 @@ from itertools import combinations
 
 import numpy as np
 
-from ..autograd import grad, reduce_to_input, topological_order
+from ..autograd import grad, reduce_to_input
 from ..grad_mode import no_grad
+from ..graph_order import forward_order
 from ..tensor import Tensor, describe
 from .diagnosis import Tolerance, diagnose
 from .table import html_table, text_table
@@ -202,7 +203,8 @@ class _Graph:
             raise ValueError(f"check_gradients: {describe(loss)} does not require grad, so no "
                              "tensor below it has a gradient; create the parameters with requires_grad=True")
         self.loss = loss
-        self.order = topological_order([loss])        # the loss first, each tensor before its inputs
+        # the loss first, each tensor before its inputs (those in argument order)
+        self.order = [t for t in reversed(forward_order(loss, last_input_first=True)) if t.requires_grad]
         self.position = {id(t): i for i, t in enumerate(self.order)}
         self.named: dict[str, list] = {}
         self.consumers: dict[int, list] = {}
