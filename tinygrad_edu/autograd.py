@@ -14,6 +14,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import anomaly, grad_mode, ops
+from .broadcasting import broadcast_axes
 from .grad_mode import enable_grad, no_grad, state
 from .hooks import tensor_hooks
 from .tensor import Tensor, describe
@@ -33,13 +34,11 @@ def reduce_to_input(grad: Tensor, inp: Tensor) -> Tensor:
 
 def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor:
     """The adjoint of numpy broadcasting: sum over the axes that broadcasting added or stretched."""
-    lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    axes = broadcast_axes(grad.shape, shape)
     # the ops themselves, not Tensor.sum / reshape: the axes and shape need no checking here
     if axes:
         grad = ops.Sum.apply(grad, axis=axes, keepdims=True)
-    if lead or grad.shape != shape:
+    if grad.shape != shape:
         grad = ops.Reshape.apply(grad, shape=shape)
     return grad
 

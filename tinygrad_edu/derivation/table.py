@@ -17,14 +17,19 @@ def _first_wrong(rows):
     return next((r for r in rows if not r.ok), None)
 
 
+def aligned(header: tuple, body: list) -> list[str]:
+    """Columns padded to their widest cell, two spaces apart, a rule under the header."""
+    widths = [max(len(line[i]) for line in [header] + body) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header] + body]
+    lines.insert(1, "  ".join("─" * w for w in widths))
+    return lines
+
+
 def text_table(rows) -> str:
     """The table, then one line per disagreeing row saying what is wrong, then where the
     derivation first goes wrong."""
     first = _first_wrong(rows)
-    body = [_cells(r, first) for r in rows]
-    widths = [max(len(line[i]) for line in [HEADER] + body) for i in range(len(HEADER))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [HEADER] + body]
-    lines.insert(1, "  ".join("─" * w for w in widths))
+    lines = aligned(HEADER, [_cells(r, first) for r in rows])
     for r in rows:
         if not r.ok:
             lines.append(f"  {r.formula}: {r.diagnosis}")
