@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
 # numpy ufunc name → the Tensor method that is the same op ("tg.<name>": the package's function)
 UFUNC_METHODS = {
@@ -52,7 +52,7 @@ def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
         if bound is not None:
             first = inputs[0]
             if not isinstance(first, Tensor):  # a binary ufunc with the Tensor second: the
-                first = inputs[1]._operand(first)  # array (or number) becomes the left operand
+                first = as_tensor(first, ufunc.__name__, like=inputs[1])  # array (or number) becomes the left operand
             return bound(first, *inputs[1:])
     name = ufunc.__name__
     if method != "__call__":

@@ -9,13 +9,13 @@ import numpy as np
 
 from . import ops
 from .ops.topk import along, topk_indices
-from .tensor import Tensor, ValuesIndices, describe
+from .tensor import Tensor, ValuesIndices, array_of, as_tensor, describe
 
 
 def masked_fill(x: Tensor, mask, value) -> Tensor:
     """x with `value` wherever the boolean `mask` (a Tensor or array broadcasting against x) is
     True; the gradient is 0 there. `value` a number or a 0-d Tensor (which gets a gradient)."""
-    x = _as_tensor(x, "masked_fill")
+    x = as_tensor(x, "masked_fill")
     mask = boolean_mask(mask, x.shape, "masked_fill", "mask")
     if isinstance(value, Tensor):
         if value.ndim != 0:
@@ -30,7 +30,7 @@ def masked_fill(x: Tensor, mask, value) -> Tensor:
 
 def boolean_mask(mask, shape: tuple, op: str, argument: str) -> np.ndarray:
     """`mask` as a boolean array that broadcasts against `shape`, or a clear error."""
-    array = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    array = array_of(mask, op, argument)
     if array.dtype != np.bool_:
         raise TypeError(f"{op}: {argument} must be boolean (True where to fill), got dtype {array.dtype} "
                         f"(shape {array.shape}); compare to make one, e.g. {argument} == 0")
@@ -55,7 +55,7 @@ def triu(x: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def _triangle_input(x, diagonal, op: str) -> Tensor:
-    x = _as_tensor(x, op)
+    x = as_tensor(x, op)
     if x.ndim < 2:
         raise ValueError(f"{op}: expected a tensor with at least 2 dimensions (the last two form the "
                          f"matrix), got {describe(x)}")
@@ -67,7 +67,7 @@ def _triangle_input(x, diagonal, op: str) -> Tensor:
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:  # noqa: A002
     """(values, indices) of the k largest (largest=False: smallest) entries along `dim`, in
     sorted order (NaN counts as the largest); values are differentiable, indices int64."""
-    x = _as_tensor(x, "topk")
+    x = as_tensor(x, "topk")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise TypeError(f"topk: k must be an int, got {k!r}")
     if x.ndim == 0:
@@ -86,11 +86,3 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
     if scalar:
         values, indices = values.reshape(()), Tensor._wrap(indices.data.reshape(()))
     return ValuesIndices(values, indices)
-
-
-def _as_tensor(x, op: str) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (np.ndarray, list, tuple, numbers.Number, np.generic)):
-        return Tensor(x) if np.asarray(x).dtype != np.bool_ else Tensor(np.asarray(x))
-    raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")

@@ -54,8 +54,14 @@ class Module:
     def __setattr__(self, name: str, value) -> None:
         object.__setattr__(self, name, value)
         if isinstance(value, (Parameter, Module, list, tuple, dict)):
-            for _ in self.named_parameters():  # names them now, so errors say 'fc1.weight'
-                pass
+            # name the new value's parameters now, so errors say 'fc1.weight' (only the value's:
+            # walking every parameter on each assignment made building N layers O(N²))
+            _name_parameters(self._member_prefix(name), value)
+
+    def _member_prefix(self, attribute: str) -> str:
+        """The name under which `attribute`'s value appears in _members() ('' for a container's
+        list of layers, whose items are named '0', '1', …)."""
+        return attribute
 
     # --- discovery ----------------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, object]]:
@@ -271,6 +277,17 @@ def _walk(members) -> Iterator[tuple[str, object]]:
             yield from _walk((_join(name, str(k)), v) for k, v in value.items())
         else:
             yield name, value
+
+
+def _name_parameters(prefix: str, value) -> None:
+    """Label the parameters inside `value` (a Parameter, Module, list, tuple or dict) with the
+    dotted names they have under `prefix`."""
+    for path, member in _walk([(prefix, value)]):
+        if isinstance(member, Module):
+            for _ in member.named_parameters(path):
+                pass
+        elif isinstance(member, Parameter):
+            _label(member, path)
 
 
 def _join(prefix: str, name: str) -> str:
