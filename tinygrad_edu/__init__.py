@@ -19,6 +19,8 @@ from .functional import (
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
+from .sampling import multinomial
+from .selection import masked_fill, topk, tril, triu
 from .serialization import load, save
 from .tensor import Function, Tensor
 
@@ -67,6 +69,7 @@ __all__ = [
     "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax", "mean", "argmax", "argmin",
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
     "int64", "long", "int32", "save", "load", "device", "cuda",
+    "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 
 

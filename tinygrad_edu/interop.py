@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
 # numpy ufunc name → the Tensor method that is the same op ("tg.<name>": the package's function)
 UFUNC_METHODS = {
@@ -54,7 +54,7 @@ def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
         if bound is not None:
             first = inputs[0]
             if not isinstance(first, Tensor):  # a binary ufunc with the Tensor second: the
-                first = inputs[1]._operand(first)  # array (or number) becomes the left operand
+                first = as_tensor(first, ufunc.__name__, like=inputs[1])  # array (or number) becomes the left operand
             return bound(first, *inputs[1:])
     if not in_graph(inputs, kwargs):  # no graph to leave: numpy's own result, on the arrays
         return getattr(ufunc, method)(*_arrays(inputs), **_arrays(kwargs))

@@ -9,9 +9,8 @@ import builtins
 import numpy as np
 
 from .combine import maximum, minimum
-from .functional import _tensor
 from .ops.einsum import Einsum, parse_equation
-from .tensor import Tensor, describe
+from .tensor import Tensor, as_tensor, describe
 
 # dtype names, as torch.<name>: numpy's dtypes, so they work wherever a dtype does
 float32 = float = np.float32  # noqa: A001 (torch's names)
@@ -23,11 +22,11 @@ bool = np.bool_  # noqa: A001
 
 def sum(input, *args, **kwargs):  # noqa: A001 (torch.sum)
     """torch.sum(t), torch.sum(t, dim, keepdim=False)."""
-    return _tensor(input, "sum").sum(*args, **kwargs)
+    return as_tensor(input, "sum").sum(*args, **kwargs)
 
 
 def mean(input, *args, **kwargs):
-    return _tensor(input, "mean").mean(*args, **kwargs)
+    return as_tensor(input, "mean").mean(*args, **kwargs)
 
 
 def max(input, *args, **kwargs):  # noqa: A001 (torch.max)
@@ -41,9 +40,9 @@ def min(input, *args, **kwargs):  # noqa: A001 (torch.min)
 
 
 def _extreme(input, args: tuple, kwargs: dict, op: str, elementwise):
-    t = _tensor(input, op)
+    t = as_tensor(input, op)
     if args and isinstance(args[0], (Tensor, np.ndarray)):
-        return elementwise(t, _tensor(args[0], op))
+        return elementwise(t, as_tensor(args[0], op))
     if args:  # a positional dim, as torch.max(t, 1): (values, indices)
         if len(args) > 2:
             raise TypeError(f"{op}(input, dim, keepdim): got {len(args) + 1} positional arguments")
@@ -52,20 +51,20 @@ def _extreme(input, args: tuple, kwargs: dict, op: str, elementwise):
 
 
 def argmax(input, *args, **kwargs):
-    return _tensor(input, "argmax").argmax(*args, **kwargs)
+    return as_tensor(input, "argmax").argmax(*args, **kwargs)
 
 
 def argmin(input, *args, **kwargs):
-    return _tensor(input, "argmin").argmin(*args, **kwargs)
+    return as_tensor(input, "argmin").argmin(*args, **kwargs)
 
 
 def matmul(input, other) -> Tensor:
-    return _tensor(input, "matmul") @ _tensor(other, "matmul")
+    return as_tensor(input, "matmul") @ as_tensor(other, "matmul")
 
 
 def bmm(input, mat2) -> Tensor:
     """Batched matrix product of (b, n, m) and (b, m, p) tensors, as torch.bmm (no broadcasting)."""
-    a, b = _tensor(input, "bmm"), _tensor(mat2, "bmm")
+    a, b = as_tensor(input, "bmm"), as_tensor(mat2, "bmm")
     if a.ndim != 3 or b.ndim != 3:
         raise ValueError(f"bmm: input and mat2 must be 3-D (batch, rows, columns), got {describe(a)} and "
                          f"{describe(b)}; use tg.matmul for other shapes")
@@ -76,14 +75,14 @@ def bmm(input, mat2) -> Tensor:
 
 
 def clamp(input, min=None, max=None) -> Tensor:  # noqa: A002 (torch's names)
-    return _tensor(input, "clamp").clip(min, max)
+    return as_tensor(input, "clamp").clip(min, max)
 
 
 clip = clamp
 
 
 def flatten(input, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
-    return _tensor(input, "flatten").flatten(start_dim, end_dim)
+    return as_tensor(input, "flatten").flatten(start_dim, end_dim)
 
 
 def einsum(equation: str, *operands) -> Tensor:
@@ -94,7 +93,7 @@ def einsum(equation: str, *operands) -> Tensor:
     is again an einsum (ops/einsum.py)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])  # torch.einsum(equation, [a, b])
-    tensors = [_tensor(t, "einsum") for t in operands]
+    tensors = [as_tensor(t, "einsum") for t in operands]
     if not tensors:
         raise ValueError("einsum: needs at least one operand tensor after the equation")
     return Einsum.apply(*tensors, equation=parse_equation(equation, [t.shape for t in tensors]))

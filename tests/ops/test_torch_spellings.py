@@ -178,7 +178,7 @@ def test_bmm_names_the_shapes_that_do_not_fit():
         tg.bmm(tg.zeros(2, 3), tg.zeros(2, 3, 4))
     with pytest.raises(ValueError, match=r"bmm: input of shape \(2, 3, 4\) and mat2 of shape \(3, 4, 5\)"):
         tg.bmm(tg.zeros(2, 3, 4), tg.zeros(3, 4, 5))
-    with pytest.raises(TypeError, match="sum: expected a Tensor"):
+    with pytest.raises(TypeError, match="sum: .*numeric"):
         tg.sum("abc")
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from .._zero_grad import zero_gradients
 from ..devices import check_device, is_device
+from ..hooks import HookList, RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -34,27 +35,58 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        hooks = vars(self).get("_forward_hooks")
+        if hooks:
+            output = _run_forward_hooks(self, hooks, args, kwargs, output)
+        return output
+
+    def register_forward_hook(self, hook, *, prepend: bool = False,
+                              with_kwargs: bool = False) -> RemovableHandle:
+        """`hook(module, inputs, output)` runs after each forward (`inputs` the tuple of positional
+        arguments; with_kwargs=True: `hook(module, inputs, kwargs, output)`). A value it returns
+        other than None replaces the output, as in PyTorch. Returns a handle: `handle.remove()`."""
+        if "_forward_hooks" not in vars(self):
+            object.__setattr__(self, "_forward_hooks", HookList())
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}.register_forward_hook: the hook must be callable, "
+                            f"got {type(hook).__name__}")
+        return self._forward_hooks.add(_KeywordHook(hook) if with_kwargs else hook, prepend=prepend)
 
     def __setattr__(self, name: str, value) -> None:
         object.__setattr__(self, name, value)
         if isinstance(value, (Parameter, Module, list, tuple, dict)):
-            for _ in self.named_parameters():  # names them now, so errors say 'fc1.weight'
-                pass
+            # name the new value's parameters now, so errors say 'fc1.weight' (only the value's:
+            # walking every parameter on each assignment made building N layers O(N²))
+            _name_parameters(self._member_prefix(name), value)
+
+    def _member_prefix(self, attribute: str) -> str:
+        """The name under which `attribute`'s value appears in _members() ('' for a container's
+        list of layers, whose items are named '0', '1', …)."""
+        return attribute
 
     # --- discovery ----------------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, object]]:
         """(name, value) of everything that may hold parameters, in a stable order."""
         return iter(vars(self).items())
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module, each once: ('', self), ('fc1', …), …"""
-        seen = set()
-        for name, value in _depth_first(self, prefix, seen):
-            if isinstance(value, Module):
-                yield name, value
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module, depth first in the order they were assigned, as
+        PyTorch: ('', self), ('fc1', …), ('block.0', …), … Each module once, under the first name
+        it is found at (remove_duplicate=False: under every name). `memo` a set of modules to skip."""
+        memo = set() if memo is None else memo
+        if self in memo and remove_duplicate:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, child in _walk(self._members()):
+            if isinstance(child, Module):
+                yield from child.named_modules(memo, _join(prefix, name), remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, each once (named_modules() without the names)."""
         return (m for _, m in self.named_modules())
 
     def children(self) -> Iterator[Module]:
@@ -191,6 +223,27 @@ class Module:
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
+def _run_forward_hooks(module: Module, hooks: HookList, args: tuple, kwargs: dict, output):
+    for hook in hooks:
+        if isinstance(hook, _KeywordHook):
+            result = hook.hook(module, args, kwargs, output)
+        else:
+            result = hook(module, args, output)
+        if result is not None:
+            output = result
+    return output
+
+
+class _KeywordHook:
+    """A forward hook registered with with_kwargs=True: called with the keyword arguments too."""
+
+    def __init__(self, hook):
+        self.hook = hook
+
+    def __call__(self, *args):
+        return self.hook(*args)
+
+
 def _depth_first(module: Module, prefix: str, seen: set) -> Iterator[tuple[str, object]]:
     """The module itself, then each member in order, entering sub-modules (each module once)."""
     seen.add(id(module))
@@ -239,6 +292,17 @@ def _walk(members) -> Iterator[tuple[str, object]]:
             yield from _walk((_join(name, str(k)), v) for k, v in value.items())
         else:
             yield name, value
+
+
+def _name_parameters(prefix: str, value) -> None:
+    """Label the parameters inside `value` (a Parameter, Module, list, tuple or dict) with the
+    dotted names they have under `prefix`."""
+    for path, member in _walk([(prefix, value)]):
+        if isinstance(member, Module):
+            for _ in member.named_parameters(path):
+                pass
+        elif isinstance(member, Parameter):
+            _label(member, path)
 
 
 def _join(prefix: str, name: str) -> str:
