@@ -1,5 +1,6 @@
 """Errors a newcomer from PyTorch meets say what to do (issue 22): a ragged nested list names the
-lengths that differ (the one conversion, tensor.as_tensor, says it); backward() after a forward under no_grad() says that no_grad was on; and a
+lengths that differ (the one conversion, tensor.as_tensor, says it); backward() after a forward
+under no_grad() says that no_grad was on; and a
 tensor outside any graph (a gradient, data) goes through numpy's functions as its array."""
 import numpy as np
 import pytest
