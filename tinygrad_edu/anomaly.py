@@ -22,7 +22,7 @@ from .tensor import describe
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # the package's own programs, which use the library as a user's code would: their lines are blamed
-_PROGRAMS = {"commands", "documents", "recipes"}
+_PROGRAMS = {"commands", "documents", "exercises", "recipes"}
 
 
 class detect_anomaly:

@@ -71,7 +71,10 @@ class Function:
             anomaly.check_forward(node, inputs, data)
         out = Tensor._wrap(data, version=_shared_version(data, inputs[0]) if cls.is_view else None)
         needs = tuple(bool(t.requires_grad) for t in inputs)
-        if not state.enabled or True not in needs:
+        if not state.enabled:
+            _mark_under_no_grad(out, inputs)
+            return out
+        if True not in needs:
             return out
         node.inputs, node.needs_input_grad = inputs, needs
         node.sequence_nr = next(_creation_order)
@@ -128,6 +131,12 @@ class Function:
 
 
 _creation_order = itertools.count()  # Function.sequence_nr: a node is always created after its inputs' nodes
+
+
+def _mark_under_no_grad(out: Tensor, inputs: tuple) -> None:
+    """A result that would have had a graph but for no_grad(): backward() will say why it has none."""
+    if any(t.requires_grad or getattr(t, "_under_no_grad", False) for t in inputs):
+        out._under_no_grad = True
 
 
 def version_number(t: Tensor) -> int:

@@ -19,6 +19,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .._zero_grad import zero_gradients
+from ..devices import check_device, is_device
+from ..hooks import HookList, RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -32,27 +35,58 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        hooks = vars(self).get("_forward_hooks")
+        if hooks:
+            output = _run_forward_hooks(self, hooks, args, kwargs, output)
+        return output
+
+    def register_forward_hook(self, hook, *, prepend: bool = False,
+                              with_kwargs: bool = False) -> RemovableHandle:
+        """`hook(module, inputs, output)` runs after each forward (`inputs` the tuple of positional
+        arguments; with_kwargs=True: `hook(module, inputs, kwargs, output)`). A value it returns
+        other than None replaces the output, as in PyTorch. Returns a handle: `handle.remove()`."""
+        if "_forward_hooks" not in vars(self):
+            object.__setattr__(self, "_forward_hooks", HookList())
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}.register_forward_hook: the hook must be callable, "
+                            f"got {type(hook).__name__}")
+        return self._forward_hooks.add(_KeywordHook(hook) if with_kwargs else hook, prepend=prepend)
 
     def __setattr__(self, name: str, value) -> None:
         object.__setattr__(self, name, value)
         if isinstance(value, (Parameter, Module, list, tuple, dict)):
-            for _ in self.named_parameters():  # names them now, so errors say 'fc1.weight'
-                pass
+            # name the new value's parameters now, so errors say 'fc1.weight' (only the value's:
+            # walking every parameter on each assignment made building N layers O(N²))
+            _name_parameters(self._member_prefix(name), value)
+
+    def _member_prefix(self, attribute: str) -> str:
+        """The name under which `attribute`'s value appears in _members() ('' for a container's
+        list of layers, whose items are named '0', '1', …)."""
+        return attribute
 
     # --- discovery ----------------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, object]]:
         """(name, value) of everything that may hold parameters, in a stable order."""
         return iter(vars(self).items())
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module, each once: ('', self), ('fc1', …), …"""
-        seen = set()
-        for name, value in _depth_first(self, prefix, seen):
-            if isinstance(value, Module):
-                yield name, value
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module, depth first in the order they were assigned, as
+        PyTorch: ('', self), ('fc1', …), ('block.0', …), … Each module once, under the first name
+        it is found at (remove_duplicate=False: under every name). `memo` a set of modules to skip."""
+        memo = set() if memo is None else memo
+        if self in memo and remove_duplicate:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, child in _walk(self._members()):
+            if isinstance(child, Module):
+                yield from child.named_modules(memo, _join(prefix, name), remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, each once (named_modules() without the names)."""
         return (m for _, m in self.named_modules())
 
     def children(self) -> Iterator[Module]:
@@ -99,10 +133,10 @@ class Module:
         return [b for _, b in self.named_buffers()]
 
     # --- training helpers ---------------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
-        for p in self.parameters():
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: None (PyTorch's default), or zeros with
+        set_to_none=False."""
+        zero_gradients(self.parameters(), set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         for m in self.modules():
@@ -112,10 +146,19 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, dtype) -> Module:
-        """Convert every parameter and floating buffer to a floating dtype, in place (do it
-        before creating the optimizer: its state buffers keep the dtype they were made with).
-        Integer buffers (num_batches_tracked) keep theirs, as in PyTorch."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> Module:
+        """As PyTorch's: `to(dtype)`, `to(device)`, `to(device, dtype)`. Converts every parameter
+        and floating buffer to a floating dtype, in place (do it before creating the optimizer:
+        its state buffers keep the dtype they were made with); integer buffers
+        (num_batches_tracked) keep theirs, as in PyTorch. The device must be the CPU."""
+        for arg in args:
+            if is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, f"{type(self).__name__}.to({str(device)!r})")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters need a floating dtype, got {dtype}")
@@ -125,6 +168,10 @@ class Module:
                 p.data = p.data.astype(dtype)
                 p.grad = None
                 p._version[0] += 1
+        return self
+
+    def cpu(self) -> Module:
+        """The module itself: the engine runs on the CPU."""
         return self
 
     def double(self) -> Module:
@@ -176,6 +223,27 @@ class Module:
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
+def _run_forward_hooks(module: Module, hooks: HookList, args: tuple, kwargs: dict, output):
+    for hook in hooks:
+        if isinstance(hook, _KeywordHook):
+            result = hook.hook(module, args, kwargs, output)
+        else:
+            result = hook(module, args, output)
+        if result is not None:
+            output = result
+    return output
+
+
+class _KeywordHook:
+    """A forward hook registered with with_kwargs=True: called with the keyword arguments too."""
+
+    def __init__(self, hook):
+        self.hook = hook
+
+    def __call__(self, *args):
+        return self.hook(*args)
+
+
 def _depth_first(module: Module, prefix: str, seen: set) -> Iterator[tuple[str, object]]:
     """The module itself, then each member in order, entering sub-modules (each module once)."""
     seen.add(id(module))
@@ -224,6 +292,17 @@ def _walk(members) -> Iterator[tuple[str, object]]:
             yield from _walk((_join(name, str(k)), v) for k, v in value.items())
         else:
             yield name, value
+
+
+def _name_parameters(prefix: str, value) -> None:
+    """Label the parameters inside `value` (a Parameter, Module, list, tuple or dict) with the
+    dotted names they have under `prefix`."""
+    for path, member in _walk([(prefix, value)]):
+        if isinstance(member, Module):
+            for _ in member.named_parameters(path):
+                pass
+        elif isinstance(member, Parameter):
+            _label(member, path)
 
 
 def _join(prefix: str, name: str) -> str:

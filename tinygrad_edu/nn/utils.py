@@ -1,5 +1,5 @@
 """`nn.utils.clip_grad_norm_`: scale the gradients of some parameters so that their joint norm is
-at most `max_norm`, as PyTorch's."""
+at most `max_norm`, as PyTorch's; `nn.utils.clip_grad_value_`: clamp each gradient element."""
 from __future__ import annotations
 
 import math
@@ -15,10 +15,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     gradients as one vector); each gradient is multiplied by min(1, max_norm / (total + 1e-6)).
     Returns the total norm before clipping, a 0-d Tensor. norm_type may be float('inf') (the
     largest |g|). A gradient array is read-only, so `p.grad` is replaced by a scaled Tensor."""
-    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
-    for i, p in enumerate(params):
-        if not isinstance(p, Tensor):
-            raise TypeError(f"clip_grad_norm_: parameter {i} is a {type(p).__name__}, not a Tensor")
+    params = _as_parameter_list(parameters, "clip_grad_norm_")
     norm_type = float(norm_type)
     if math.isnan(norm_type) or norm_type < 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be >= 0 or inf, got {norm_type}")
@@ -37,6 +34,25 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         for p, g in with_grad:
             p.grad = Tensor(g * coef.astype(g.dtype))
     return Tensor(total, dtype=dtype)
+
+
+def clip_grad_value_(parameters, clip_value: float) -> None:
+    """Clamp every gradient element into [−clip_value, clip_value], as PyTorch's (a NaN stays NaN).
+    A gradient array is read-only, so `p.grad` is replaced by a clamped Tensor."""
+    params = _as_parameter_list(parameters, "clip_grad_value_")
+    clip_value = float(clip_value)
+    for p in params:
+        if p.grad is not None:
+            g = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+            p.grad = Tensor(np.clip(g, g.dtype.type(-clip_value), g.dtype.type(clip_value)), dtype=g.dtype)
+
+
+def _as_parameter_list(parameters, where: str) -> list[Tensor]:
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    for i, p in enumerate(params):
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{where}: parameter {i} is a {type(p).__name__}, not a Tensor")
+    return params
 
 
 def _vector_norm(x: np.ndarray, order: float):
