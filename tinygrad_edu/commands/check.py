@@ -1,17 +1,23 @@
 """`tinygrad-edu check`: every hand-derived gradient of the three write-ups against autograd,
 one table per write-up; exit status 1 if any quantity disagrees beyond the tolerance.
-`tinygrad-edu check PATH.py`: grade a student's script instead (see `grade.py`)."""
+`tinygrad-edu check PATH.py`: grade a student's script instead (see `grade.py`); several
+scripts or a folder of them: a summary table (see `grade_many.py`)."""
+from pathlib import Path
 
 
 def add_arguments(parser):
-    parser.add_argument("path", nargs="?", help="a script that calls tg.check_gradients: run it and "
-                        "grade every check it makes (exit 0 all agree, 1 any disagrees, 2 cannot run)")
+    parser.add_argument("path", nargs="*", help="a script that calls tg.check_gradients: run it and "
+                        "grade every check it makes (exit 0 all agree, 1 any disagrees, 2 cannot run); "
+                        "several scripts or a folder: one summary line per file")
 
 
 def run(args) -> int:
-    if args.path:
+    if len(args.path) == 1 and not Path(args.path[0]).is_dir():
         from tinygrad_edu.commands.grade import grade
-        return grade(args.path)
+        return grade(args.path[0])
+    if args.path:
+        from tinygrad_edu.commands.grade_many import grade_many
+        return grade_many(args.path)
     return 1 if report() else 0
 
 

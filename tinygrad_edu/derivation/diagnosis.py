@@ -102,6 +102,12 @@ def _shape_slip(f, a, tol, counts) -> str:
         if tol.agrees(f, summed) or (f.size > 1 and _factor(f, summed, tol, counts)):
             return (f"{shapes}: it matches autograd summed over {_axes_text(axes)}, an extra sum: "
                     f"the tensor keeps that {_axes_text(axes, False)}, and so does its gradient")
+    border = [(n - k) // 2 for n, k in zip(f.shape, a.shape)]
+    if f.ndim == a.ndim >= 2 and all(b >= 0 for b in border) and any(border):
+        centre = f[tuple(slice(b, b + k) for b, k in zip(border, a.shape))]
+        if centre.shape == a.shape and tol.agrees(centre, a):
+            return (f"{shapes}: its centre matches: the padding's border is not cut off (the "
+                    f"gradient of a padded input is the padded gradient cropped back)")
     if f.size == a.size and tol.agrees(f.reshape(a.shape), a):
         if _without_ones(f.shape) == _without_ones(a.shape) and f.ndim < a.ndim:
             return (f"{shapes}: the values agree, but the axis of length 1 is gone: a forgotten "

@@ -46,25 +46,38 @@ def graph_slip(graph, t, value: np.ndarray, factor: float, tol) -> str:
 
 
 def _hypotheses(graph, t, uses, grads):
-    yield from _forgotten_uses(graph, t, uses, grads)
-    for (fn, out), g in zip(uses, grads):
-        for k, inp in enumerate(fn.inputs):
-            if inp is not t:
-                continue
-            yield from _skipped(fn, out, g, t)
-            if fn.name == "matmul":
-                yield from _matmul(graph, fn, k, g, t)
-            elif fn.name == "mul":
-                yield from _mul(graph, fn, k, g, t)
-            elif fn.name == "softmax":
-                yield from _softmax(fn, out, g, t)
+    through = graph.through_each_use(t, uses, grads) if len(uses) > 1 else None
+    yield from _forgotten_uses(graph, t, uses, through)
+    for i, ((fn, out), g) in enumerate(zip(uses, grads)):
+        # a slip in one use, the other uses' terms right
+        others = sum(through[j] for j in range(len(uses)) if j != i) if through else 0
+        for words, array in _one_use(graph, t, fn, out, g):
+            yield words, (None if array is None or array.shape != t.shape else array + others)
 
 
-def _forgotten_uses(graph, t, uses, grads):
+def _one_use(graph, t, fn, out, g):
+    for k, inp in enumerate(fn.inputs):
+        if inp is not t:
+            continue
+        yield from _skipped(fn, out, g, t)
+        if fn.name == "matmul":
+            yield from _matmul(graph, fn, k, g, t)
+        elif fn.name == "mul":
+            yield from _mul(graph, fn, k, g, t)
+        elif fn.name == "softmax":
+            yield from _softmax(fn, out, g, t)
+        elif fn.name == "cross_entropy" and k == 0 and t.ndim == 2:
+            yield from _cross_entropy(fn, g, t)
+        elif fn.name == "max_pool2d" and t.ndim == 4:
+            yield from _max_pool(g, t)
+        elif fn.name == "index":
+            yield from _index(fn, g, t)
+
+
+def _forgotten_uses(graph, t, uses, through):
     """Through some of the uses only: each use's share is computed by the op's own backward."""
-    if len(uses) < 2:
+    if through is None:
         return
-    through = graph.through_each_use(t, uses, grads)
     n = len(uses)
     last = max(range(n), key=lambda i: -graph.position[id(uses[i][1])])   # nearest the loss
     for size in range(1, n):
@@ -72,7 +85,7 @@ def _forgotten_uses(graph, t, uses, grads):
             array = np.sum([through[i] for i in chosen], axis=0)
             used = ", ".join(uses[i][0].name for i in chosen)
             missed = [uses[i] for i in range(n) if i not in chosen]
-            paths = ", ".join(out.name for _, out in missed if out.name)
+            paths = ", ".join(" → ".join(_named_path(graph, out)) for _, out in missed if _named_path(graph, out))
             words = (f"is the gradient through {size} of its {n} uses only ({used}): the term from "
                      f"its use in {', '.join(fn.name for fn, _ in missed)} is missing"
                      + (f" (the path through {paths})" if paths else "")
@@ -84,6 +97,19 @@ def _forgotten_uses(graph, t, uses, grads):
             yield words, array
 
 
+def _named_path(graph, out, steps: int = 3) -> list:
+    """The names along the single path from `out` towards the loss (a few steps)."""
+    names = []
+    for _ in range(steps):
+        if out.name:
+            names.append(out.name)
+        uses = graph.uses(out)
+        if len(uses) != 1:
+            break
+        out = uses[0][1]
+    return names
+
+
 def _skipped(fn, out, g, t):
     # add, sub …: the gradient passes unchanged; mul, div: a factor (the numbers name it: √d, m)
     if out.shape != t.shape or fn.name in ("add", "sub", "neg", "reshape", "clone", "cast", "mul", "div"):
@@ -91,6 +117,12 @@ def _skipped(fn, out, g, t):
     what = SKIPPED.get(fn.name, f"the local derivative of {fn.name} ({fn.derivative}) is missing")
     source = f"d{out.name}" if out.name else f"the gradient of {fn.name}'s output"
     yield f"equals {source} unchanged: {what}", g
+    s = out.data.astype(np.float64)
+    if fn.name == "sigmoid":
+        yield "σ′ = σ(1 − σ) is half there: the factor (1 − σ) is missing", g * s
+        yield "σ′ = σ(1 − σ) is half there: the factor σ is missing", g * (1 - s)
+    if fn.name == "tanh":
+        yield "the factor is 1 − tanh, not 1 − tanh² (the square is missing)", g * (1 - s)
 
 
 def _matmul(graph, fn, k, g, t):
@@ -115,6 +147,8 @@ def _matmul(graph, fn, k, g, t):
 def _mul(graph, fn, k, g, t):
     other = fn.inputs[1 - k]
     name = other.name or "the other factor"
+    if other.size > 1:   # a constant factor is the numbers' to name (√d, m)
+        yield f"the factor {name} is missing (the gradient of x in x·y is G·y)", _sum_to(g, t.shape)
     for n in graph.named_like(other):
         yield (f"uses {n.name} where {name} belongs (the gradient of one factor of a product is "
                f"G times the OTHER factor, {name})"), _sum_to(g * n.data.astype(np.float64), t.shape)
@@ -131,6 +165,30 @@ def _softmax(fn, out, g, t):
         u = e / e.sum(axis=fn.axis, keepdims=True)
         yield ("the mask is not applied in backward: the softmax's derivative uses the softmax of "
                "the UNMASKED scores"), u * (g - (g * u).sum(axis=fn.axis, keepdims=True))
+
+
+def _cross_entropy(fn, g, t):
+    x = t.data.astype(np.float64)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    n = x.shape[0] if getattr(fn, "reduction", "mean") == "mean" else 1
+    yield ("the one-hot y is not subtracted: the gradient of softmax + cross-entropy is (p − y)/N, "
+           "not p/N"), e / e.sum(axis=1, keepdims=True) * g / n
+
+
+def _max_pool(g, t):
+    kh, kw = t.shape[2] // g.shape[2], t.shape[3] // g.shape[3]
+    if kh * g.shape[2] != t.shape[2] or kw * g.shape[3] != t.shape[3]:
+        return
+    spread = np.repeat(np.repeat(g, kh, axis=2), kw, axis=3)
+    yield ("G spread over the whole window as an average pool's is: max pooling's mask is "
+           "missing (only each window's max gets G)"), spread / (kh * kw)
+
+
+def _index(fn, g, t):
+    overwritten = np.zeros(t.shape)
+    overwritten[fn.index] = g
+    yield ("the repeats overwrite each other: a row looked up more than once gets the SUM of the "
+           "gradients of its lookups (np.add.at, not dC[index] = …)"), overwritten
 
 
 def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
