@@ -313,7 +313,8 @@ class _Graph:
             fn = t.grad_fn
             if fn is None:
                 continue
-            count = getattr(fn, "count", None)
+            # a mean's count: kept for backward (`saved`), or, before that existed, an attribute
+            count = getattr(getattr(fn, "saved", None), "count", getattr(fn, "count", None))
             if count is None and getattr(fn, "reduction", None) == "mean":
                 x = fn.inputs[0]
                 count = x.shape[0] if fn.name == "cross_entropy" else x.size
