@@ -21,9 +21,11 @@ import html
 import graphviz
 import numpy as np
 
+from ..groups import group_of
 from . import colors
 from .labels import array_text, grad_norm, shape_text
 from .render import BackpropGraph
+from .steps import all_gradients
 from .walk import SHARED_USES, GraphWalk
 
 DEFAULT_MAX_NODES = 200
@@ -37,7 +39,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
                max_nodes: int | None = DEFAULT_MAX_NODES, module=None, params=None,
                title: str | None = None, rankdir: str = "TB", grads=_NOT_GIVEN,
                highlight_op=None, highlight_tensors=(), missing_grad: str = "None",
-               check=None) -> graphviz.Digraph:
+               check=None, around=None) -> graphviz.Digraph:
     """Draw the graph that produced `root`; returns a `graphviz.Digraph` (`.source` is DOT).
 
     module / params: name parameters after their module path (`fc1.weight`) and group each
@@ -50,10 +52,14 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
       ids to outline in red, or {id: colour}; missing_grad: the text shown for a tensor that has no gradient (yet).
     check: a `GradientCheck`: outline each checked tensor green (agrees) or red (disagrees), mark
       the first wrong one, and add a legend.
+    around: an op node: draw only the ops near it in the forward pass (a dozen either side), as
+      the step-through page does for each step of a big graph.
     """
     if color_by not in (None, "grad"):
         raise ValueError(f"draw_graph: color_by must be None or 'grad', not {color_by!r}")
-    walk = GraphWalk(root, module=module, params=params, max_nodes=max_nodes)
+    walk = GraphWalk(root, module=module, params=params, max_nodes=max_nodes, around=around)
+    if check is not None and grads is _NOT_GIVEN:
+        grads = all_gradients(root)   # the check ran tg.grad, which sets no .grad to show
     grad_of = _grad_lookup(grads)
     dot = BackpropGraph("backprop", format="svg")
     dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname=SANS, ordering="in")
@@ -72,6 +78,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
     ops = {id(fn): fn for fn in walk.ops}
 
     shared_tensor = {node: tensors[k] for (k, _), node in shared.items()}
+    chain = dict.fromkeys(_recurrence(walk), {"group": "recurrence"})
 
     def declare(target, key):
         kind, k = key
@@ -85,7 +92,7 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
             fill = _tensor_fill(t, walk, grad_of(t), color_by)
             label = _tensor_label(walk.name(t), t, grad_of(t), show_data, show_grad, fill,
                                   missing_grad, outline=outline.get(k), mark=marks.get(k))
-            target.node(walk.tensor_ids[k], label, shape="plain")
+            target.node(walk.tensor_ids[k], label, shape="plain", **chain.get(key, {}))
             return
         fn = ops[k]
         is_current = fn is highlight_op
@@ -93,12 +100,12 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
             walk.op_ids[k], _op_label(fn), shape="box", style="rounded,filled",
             fillcolor=colors.HIGHLIGHT if is_current else colors.OP,
             color="#d32f2f" if is_current else "#777777", penwidth="3" if is_current else "1",
-            **({"class": "current"} if is_current else {}))
+            **({"class": "current"} if is_current else {}), **chain.get(key, {}))
 
     _declare_in_forward_order(dot, walk, clusters, declare, shared)
     _edges(dot, walk, shared, clusters)
     if walk.left_out:
-        _note_left_out(dot, walk, max_nodes)
+        _note_left_out(dot, walk, max_nodes, around is not None)
     if color_by == "grad":
         dot.node("legend", colors.legend_label(), shape="plain", fontsize="10")
     if check is not None:
@@ -152,6 +159,30 @@ def _grad_lookup(grads):
     if grads is _NOT_GIVEN:
         return lambda t: None if t.grad is None else t.grad.data
     return lambda t: grads.get(id(t))
+
+
+def _recurrence(walk) -> set:
+    """The keys of the nodes on the path from one time step's state (h_(t−1), c_(t−1)) to the
+    next one's, within marked groups: dot keeps nodes of one `group` in a straight line, so the
+    recurrence runs straight down the page instead of drifting sideways step after step."""
+    owner = {id(fn) for fn, _, _ in walk.step_groups()}
+    if not owner:
+        return set()
+    states = {id(t) for t in walk.tensors if group_of(t) is not None}
+    outputs = {id(t.grad_fn): t for t in walk.tensors if t.grad_fn is not None}
+    fed_ops, fed = set(), set(states)          # ops (and tensors) that a state flows into
+    for fn in walk.ops:
+        out = outputs.get(id(fn))
+        if id(fn) in owner and out is not None and any(id(i) in fed for i in fn.inputs):
+            fed_ops.add(id(fn))
+            fed.add(id(out))
+    on_path, reaching = set(), set(states)    # ... and that flow on into the next state
+    for fn in reversed(walk.ops):
+        out = outputs.get(id(fn))
+        if id(fn) in fed_ops and id(out) in reaching:
+            on_path.add(("op", id(fn)))
+            reaching.update(id(i) for i in fn.inputs if id(i) in fed)
+    return on_path | {("t", k) for k in reaching & fed}
 
 
 def _shared_uses(walk) -> dict:
@@ -218,12 +249,16 @@ def _edges(dot, walk, shared, clusters) -> None:
             dot.edge(walk.op_ids[id(t.grad_fn)], walk.tensor_ids[id(t)])
 
 
-def _note_left_out(dot, walk, max_nodes) -> None:
+def _note_left_out(dot, walk, max_nodes, around: bool = False) -> None:
     total = len(walk.tensors) + len(walk.ops) + walk.left_out
+    if around:
+        reason = f"the graph has {total} nodes: shown are the ops around this step.\n"
+    else:
+        reason = (f"the graph has {total} nodes, more than max_nodes={max_nodes}.\n"
+                  f"Pass max_nodes=None to draw all of it\n(big graphs: rendering stops after "
+                  f"a time limit, timeout=…).")
     text = (f"… {walk.left_out} more nodes not drawn\n"
-            f"({walk.left_out_tensors} tensors, {walk.left_out_ops} ops):\n"
-            f"the graph has {total} nodes, more than max_nodes={max_nodes}.\n"
-            f"Pass max_nodes=None to draw all of it.")
+            f"({walk.left_out_tensors} tensors, {walk.left_out_ops} ops):\n" + reason)
     dot.node("left_out", text, shape="note", style="filled", fillcolor="#fff3cd", color="#b58900")
     for t in walk.tensors:
         if t.grad_fn is not None and id(t.grad_fn) not in walk.op_ids:
@@ -320,9 +355,14 @@ def _tensor_label(name, t, grad, show_data, show_grad, fill, missing_grad, outli
 
 
 def _block(title: str, text: str) -> str:
-    # no-break spaces: SVG viewers collapse runs of spaces, which would misalign the columns
-    # (and two at the end: browsers' monospace fonts run a little wider than dot measures)
-    lines = [_esc(line).replace(" ", "\u00a0") + "\u00a0\u00a0" for line in text.split("\n")]
+    # no-break spaces: SVG viewers collapse runs of spaces, which would misalign the columns.
+    # A gutter at the end of every line, growing with the line: browsers' monospace fonts run a
+    # few per cent wider than dot measures, so a long row of values (a vector of 9–24) ran into
+    # the grad column beside it with a fixed two-space gutter.
+    raw = text.split("\n")
+    longest = max(len(line) for line in raw)
+    gutter = "\u00a0" * (2 + longest // 12)
+    lines = [_esc(line.ljust(longest)).replace(" ", "\u00a0") + gutter for line in raw]
     body = "<BR/>".join(lines)
     return f'<I>{title}</I><BR/><FONT FACE="{MONO}" POINT-SIZE="9">{body}</FONT>'
 

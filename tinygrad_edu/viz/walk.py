@@ -30,13 +30,15 @@ class GraphWalk:
     closest to `root` are kept (breadth-first from the root) and `left_out` counts the rest.
     """
 
-    def __init__(self, root, module=None, params=None, max_nodes=None):
+    def __init__(self, root, module=None, params=None, max_nodes=None, around=None, radius: int = 12):
         self.root = root
         self.param_names = named_tensors(module, params)
         self.tensors, self.ops = _forward_order(root)
         self.all_tensors = self.tensors    # before max_nodes cuts: groups are numbered over all
         self.left_out_tensors = self.left_out_ops = 0
-        if max_nodes is not None and len(self.tensors) + len(self.ops) > max_nodes:
+        if around is not None:
+            self._keep_around(around, radius)
+        elif max_nodes is not None and len(self.tensors) + len(self.ops) > max_nodes:
             self._keep_closest(max_nodes)
         self.tensor_ids = {id(t): f"t{i}" for i, t in enumerate(self.tensors)}
         self.op_ids = {id(fn): f"op{i}" for i, fn in enumerate(self.ops)}
@@ -94,6 +96,27 @@ class GraphWalk:
     def left_out(self) -> int:
         return self.left_out_tensors + self.left_out_ops
 
+    def _keep_around(self, fn, radius: int) -> None:
+        """Keep the `radius` ops before and after op node `fn` in the forward pass, with their
+        inputs and outputs: the neighbourhood of one backward step of a big graph."""
+        keys = [id(op) for op in self.ops]
+        at = keys.index(id(fn)) if id(fn) in keys else len(keys) - 1
+        kept_op = set(keys[max(at - radius, 0):at + radius + 1])
+        kept_t = set()
+        for t in self.tensors:
+            if t.grad_fn is not None and id(t.grad_fn) in kept_op:
+                kept_t.add(id(t))
+        for op in self.ops:
+            if id(op) in kept_op:
+                kept_t.update(id(t) for t in op.inputs)
+        self._keep(kept_t, kept_op)
+
+    def _keep(self, kept_t: set, kept_op: set) -> None:
+        self.left_out_tensors = sum(id(t) not in kept_t for t in self.tensors)
+        self.left_out_ops = sum(id(fn) not in kept_op for fn in self.ops)
+        self.tensors = [t for t in self.tensors if id(t) in kept_t]
+        self.ops = [fn for fn in self.ops if id(fn) in kept_op]
+
     def _keep_closest(self, max_nodes: int) -> None:
         """Keep the last `max_nodes` nodes of the forward pass: ops newest first (those nearest
         the loss, and a recurrence's last time steps), each with its inputs. The inputs of an
@@ -126,10 +149,7 @@ class GraphWalk:
                     budget -= 1
                 if inp.grad_fn is not None:
                     heapq.heappush(heap, (-inp.grad_fn.sequence_nr, next(tick), inp))
-        self.left_out_tensors = sum(id(t) not in kept_t for t in self.tensors)
-        self.left_out_ops = sum(id(fn) not in kept_op for fn in self.ops)
-        self.tensors = [t for t in self.tensors if id(t) in kept_t]
-        self.ops = [fn for fn in self.ops if id(fn) in kept_op]
+        self._keep(kept_t, kept_op)
 
 
 def _forward_order(root):
