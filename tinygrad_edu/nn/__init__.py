@@ -1,7 +1,8 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
 initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_); recurrent cells and layers (RNN,
-LSTM, GRU)."""
+LSTM, GRU); MultiheadAttention."""
 from . import init, utils
+from .attention import MultiheadAttention
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .dropout import Dropout
@@ -34,4 +35,4 @@ __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Ta
            "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
            "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
+           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "MultiheadAttention"]
