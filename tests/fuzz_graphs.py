@@ -65,6 +65,9 @@ class TinygradOps:
     def leaky_relu(self, t, slope):
         return t.leaky_relu(slope)
 
+    def einsum(self, equation, *ts):
+        return self.tg.einsum(equation, *ts)
+
     def reduce(self, kind, t, axis, keepdims):
         return getattr(t, kind)(axis=axis, keepdims=keepdims)
 
@@ -252,6 +255,11 @@ class TorchOps:
 
     def pad(self, t, pad, value):
         return self.torch.nn.functional.pad(t, pad, value=value)
+
+    def einsum(self, equation, *ts):
+        return self.torch.einsum(equation, *ts)
+
+    def repeat(self, t, *sizes): return t.repeat(*sizes)
     def conv2d(self, x, w, b, stride, padding):
         b = None if b is None else self.const(b)
         return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
@@ -421,6 +429,11 @@ def apply_step(ops, step: Step, nodes: list):
         k = q if p["keys"] is None else ops.const(p["keys"])
         v = q if p["values"] is None else ops.const(p["values"])
         return ops.attention(q, k, v, p["mask"], p["causal"])
+    # added for PyTorch's habits (issue 22)
+    if op == "einsum":
+        return ops.einsum(p["equation"], *x)
+    if op == "repeat":
+        return ops.repeat(x[0], *p["sizes"])
     raise ValueError(op)
 
 
@@ -451,7 +464,9 @@ NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view"
              "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad"]
 # added for sequences and attention (issue 19)
 SEQUENCE_OPS = ["masked_fill", "tril", "triu", "topk", "cross_entropy_nd", "attention"]
-ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER + SEQUENCE_OPS
+# added for PyTorch's habits (issue 22)
+HABIT_OPS = ["einsum", "repeat"]
+ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER + SEQUENCE_OPS + HABIT_OPS
 
 
 def _broadcast(a: tuple, b: tuple):
@@ -742,7 +757,37 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         k = draw(st.integers(1, min(nd, 2)))
         return Step(op, (a,), {"pad": tuple(draw(st.integers(0, 2)) for _ in range(2 * k)),
                                "value": pick([0.0, 0.5])})
+    if op == "repeat":
+        count = nd + draw(st.integers(nd == 0, 1))
+        return Step(op, (a,), {"sizes": tuple(draw(st.integers(1, 2)) for _ in range(count))})
+    if op == "einsum":
+        return Step(op, *draw(_einsum_equation(a, shapes_so_far)))
     raise ValueError(op)
+
+
+@st.composite
+def _einsum_equation(draw, a: int, shapes_so_far: list):
+    """Node a alone (maybe with a repeated index: a diagonal) or with a partner whose axes share
+    some of a's indices; an output of some of the indices in any order, or the implicit one."""
+    letters, sizes, terms, args = "abcdefghij", {}, [], [a]
+    if draw(st.booleans()):
+        args.append(draw(st.sampled_from(range(len(shapes_so_far)))))
+    for k, node in enumerate(args):
+        term = ""
+        for i, n in enumerate(shapes_so_far[node]):
+            same = [c for c, m in sizes.items() if m == n and (k > 0 or i > 0) and term.count(c) < 2 - k]
+            if same and draw(st.booleans()):
+                term += draw(st.sampled_from(same))
+            else:
+                c = next(c for c in letters if c not in sizes)
+                sizes[c] = n
+                term += c
+        terms.append(term)
+    if draw(st.integers(0, 3)) == 0:
+        return tuple(args), {"equation": ",".join(terms)}
+    order = draw(st.permutations(sorted(sizes)))
+    output = "".join(order[:draw(st.integers(0, len(order)))])
+    return tuple(args), {"equation": f"{','.join(terms)}->{output}"}
 
 
 def _as_image(shape: tuple) -> tuple:

@@ -209,6 +209,10 @@ def _add_grads(a: Tensor, b: Tensor) -> Tensor:
 
 def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
     if not root.requires_grad:
+        if getattr(root, "_under_no_grad", False):
+            raise RuntimeError(f"backward: {describe(root)} was computed while no_grad() was on (or "
+                               f"set_grad_enabled(False)), so no graph was recorded and it has no grad_fn; "
+                               f"compute it outside the `with tg.no_grad():` block to differentiate it")
         raise RuntimeError(f"backward: {describe(root)} does not require grad and has no grad_fn; "
                            "create the leaves with requires_grad=True")
     if grad is None:

@@ -305,8 +305,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -
                              f"normalized_shape {shape}")
     affine, params = _affine_inputs(weight, bias, (1,) * (x.ndim - k) + shape)
     axes = tuple(range(x.ndim - k, x.ndim))
-    return ops.LayerNorm.apply(x, *affine, axes=axes, eps=eps, stats=ops.normalization.moments(x.data, axes),
-                               batch_stats=True, **params)
+    return ops.LayerNorm.apply(x, *affine, axes=axes, eps=eps, batch_stats=True, **params)
 
 
 def _normalized_shape(who: str, normalized_shape) -> tuple:
