@@ -135,8 +135,9 @@ def _broadcast(fn, output, template: str) -> bool:
 
 
 def _fill(template: str, values: dict, fn=None) -> str | None:
-    """The template with every {name} replaced; names not in `values` are the op's attributes.
-    None when a name has no value (e.g. the bias of a linear op without one)."""
+    """The template with every {name} replaced; names not in `values` are the op's attributes
+    or what it saved for backward. None when a name has no value (e.g. the bias of a linear op
+    without one)."""
     if not template:
         return None
     out = []
@@ -148,6 +149,8 @@ def _fill(template: str, values: dict, fn=None) -> str | None:
             out.append(values[key])
             continue
         value = getattr(fn, key, None) if fn is not None else None
+        if value is None and fn is not None:
+            value = getattr(getattr(fn, "saved", None), key, None)
         if value is None:
             return None
         out.append(_attribute_text(value))

@@ -5,6 +5,7 @@ import heapq
 import itertools
 from collections import Counter
 
+from ..graph_order import forward_order
 from ..groups import group_members
 from .formulas import expression_name
 from .names import layer_of, named_params
@@ -27,13 +28,14 @@ class GraphWalk:
 
     Every input of a recorded op gets a tensor node, including inputs that do not require grad
     (data such as X, constants such as the 1 in `1 - a`). With `max_nodes`, only the nodes
-    closest to `root` are kept (breadth-first from the root) and `left_out` counts the rest.
+    computed last are kept (see _keep_closest) and `left_out` counts the rest.
     """
 
     def __init__(self, root, module=None, params=None, max_nodes=None, around=None, radius: int = 12):
         self.root = root
         self.param_names = named_tensors(module, params)
-        self.tensors, self.ops = _forward_order(root)
+        self.tensors = forward_order(root)
+        self.ops = [t.grad_fn for t in self.tensors if t.grad_fn is not None]
         self.all_tensors = self.tensors    # before max_nodes cuts: groups are numbered over all
         self.left_out_tensors = self.left_out_ops = 0
         if around is not None:
@@ -150,31 +152,3 @@ class GraphWalk:
                 if inp.grad_fn is not None:
                     heapq.heappush(heap, (-inp.grad_fn.sequence_nr, next(tick), inp))
         self._keep(kept_t, kept_op)
-
-
-def _forward_order(root):
-    """Tensors and op nodes of the graph below `root` in the order a forward pass computes them,
-    following every input (data and constants too): ops depth-first with each op's inputs in
-    argument order, and each tensor listed when first used (an op's inputs, the op, its
-    output). So `a * b` lists a before b, `X @ W1` X before W1, and layer 1 before layer 2;
-    Graphviz lays a rank out in declaration order, so the pictures read as the code does.
-    (The engine's topological_order visits siblings last-first, which would mirror them.)"""
-    computed, seen = [], set()   # the non-leaf tensors, each after the tensors it is computed from
-    stack = [(root, False)]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            computed.append(t)
-            continue
-        if id(t) in seen or t.grad_fn is None:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        stack.extend((inp, False) for inp in reversed(t.grad_fn.inputs) if id(inp) not in seen)
-    tensors, listed = [], set()
-    for t in computed + [root]:
-        for u in (*(t.grad_fn.inputs if t.grad_fn is not None else ()), t):
-            if id(u) not in listed:
-                listed.add(id(u))
-                tensors.append(u)
-    return tensors, [t.grad_fn for t in computed]
