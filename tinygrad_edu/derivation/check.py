@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autograd import grad, reduce_to_input, topological_order
+from ..autograd import grad, reduce_to_input
 from ..grad_mode import no_grad
+from ..graph_order import forward_order
 from ..tensor import Tensor, describe
 from .diagnosis import Counts, Tolerance, diagnose
 from .slips import graph_slip
@@ -255,7 +256,8 @@ class _Graph:
             raise ValueError(f"check_gradients: {describe(loss)} does not require grad, so no "
                              "tensor below it has a gradient; create the parameters with requires_grad=True")
         self.loss = loss
-        self.order = topological_order([loss])        # the loss first, each tensor before its inputs
+        # the loss first, each tensor before its inputs (those in argument order)
+        self.order = [t for t in reversed(forward_order(loss, last_input_first=True)) if t.requires_grad]
         self.position = {id(t): i for i, t in enumerate(self.order)}
         self.named: dict[str, list] = {}
         self.consumers: dict[int, list] = {}
@@ -313,8 +315,7 @@ class _Graph:
             fn = t.grad_fn
             if fn is None:
                 continue
-            # a mean's count: kept for backward (`saved`), or, before that existed, an attribute
-            count = getattr(getattr(fn, "saved", None), "count", getattr(fn, "count", None))
+            count = getattr(getattr(fn, "saved", None), "count", None)   # what a mean saved
             if count is None and getattr(fn, "reduction", None) == "mean":
                 x = fn.inputs[0]
                 count = x.shape[0] if fn.name == "cross_entropy" else x.size
