@@ -1013,6 +1013,27 @@ class Tensor:
     def div_(self, other):
         return self.__itruediv__(other)
 
+    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+        self._check_inplace("clamp_", "t = t.clamp(min, max)")
+        np.clip(self.data, min, max, out=self.data)
+        self._version[0] += 1
+        return self
+
+    def fill_(self, value) -> Tensor:
+        """Every element set to `value`, in place. A read-only array (a gradient's, which may be
+        shared with other gradients) is replaced by a new one, so the manual-SGD habit
+        `w.grad.zero_()` works and changes no other tensor."""
+        if not self.data.flags.writeable and not (state.enabled and self.requires_grad):
+            self.data = np.full_like(self.data, value)
+        else:
+            self._check_inplace("fill_", "t = tg.full(t.shape, value)")
+            self.data[...] = value
+        self._version[0] += 1
+        return self
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
     def view_as(self, other) -> Tensor:
         return self.view(*other.shape)
 

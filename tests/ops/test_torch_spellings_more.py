@@ -142,3 +142,40 @@ def test_randint_and_randperm_as_pytorch():
 def test_saving_a_whole_model_says_to_save_its_state_dict(tmp_path):
     with pytest.raises(TypeError, match=r"save its weights, tg.save\(model.state_dict\(\), path\)"):
         tg.save(nn.Linear(2, 2), tmp_path / "model.pt")
+
+
+def test_manual_gradient_descent_with_grad_zero_as_pytorch():
+    """The first training loop of many courses: update under no_grad, then w.grad.zero_()."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    X, y, w0 = rng.normal(size=(8, 3)), rng.normal(size=8), rng.normal(size=3)
+    losses = []
+    for lib in (tg, torch):
+        X_, y_, w = lib.tensor(X), lib.tensor(y), lib.tensor(w0, requires_grad=True)
+        run = []
+        for _ in range(5):
+            loss = ((X_ @ w - y_) ** 2).mean()
+            loss.backward()
+            with lib.no_grad():
+                w -= 0.1 * w.grad
+                w.grad.zero_()
+            run.append(loss.item())
+        assert not w.grad.numpy().any()
+        losses.append(run)
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-12)
+
+
+def test_fill_zero_and_clamp_in_place_as_pytorch():
+    torch = pytest.importorskip("torch")
+    a = np.array([-2.0, 0.5, 3.0])
+    x, t = Tensor(a), torch.tensor(a)
+    assert x.clamp_(min=-1.0, max=1.0) is x
+    t.clamp_(min=-1.0, max=1.0)
+    np.testing.assert_array_equal(x.numpy(), t.numpy())
+    assert x.fill_(7.0).tolist() == t.fill_(7.0).tolist() and x.zero_().tolist() == [0.0] * 3
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (a + b).sum().backward()                      # a.grad and b.grad may share one read-only array
+    a.grad.zero_()
+    assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(RuntimeError, match="clamp_"):
+        leaf([1.0]).clamp_(min=0.0)               # a leaf that requires grad, outside no_grad
