@@ -3,7 +3,7 @@
     python notebooks/build.py        # after editing a cell here
 
 The notebooks are the files learners open; this script is only their source, so that a change
-to a cell is reviewed as Python rather than as notebook JSON. tests/test_notebooks.py runs every
+to a cell is reviewed as Python rather than as notebook JSON. tests/commands/test_notebooks.py runs every
 notebook top to bottom in a real Jupyter kernel and checks what its cells show.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Random expression graphs for the fuzzer (tests/test_fuzz.py).
+"""Random expression graphs for the fuzzer (tests/ops/test_fuzz.py).
 
 A graph is a `Recipe`: the leaves' shapes and values, then a list of steps. Each step applies one
 op of the contract to earlier nodes, chosen at random, so intermediate nodes get reused; the

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import anomaly, grad_mode, ops
 from .grad_mode import enable_grad, no_grad, state
+from .hooks import tensor_hooks
 from .tensor import Tensor, describe
 
 # ---------------------------------------------------------------------------------------------
@@ -119,6 +120,8 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
         while waiting:
             t = heappop(waiting)[1]
             g = pending.pop(id(t))
+            if tensor_hooks and id(t) in tensor_hooks:
+                g = _run_gradient_hooks(t, tensor_hooks[id(t)], g, create_graph)
             if deposit:
                 _accumulate_grad(t, g, create_graph)
             if capture is not None and id(t) in capture:
@@ -153,6 +156,27 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
             if on_step is not None:
                 on_step(t, g, grad_fn, tuple(reduced), pending)
     return captured
+
+
+def _run_gradient_hooks(t: Tensor, hooks, g: Tensor, create_graph: bool) -> Tensor:
+    """t.register_hook's functions, in the order registered, once t's gradient is complete: a
+    Tensor one returns replaces the gradient that is deposited and flows on (as PyTorch)."""
+    if not create_graph:
+        g.data.setflags(write=False)  # it may be shared with another tensor's gradient
+    for hook in hooks:
+        result = hook(g)
+        if result is None:
+            continue
+        name = getattr(hook, "__name__", type(hook).__name__)
+        if not isinstance(result, Tensor):
+            raise TypeError(f"gradient hook '{name}' of {describe(t)} returned a "
+                            f"{type(result).__name__}; a hook returns a Tensor or None")
+        if result.shape != g.shape or result.dtype != g.dtype:
+            raise RuntimeError(f"gradient hook '{name}' of {describe(t)} changed the gradient's shape "
+                               f"or dtype: it got {g.shape} ({g.dtype}) and returned {result.shape} "
+                               f"({result.dtype})")
+        g = result if create_graph or not result.requires_grad else result.detach()
+    return g
 
 
 def _wait(t: Tensor, waiting: list, leaf_order) -> None:

@@ -3,6 +3,7 @@ removable through the handle its register_* call returns (PyTorch's RemovableHan
 from __future__ import annotations
 
 import itertools
+import weakref
 
 _next_id = itertools.count()
 
@@ -58,3 +59,19 @@ class RemovableHandle:
 
     def __repr__(self) -> str:
         return f"RemovableHandle(id={self.id})"
+
+
+# Gradient hooks of tensors, by id(tensor): most tensors never have one, so a Tensor carries no
+# field for them and the backward pass looks here only while some tensor has hooks. An entry
+# goes when its tensor is freed (weakref.finalize runs before the id can be reused).
+tensor_hooks: dict[int, HookList] = {}
+
+
+def hooks_of(tensor) -> HookList:
+    """The gradient hooks of `tensor`, created on first use."""
+    key = id(tensor)
+    hooks = tensor_hooks.get(key)
+    if hooks is None:
+        hooks = tensor_hooks[key] = HookList()
+        weakref.finalize(tensor, tensor_hooks.pop, key, None)
+    return hooks

@@ -26,6 +26,7 @@ import numpy as np
 from . import _random, grad_mode
 from ._keywords import dim_keywords
 from .grad_mode import state
+from .hooks import RemovableHandle, hooks_of
 
 DEFAULT_DTYPE = np.float32
 _tracer = None  # while tg.compile traces a step: told of every forward and optimizer update (compile.py)
@@ -54,6 +55,8 @@ def _to_array(data, dtype) -> np.ndarray:
     if dtype is not None:
         return np.array(data, dtype=dtype)
     arr = np.array(data)
+    if arr.dtype == np.bool_ and isinstance(data, (np.ndarray, np.generic)):
+        return arr  # a mask keeps its meaning (a list of Python bools is float32, as torch.Tensor)
     if not np.issubdtype(arr.dtype, np.floating):
         if arr.dtype == object or arr.dtype.kind == "c":
             raise TypeError(f"Tensor: cannot make a real tensor from {type(data).__name__} data "
@@ -119,8 +122,9 @@ class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     `Tensor(data, requires_grad=False, dtype=None, name=None)`: data is a numpy array, nested
-    list, Python number or Tensor (always copied). Floating numpy arrays keep their dtype; lists,
-    numbers and integer arrays become float32 unless `dtype` is given. With requires_grad=True,
+    list, Python number or Tensor (always copied). Floating and boolean numpy arrays keep their
+    dtype (a mask stays a mask); lists, numbers and integer arrays become float32 unless `dtype`
+    is given. With requires_grad=True,
     integer data given as such (an integer array or Tensor, or an integer `dtype`) is a
     TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
@@ -217,6 +221,33 @@ class Tensor:
 
     def zero_grad(self) -> None:
         self.grad = None
+
+    # --- PyTorch's gradient habits ------------------------------------------------------------
+    def register_hook(self, hook) -> RemovableHandle:
+        """`hook(grad)` runs when this tensor's gradient is computed, in every backward pass and
+        tg.grad (under create_graph too); a Tensor it returns replaces the gradient that is
+        deposited in .grad and flows on to the tensors below. Returns a handle: `.remove()`."""
+        if not self.requires_grad:
+            raise RuntimeError(f"register_hook: cannot register a hook on {describe(self)}: it does "
+                               "not require grad, so no gradient is computed for it")
+        if not callable(hook):
+            raise TypeError(f"register_hook: the hook must be callable, got {type(hook).__name__}")
+        return hooks_of(self).add(hook)
+
+    def retain_grad(self) -> None:
+        """PyTorch's habit, kept working: here every tensor of the graph keeps its .grad anyway."""
+        if not self.requires_grad:
+            raise RuntimeError(f"retain_grad: {describe(self)} does not require grad, so it has no "
+                               "gradient to retain")
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a tensor computed in the graph (it keeps its .grad); False for a leaf, as PyTorch."""
+        return self.grad_fn is not None
+
+    def contiguous(self, memory_format=None) -> Tensor:
+        """PyTorch's habit, kept working: the tensor itself (numpy handles any memory layout)."""
+        return self
 
     def __len__(self) -> int:
         if self.data.ndim == 0:

@@ -1,5 +1,6 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
-initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_)."""
+initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_); recurrent cells and layers (RNN,
+LSTM, GRU)."""
 from . import init, utils
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
@@ -23,6 +24,8 @@ from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLo
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
+from .recurrent import GRUCell, LSTMCell, RNNCell
+from .rnn import GRU, LSTM, RNN
 from .serialization import ModelFileNotFoundError, load, save
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
@@ -30,4 +33,5 @@ __all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Ta
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
            "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
-           "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]
+           "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]

@@ -71,7 +71,7 @@ def test_demo_default_reaches_its_accuracies(tmp_path):
 ])
 def test_examples_run(script, expected):
     from pathlib import Path
-    path = Path(__file__).resolve().parent.parent / "examples" / script
+    path = Path(__file__).resolve().parents[2] / "examples" / script
     result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout

@@ -11,7 +11,7 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, viz
 
 pytest.importorskip("sklearn")
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "digits_cnn.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits_cnn.py"
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Function, Tensor
 
-PAGE = pathlib.Path(__file__).resolve().parent.parent / "docs" / "ops.md"
+PAGE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "ops.md"
 
 
 def _ops():
