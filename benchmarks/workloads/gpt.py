@@ -26,8 +26,8 @@ SQRT_HALF = math.sqrt(0.5)
 
 def sizes(tiny: bool) -> dict:
     if tiny:
-        return dict(vocab_size=11, block_size=6, n_layer=2, n_head=2, n_embd=8, batch=3)
-    return dict(vocab_size=65, block_size=64, n_layer=2, n_head=4, n_embd=64, batch=16)
+        return {"vocab_size": 11, "block_size": 6, "n_layer": 2, "n_head": 2, "n_embd": 8, "batch": 3}
+    return {"vocab_size": 65, "block_size": 64, "n_layer": 2, "n_head": 4, "n_embd": 64, "batch": 16}
 
 
 def build(tiny: bool) -> dict:
@@ -196,25 +196,25 @@ def tinygrad_step(p: dict):
 def torch_gpt(weights: dict, config):
     """nanoGPT's forward in PyTorch on a dict of tensors named as GPT.state_dict() (the
     lm_head is the token embedding)."""
-    import torch
     import torch.nn.functional as TF
     C, H = config.n_embd, config.n_head
+
+    def lin(t, name):
+        return TF.linear(t, weights[name + ".weight"], weights[name + ".bias"])
+
+    def ln(t, name):
+        return TF.layer_norm(t, (C,), weights[name + ".weight"], weights[name + ".bias"])
 
     def forward(idx):
         B, T = idx.shape
         x = TF.embedding(idx, weights["transformer.wte.weight"]) + weights["transformer.wpe.weight"][:T]
         for l in range(config.n_layer):
             pre = f"transformer.h.{l}."
-
-            def lin(t, name):
-                return TF.linear(t, weights[pre + name + ".weight"], weights[pre + name + ".bias"])
-
-            def ln(t, name):
-                return TF.layer_norm(t, (C,), weights[pre + name + ".weight"], weights[pre + name + ".bias"])
-            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in lin(ln(x, "ln_1"), "attn.c_attn").split(C, 2))
+            qkv = lin(ln(x, pre + "ln_1"), pre + "attn.c_attn").split(C, 2)
+            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in qkv)
             y = TF.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, T, C)
-            x = x + lin(y, "attn.c_proj")
-            x = x + lin(TF.gelu(lin(ln(x, "ln_2"), "mlp.c_fc")), "mlp.c_proj")
+            x = x + lin(y, pre + "attn.c_proj")
+            x = x + lin(TF.gelu(lin(ln(x, pre + "ln_2"), pre + "mlp.c_fc")), pre + "mlp.c_proj")
         x = TF.layer_norm(x, (C,), weights["transformer.ln_f.weight"], weights["transformer.ln_f.bias"])
         return x @ weights["transformer.wte.weight"].T
     return forward
@@ -235,8 +235,68 @@ def torch_step(p: dict):
     return step
 
 
+def mygrad_step(p: dict):
+    """MyGrad has no GELU (nor erf) and no optimizers: GELU as a MyGrad operation on the same
+    erfc, LayerNorm and attention from its tensor ops, AdamW by hand on the arrays (as the
+    numpy step)."""
+    import mygrad as mg
+    from mygrad.nnet import softmax, softmax_crossentropy
+    from mygrad.operation_base import Operation
+
+    class Gelu(Operation):
+        def __call__(self, a):
+            self.variables = (a,)
+            self.cdf = 0.5 * erfc(a.data * -SQRT_HALF)
+            return a.data * self.cdf
+
+        def backward_var(self, grad, index, **kwargs):
+            x = self.variables[0].data
+            return grad * (self.cdf + x * np.exp(-0.5 * x * x) * INV_SQRT_2PI)
+
+    config, idx, targets = p["config"], p["idx"], p["targets"].reshape(-1)
+    w = {k: mg.tensor(v) for k, v in p["weights"].items()}
+    B, T = idx.shape
+    C, H = config.n_embd, config.n_head
+    causal = np.triu(np.full((T, T), -np.inf, dtype=np.float32), k=1)
+    state = {k: (np.zeros_like(v.data), np.zeros_like(v.data)) for k, v in w.items()}
+    steps = [0]
+
+    def ln(x, name):
+        xc = x - x.mean(axis=-1, keepdims=True)
+        return xc / mg.sqrt((xc * xc).mean(axis=-1, keepdims=True) + LN_EPS) * w[name + ".weight"] + w[name + ".bias"]
+
+    def lin(x, name):
+        return x @ w[name + ".weight"].T + w[name + ".bias"]
+
+    def step() -> float:
+        x = w["transformer.wte.weight"][idx] + w["transformer.wpe.weight"][:T]
+        for l in range(config.n_layer):
+            pre = f"transformer.h.{l}."
+            qkv = lin(ln(x, pre + "ln_1"), pre + "attn.c_attn")
+            q, k, v = (qkv[..., i * C:(i + 1) * C].reshape(B, T, H, C // H).transpose(0, 2, 1, 3) for i in range(3))
+            P = softmax(q @ k.transpose(0, 1, 3, 2) / math.sqrt(C // H) + causal)
+            x = x + lin((P @ v).transpose(0, 2, 1, 3).reshape(B, T, C), pre + "attn.c_proj")
+            x = x + lin(mg.Tensor._op(Gelu, lin(ln(x, pre + "ln_2"), pre + "mlp.c_fc")), pre + "mlp.c_proj")
+        logits = ln(x, "transformer.ln_f") @ w["transformer.wte.weight"].T
+        loss = softmax_crossentropy(logits.reshape(B * T, -1), targets)
+        loss.backward()
+        steps[0] += 1
+        t = steps[0]
+        for name, param in w.items():
+            m, v2 = state[name]
+            grad = param.grad
+            param.data *= 1 - LR * WEIGHT_DECAY
+            m *= BETAS[0]
+            m += (1 - BETAS[0]) * grad
+            v2 *= BETAS[1]
+            v2 += (1 - BETAS[1]) * grad * grad
+            param.data -= LR / (1 - BETAS[0] ** t) * m / (np.sqrt(v2) / math.sqrt(1 - BETAS[1] ** t) + EPS)
+        return loss.item()
+    return step
+
+
 GPT_STEP = Workload(
     name="gpt", title="tiny GPT: vocab 65, block 64, 64 wide, 4 heads, 2 layers, batch 16, AdamW",
     build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, COMPILED: compiled(tinygrad_step),
-                          "torch": torch_step},
+                          "torch": torch_step, "mygrad": mygrad_step},
     goal=1.3, float64=False)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, nn, optim
+from tinygrad_edu import nn, optim
 
 from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
 
@@ -123,7 +123,7 @@ def numpy_step(p: dict):
 # --- tinygrad_edu and PyTorch: the model as a user writes it ----------------------------------------
 
 def tinygrad_step(p: dict):
-    idx, targets = Tensor(p["idx"]), Tensor(p["targets"].reshape(-1))
+    idx, targets = p["idx"], p["targets"].reshape(-1)   # integer arrays (a Tensor of them is float32)
     vocab, embed = p["embedding"].shape
     hidden = p["weight_hh"].shape[1]
     embedding, lstm, readout = nn.Embedding(vocab, embed), nn.LSTM(embed, hidden), nn.Linear(hidden, vocab)

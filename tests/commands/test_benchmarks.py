@@ -14,9 +14,9 @@ from benchmarks import harness  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
-def test_seven_workloads_with_numpy_and_tinygrad_versions():
-    assert len(WORKLOADS) == 7
-    assert len({w.name for w in WORKLOADS}) == 7
+def test_nine_workloads_with_numpy_and_tinygrad_versions():
+    assert len(WORKLOADS) == 9
+    assert len({w.name for w in WORKLOADS}) == 9
     for w in WORKLOADS:
         assert {"numpy", "tinygrad_edu"} <= set(w.engines)
 

@@ -118,9 +118,12 @@ class GPT(nn.Module):
         return self.lm_head(t.ln_f(x))
 
     def loss(self, idx, targets) -> Tensor:
-        """Mean cross-entropy of the next-token predictions at every position."""
+        """Mean cross-entropy of the next-token predictions at every position. idx and targets:
+        (B, T) integer arrays, or int64 Tensors (what a tg.compile'd step takes)."""
         logits = self(idx)
-        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), np.asarray(targets).reshape(-1))
+        if not isinstance(targets, Tensor):
+            targets = Tensor(np.asarray(targets), dtype=np.int64)
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
     def configure_optimizer(self, lr: float = 1e-3, weight_decay: float = 0.1, betas=(0.9, 0.99)):
         """nanoGPT's AdamW: weight decay on the matrices (Linear weights, embeddings) only, not on
