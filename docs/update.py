@@ -32,8 +32,8 @@ def check_summary() -> str:
              "|---|---|---|---|"]
     for key, rows in compare_all().items():
         names = ", ".join(row.formula for row in rows)
-        lines.append(f"| {key} | {len(rows)} ({names}) | {max(r.max_abs for r in rows):.1e} | "
-                     f"{max(r.max_rel for r in rows):.1e} |")
+        lines.append(f"| {key} | {len(rows)} ({names}) | {max(r.max_abs_err for r in rows):.1e} | "
+                     f"{max(r.max_rel_err for r in rows):.1e} |")
     return "\n".join(lines)
 
 

@@ -20,3 +20,17 @@ def strict_numpy():
     with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
         warnings.simplefilter("error")
         yield
+
+
+def plant_error(monkeypatch, key, error):
+    """Add `error` to the first formula write-up `key` compares (as a slip in the write-up would)."""
+    from tinygrad_edu.documents import NETWORKS
+    module = NETWORKS[key]
+    right = module.formulas
+
+    def wrong(net):
+        hand = dict(right(net))
+        first = module.comparisons(net)[0][0]
+        hand[first] = np.asarray(hand[first]) + error
+        return hand
+    monkeypatch.setattr(module, "formulas", wrong)

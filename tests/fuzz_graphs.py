@@ -65,6 +65,9 @@ class TinygradOps:
     def leaky_relu(self, t, slope):
         return t.leaky_relu(slope)
 
+    def einsum(self, equation, *ts):
+        return self.tg.einsum(equation, *ts)
+
     def reduce(self, kind, t, axis, keepdims):
         return getattr(t, kind)(axis=axis, keepdims=keepdims)
 
@@ -114,6 +117,19 @@ class TinygradOps:
         return self.F.pad(t, pad, value=value)
     def conv2d(self, x, w, b, stride, padding):
         return self.F.conv2d(x, w, None if b is None else self.const(b), stride=stride, padding=padding)
+
+    # added for sequences and attention (issue 19)
+    def masked_fill(self, t, mask, value):
+        return t.masked_fill(mask, value)
+
+    def triangle(self, kind, t, diagonal):
+        return getattr(self.tg, kind)(t, diagonal)
+
+    def topk(self, t, k, dim, largest):
+        return t.topk(k, dim=dim, largest=largest).values
+
+    def cross_entropy_nd(self, t, target, reduction, weight, ignore_index):
+        return self.F.cross_entropy(t, target, reduction=reduction, weight=weight, ignore_index=ignore_index)
 
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.F, kind)(t, kernel, stride, padding)
@@ -236,9 +252,29 @@ class TorchOps:
 
     def pad(self, t, pad, value):
         return self.torch.nn.functional.pad(t, pad, value=value)
+
+    def einsum(self, equation, *ts):
+        return self.torch.einsum(equation, *ts)
+
+    def repeat(self, t, *sizes): return t.repeat(*sizes)
     def conv2d(self, x, w, b, stride, padding):
         b = None if b is None else self.const(b)
         return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
+
+    # added for sequences and attention (issue 19)
+    def masked_fill(self, t, mask, value):
+        return t.masked_fill(self.torch.as_tensor(mask), value)
+
+    def triangle(self, kind, t, diagonal):
+        return getattr(self.torch, kind)(t, diagonal)
+
+    def topk(self, t, k, dim, largest):
+        return t.topk(k, dim=dim, largest=largest).values
+
+    def cross_entropy_nd(self, t, target, reduction, weight, ignore_index):
+        weight = None if weight is None else self.const(weight)
+        return self.torch.nn.functional.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction,
+                                                      weight=weight, ignore_index=ignore_index)
 
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.torch.nn.functional, kind)(t, kernel, stride, padding)
@@ -371,6 +407,21 @@ def apply_step(ops, step: Step, nodes: list):
         return ops.chunk(x[0], p["chunks"], p["dim"])[p["piece"]]
     if op == "pad":
         return ops.pad(x[0], p["pad"], p["value"])
+    # added for sequences and attention (issue 19)
+    if op == "masked_fill":
+        return ops.masked_fill(x[0], p["mask"], p["value"])
+    if op in ("tril", "triu"):
+        return ops.triangle(op, x[0], p["diagonal"])
+    if op == "topk":  # distinct fixed offsets: no ties
+        return ops.topk(x[0] + ops.const(p["offsets"]), p["k"], p["dim"], p["largest"])
+    if op == "cross_entropy_nd":
+        return ops.cross_entropy_nd(ops.reshape(x[0], p["shape"]), p["target"], p["reduction"],
+                                    p["weight"], p["ignore_index"])
+    # added for PyTorch's habits (issue 22)
+    if op == "einsum":
+        return ops.einsum(p["equation"], *x)
+    if op == "repeat":
+        return ops.repeat(x[0], *p["sizes"])
     raise ValueError(op)
 
 
@@ -399,7 +450,11 @@ NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "
 NEW_BINARY = ["where", "maximum", "minimum"]
 NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
              "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad"]
-ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER
+# added for sequences and attention (issue 19)
+SEQUENCE_OPS = ["masked_fill", "tril", "triu", "topk", "cross_entropy_nd"]
+# added for PyTorch's habits (issue 22)
+HABIT_OPS = ["einsum", "repeat"]
+ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER + SEQUENCE_OPS + HABIT_OPS
 
 
 def _broadcast(a: tuple, b: tuple):
@@ -542,7 +597,44 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
         if kind.startswith("ce") and draw(st.booleans()):  # per-class weights
             params["weight"] = rng.uniform(0.2, 2.0, sa[1])
         return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction, **params})
+    if op in SEQUENCE_OPS:
+        return draw(_sequence_step(op, sa, rng, a))
     return draw(_new_step(op, shapes_so_far, rng, a))
+
+
+@st.composite
+def _sequence_step(draw, op: str, sa: tuple, rng: np.random.Generator, a: int):
+    """Steps of the ops added for sequences and attention (issue 19)."""
+    pick = lambda candidates: draw(st.sampled_from(candidates))  # noqa: E731
+    nd = len(sa)
+    if op == "masked_fill":
+        mask = rng.uniform(-1, 1, draw(_shape_broadcasting_with(sa))) > 0
+        return Step(op, (a,), {"mask": mask, "value": pick([0.0, -1.5, 2.0])})
+    if op in ("tril", "triu"):
+        if nd < 2:
+            return None
+        return Step(op, (a,), {"diagonal": draw(st.integers(-2, 2))})
+    if op == "topk":
+        if nd == 0:
+            return None
+        dim = draw(st.integers(-nd, nd - 1))
+        return Step(op, (a,), {"k": draw(st.integers(0, sa[dim])), "dim": dim, "largest": draw(st.booleans()),
+                               "offsets": (rng.permutation(int(np.prod(sa))) * 0.05).reshape(sa)})
+    # cross_entropy_nd: the node read as logits (N, C, d) with targets (N, d), some ignored
+    size = int(np.prod(sa))
+    shapes3 = [(n, c, size // (n * c)) for n in range(1, size + 1) for c in range(2, size + 1)
+               if size % (n * c) == 0]
+    if not shapes3:
+        return None
+    n, c, d = pick(shapes3)
+    ignore_index = pick([-100, 0])
+    target = rng.integers(0, c, (n, d))
+    target[rng.uniform(0, 1, (n, d)) < 0.3] = ignore_index
+    if not np.any(target != ignore_index):
+        target.flat[0] = 1
+    weight = rng.uniform(0.2, 2.0, c) if draw(st.booleans()) else None
+    return Step(op, (a,), {"shape": (n, c, d), "target": target, "reduction": pick(["mean", "sum", "none"]),
+                           "weight": weight, "ignore_index": ignore_index})
 
 
 @st.composite
@@ -639,7 +731,37 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         k = draw(st.integers(1, min(nd, 2)))
         return Step(op, (a,), {"pad": tuple(draw(st.integers(0, 2)) for _ in range(2 * k)),
                                "value": pick([0.0, 0.5])})
+    if op == "repeat":
+        count = nd + draw(st.integers(nd == 0, 1))
+        return Step(op, (a,), {"sizes": tuple(draw(st.integers(1, 2)) for _ in range(count))})
+    if op == "einsum":
+        return Step(op, *draw(_einsum_equation(a, shapes_so_far)))
     raise ValueError(op)
+
+
+@st.composite
+def _einsum_equation(draw, a: int, shapes_so_far: list):
+    """Node a alone (maybe with a repeated index: a diagonal) or with a partner whose axes share
+    some of a's indices; an output of some of the indices in any order, or the implicit one."""
+    letters, sizes, terms, args = "abcdefghij", {}, [], [a]
+    if draw(st.booleans()):
+        args.append(draw(st.sampled_from(range(len(shapes_so_far)))))
+    for k, node in enumerate(args):
+        term = ""
+        for i, n in enumerate(shapes_so_far[node]):
+            same = [c for c, m in sizes.items() if m == n and (k > 0 or i > 0) and term.count(c) < 2 - k]
+            if same and draw(st.booleans()):
+                term += draw(st.sampled_from(same))
+            else:
+                c = next(c for c in letters if c not in sizes)
+                sizes[c] = n
+                term += c
+        terms.append(term)
+    if draw(st.integers(0, 3)) == 0:
+        return tuple(args), {"equation": ",".join(terms)}
+    order = draw(st.permutations(sorted(sizes)))
+    output = "".join(order[:draw(st.integers(0, len(order)))])
+    return tuple(args), {"equation": f"{','.join(terms)}->{output}"}
 
 
 def _as_image(shape: tuple) -> tuple:

@@ -5,9 +5,51 @@ from .autograd import grad
 from .combine import cat, maximum, minimum, stack, where
 from .compile import CompileError, compile
 from .derivation import GradientCheck, check_gradients
+from .devices import cuda, device
+from .functional import (
+    abs,  # noqa: F401
+    exp,
+    log,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    sqrt,
+    tanh,
+)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
+from .sampling import multinomial
+from .selection import masked_fill, topk, tril, triu
+from .serialization import load, save
 from .tensor import Function, Tensor
+
+# PyTorch's top-level names; those that are also Python builtins (tg.sum, tg.max, tg.abs, tg.float
+# …) are kept out of __all__ (below)
+from .toplevel import (  # noqa: F401
+    argmax,
+    argmin,
+    bmm,
+    bool,
+    clamp,
+    clip,
+    double,
+    einsum,
+    flatten,
+    float,
+    float32,
+    float64,
+    from_numpy,
+    int,
+    int32,
+    int64,
+    long,
+    matmul,
+    max,
+    mean,
+    min,
+    sum,
+)
 
 # creation functions, as torch.<name> (also Tensor.<name>)
 tensor, zeros, ones, randn, rand, full = (Tensor.tensor, Tensor.zeros, Tensor.ones, Tensor.randn, Tensor.rand,
@@ -22,12 +64,18 @@ __all__ = [
     "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
     "eye", "cat", "stack", "where", "maximum", "minimum", "compile", "CompileError",
+    # PyTorch's spellings (tg.exp, tg.einsum, tg.float32, tg.save …); those named like Python's
+    # builtins (sum, max, min, abs, float, int, bool) are left out so `import *` cannot hide them
+    "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax", "mean", "argmax", "argmin",
+    "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
+    "int64", "long", "int32", "save", "load", "device", "cuda",
+    "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 
 
 def __getattr__(name):
     # nn, optim and viz load on first use, so `import tinygrad_edu` stays light
-    if name in ("nn", "optim", "viz", "documents", "data"):
+    if name in ("nn", "optim", "viz", "documents", "data", "utils"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     if name == "detect_anomaly":

@@ -14,6 +14,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import anomaly, grad_mode, ops
+from .broadcasting import broadcast_axes
 from .grad_mode import enable_grad, no_grad, state
 from .hooks import tensor_hooks
 from .tensor import Tensor, describe
@@ -33,13 +34,11 @@ def reduce_to_input(grad: Tensor, inp: Tensor) -> Tensor:
 
 def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor:
     """The adjoint of numpy broadcasting: sum over the axes that broadcasting added or stretched."""
-    lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    axes = broadcast_axes(grad.shape, shape)
     # the ops themselves, not Tensor.sum / reshape: the axes and shape need no checking here
     if axes:
         grad = ops.Sum.apply(grad, axis=axes, keepdims=True)
-    if lead or grad.shape != shape:
+    if grad.shape != shape:
         grad = ops.Reshape.apply(grad, shape=shape)
     return grad
 
@@ -57,33 +56,6 @@ def _as_grad_tensor(grad, like: Tensor, create_graph: bool) -> Tensor:
     if g.dtype != like.dtype:
         g = g.cast(like.dtype)  # gradients have their tensor's dtype
     return g
-
-
-def topological_order(roots) -> list:
-    """Tensors of the graph below `roots` that require grad, each after every tensor computed
-    from it (iterative, so graphs of any depth work): the rows of check_gradients. (The engine
-    itself needs no sort: see run_backward.)"""
-    order, visited = [], set()
-    stack = [(r, False) for r in roots]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            order.append(t)
-            continue
-        k = id(t)
-        if k in visited:
-            continue
-        visited.add(k)
-        grad_fn = t.grad_fn
-        if grad_fn is None:  # a leaf: nothing below it, so it is finished at once
-            order.append(t)
-            continue
-        stack.append((t, True))
-        for inp in grad_fn.inputs:
-            if inp.requires_grad and id(inp) not in visited:
-                stack.append((inp, False))
-    order.reverse()
-    return order
 
 
 def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=None, on_step=None):
@@ -237,6 +209,10 @@ def _add_grads(a: Tensor, b: Tensor) -> Tensor:
 
 def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
     if not root.requires_grad:
+        if getattr(root, "_under_no_grad", False):
+            raise RuntimeError(f"backward: {describe(root)} was computed while no_grad() was on (or "
+                               f"set_grad_enabled(False)), so no graph was recorded and it has no grad_fn; "
+                               f"compute it outside the `with tg.no_grad():` block to differentiate it")
         raise RuntimeError(f"backward: {describe(root)} does not require grad and has no grad_fn; "
                            "create the leaves with requires_grad=True")
     if grad is None:

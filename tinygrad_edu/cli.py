@@ -9,6 +9,8 @@ COMMANDS = {
     "demo": "train the write-ups' networks and a digits MLP, check the formulas, draw the graphs",
     "check": "compare the write-ups' hand-derived gradients with autograd, or grade a student's "
              "script (check PATH.py) (exit 1 on disagreement)",
+    "exercise": "list the derivation exercises, or start one: write a file with the forward pass "
+                "done and a TODO per gradient (exercise start NAME [PATH])",
     "graph": "render a write-up network's backprop graph (SVG/PNG/HTML)",
     "bench": "time tinygrad_edu against hand-written numpy, side by side",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .tensor import Tensor, describe
+from .tensor import Tensor, array_of, as_tensor, describe
 
 
 def _tensors(tensors, op: str) -> list:
@@ -13,7 +13,7 @@ def _tensors(tensors, op: str) -> list:
         raise TypeError(f"{op}: expected a list or tuple of Tensors, got {type(tensors).__name__}")
     if not tensors:
         raise ValueError(f"{op}: expected a non-empty list of Tensors")
-    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    return [as_tensor(t, op, arg=f"item {i}") for i, t in enumerate(tensors)]
 
 
 def cat(tensors, dim: int = 0) -> Tensor:
@@ -46,15 +46,15 @@ def stack(tensors, dim: int = 0) -> Tensor:
 def _pair(a, b, op: str):
     """Two operands as Tensors; a Python number or array takes the other side's dtype."""
     if isinstance(a, Tensor):
-        return a, a._operand(b)
+        return a, as_tensor(b, op, like=a)
     if isinstance(b, Tensor):
-        return b._operand(a), b
+        return as_tensor(a, op, like=b), b
     raise TypeError(f"{op}: expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
 
 
 def where(condition, input, other) -> Tensor:  # noqa: A002 (PyTorch's argument names)
     """Elementwise `input` where condition is true, else `other` (all three broadcast)."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = array_of(condition, "where", "condition")
     if cond.dtype != np.bool_:
         raise TypeError(f"where: condition must be boolean (e.g. x > 0), got dtype {cond.dtype}")
     a, b = _pair(input, other, "where")

@@ -6,63 +6,63 @@ import numpy as np
 from . import _random, ops
 from ._keywords import dim_keywords
 from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
-from .tensor import Tensor, describe
+from .tensor import Tensor, array_of, as_tensor, describe
 
 
-def _tensor(x, name: str) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (np.ndarray, list, tuple, int, float)):
-        return Tensor(x)
-    raise TypeError(f"{name}: expected a Tensor, got {type(x).__name__}")
-
-
-def exp(t): return _tensor(t, "exp").exp()
-def log(t): return _tensor(t, "log").log()
-def sqrt(t): return _tensor(t, "sqrt").sqrt()
-def abs(t): return _tensor(t, "abs").abs()  # noqa: A001 (the contract's name)
-def sigmoid(t): return _tensor(t, "sigmoid").sigmoid()
-def tanh(t): return _tensor(t, "tanh").tanh()
-def relu(t): return _tensor(t, "relu").relu()
-def leaky_relu(t, negative_slope: float = 0.01): return _tensor(t, "leaky_relu").leaky_relu(negative_slope)
+def exp(t): return as_tensor(t, "exp").exp()
+def log(t): return as_tensor(t, "log").log()
+def sqrt(t): return as_tensor(t, "sqrt").sqrt()
+def abs(t): return as_tensor(t, "abs").abs()  # noqa: A001 (the contract's name)
+def sigmoid(t): return as_tensor(t, "sigmoid").sigmoid()
+def tanh(t): return as_tensor(t, "tanh").tanh()
+def relu(t): return as_tensor(t, "relu").relu()
+def leaky_relu(t, negative_slope: float = 0.01): return as_tensor(t, "leaky_relu").leaky_relu(negative_slope)
 @dim_keywords
-def softmax(t, axis: int = -1): return _tensor(t, "softmax").softmax(axis)
+def softmax(t, axis: int = -1): return as_tensor(t, "softmax").softmax(axis)
 @dim_keywords
-def log_softmax(t, axis: int = -1): return _tensor(t, "log_softmax").log_softmax(axis)
+def log_softmax(t, axis: int = -1): return as_tensor(t, "log_softmax").log_softmax(axis)
 
 
 # --- more elementwise functions and padding -----------------------------------------------
-def sin(t): return _tensor(t, "sin").sin()
-def cos(t): return _tensor(t, "cos").cos()
-def log1p(t): return _tensor(t, "log1p").log1p()
-def sign(t): return _tensor(t, "sign").sign()
-def softplus(t, beta: float = 1.0, threshold: float = 20.0): return _tensor(t, "softplus").softplus(beta, threshold)
-def gelu(t, approximate: str = "none"): return _tensor(t, "gelu").gelu(approximate)
-def silu(t): return _tensor(t, "silu").silu()
-def elu(t, alpha: float = 1.0): return _tensor(t, "elu").elu(alpha)
+def sin(t): return as_tensor(t, "sin").sin()
+def cos(t): return as_tensor(t, "cos").cos()
+def log1p(t): return as_tensor(t, "log1p").log1p()
+def sign(t): return as_tensor(t, "sign").sign()
+def softplus(t, beta: float = 1.0, threshold: float = 20.0): return as_tensor(t, "softplus").softplus(beta, threshold)
+def gelu(t, approximate: str = "none"): return as_tensor(t, "gelu").gelu(approximate)
+def silu(t): return as_tensor(t, "silu").silu()
+def elu(t, alpha: float = 1.0): return as_tensor(t, "elu").elu(alpha)
 
 
 def pad(x, pad, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
     """Constant padding in PyTorch's order: `pad` = (before, after) of the LAST axis, then of the
-    one before it, … (F.pad(x, (1, 2)) pads the last axis by 1 in front and 2 behind)."""
-    x = _tensor(x, "pad")
+    one before it, … (F.pad(x, (1, 2)) pads the last axis by 1 in front and 2 behind). A negative
+    width crops instead, as PyTorch's: F.pad(x, (-1, 0)) drops the last axis's first element."""
+    x = as_tensor(x, "pad")
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
     pad = tuple(pad)
     if len(pad) % 2 or len(pad) > 2 * x.ndim or not all(isinstance(p, (int, np.integer)) for p in pad):
         raise ValueError(f"pad: pad must hold an even number (at most {2 * x.ndim}) of ints, two per "
                          f"axis from the last, for {describe(x)}; got {pad}")
-    if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative padding (cropping) is not supported, got {pad}; slice instead")
     widths = [(0, 0)] * x.ndim
     for k in range(len(pad) // 2):
         widths[x.ndim - 1 - k] = (int(pad[2 * k]), int(pad[2 * k + 1]))
-    return ops.Pad.apply(x, widths=tuple(widths), value=value)
+    for axis, (before, after) in enumerate(widths):
+        crop_before, crop_after = max(-before, 0), max(-after, 0)
+        if crop_before or crop_after:
+            size = x.shape[axis]
+            if crop_before + crop_after > size:
+                raise ValueError(f"pad: the negative padding {pad} crops {crop_before + crop_after} "
+                                 f"elements from axis {axis} of {describe(x)}, which has {size}")
+            x = ops.Narrow.apply(x, axis=axis, start=crop_before, length=size - crop_before - crop_after)
+    widths = tuple((max(before, 0), max(after, 0)) for before, after in widths)
+    return ops.Pad.apply(x, widths=widths, value=value) if any(map(any, widths)) else x
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b, with W of shape (out_features, in_features) as in PyTorch."""
-    x = _tensor(x, "linear")
+    x = as_tensor(x, "linear")
     if bias is None:
         return ops.Linear.apply(x, weight)
     return ops.Linear.apply(x, weight, bias)
@@ -79,24 +79,48 @@ def _same_shape(op: str, pred: Tensor, target: Tensor) -> None:
                          "reshape one of them (broadcasting them is almost always a bug)")
 
 
-def _target_like(target, pred: Tensor, op: str) -> Tensor:
-    if isinstance(target, Tensor):
-        return target
-    return Tensor(target, dtype=pred.dtype)
-
-
-def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None) -> Tensor:
-    """Softmax cross-entropy. logits (N, C); target: class indices (N,) or probabilities (N, C).
-    Stable for any finite logits. `weight` (C,): each class's loss rescaled, as PyTorch's; then
-    reduction='mean' divides class-index losses by Σ_i weight[target_i] (probabilities: by N)."""
+def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None,
+                  ignore_index: int = -100) -> Tensor:
+    """Softmax cross-entropy. logits (N, C), (C,) or (N, C, d1, …); target: class indices (N,),
+    () or (N, d1, …), or class probabilities of the logits' shape. Stable for any finite logits.
+    `weight` (C,): each class's loss rescaled, as PyTorch's; then reduction='mean' divides
+    class-index losses by Σ_i weight[target_i] (probabilities: by the number of rows). Targets
+    equal to `ignore_index` count for nothing, nor in the mean's denominator (loss 0 with
+    reduction='none')."""
     _check_reduction("cross_entropy", reduction)
-    logits = _tensor(logits, "cross_entropy")
-    if logits.ndim != 2:
-        raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
+    logits = as_tensor(logits, "cross_entropy")
+    if logits.ndim == 0:
+        raise ValueError(f"cross_entropy: logits must have shape (N, C), (C,) or (N, C, d1, …), got {logits.shape}")
+    target_data = array_of(target, "cross_entropy", "target")
+    if logits.ndim == 2:
+        return _cross_entropy_rows(logits, target, target_data, reduction, weight, ignore_index)
+    # (C,) or (N, C, d1, …): the class axis last, one row per prediction, then back to the shape
+    c = logits.shape[0] if logits.ndim == 1 else logits.shape[1]
+    probabilities = target_data.shape == logits.shape and target_data.dtype.kind == "f"
+    kept_shape = () if logits.ndim == 1 else logits.shape[:1] + logits.shape[2:]
+    if not probabilities and target_data.shape != kept_shape:
+        raise ValueError(f"cross_entropy: for logits of shape {logits.shape} the target must be class "
+                         f"indices of shape {kept_shape} or probabilities of shape {logits.shape}, got "
+                         f"shape {target_data.shape}")
+    order = (0, *range(2, logits.ndim), 1) if logits.ndim > 2 else (0,)
+    rows = logits.permute(*order).reshape(-1, c)
+    if probabilities:
+        target = target if isinstance(target, Tensor) else Tensor(target_data, dtype=logits.dtype)
+        target = target.permute(*order).reshape(-1, c)
+        target_data = target.data
+    else:
+        _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # errors say where
+        target = target_data = target_data.reshape(-1)
+    loss = _cross_entropy_rows(rows, target, target_data, reduction, weight, ignore_index)
+    return loss.reshape(kept_shape) if reduction == "none" else loss
+
+
+def _cross_entropy_rows(logits: Tensor, target, target_data: np.ndarray, reduction: str, weight,
+                        ignore_index: int) -> Tensor:
+    """cross_entropy of logits (N, C)."""
     n, c = logits.shape
     weight = _class_weights("cross_entropy", weight, logits)
     extra = {} if weight is None else {"derivative": ops.CrossEntropy.derivative_weighted}
-    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.shape == logits.shape and target_data.dtype.kind != "f":
         raise TypeError(
             f"cross_entropy: the target has the logits' shape {logits.shape} but dtype "
@@ -114,8 +138,36 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None) 
     if target_data.shape[0] != n:
         raise ValueError(f"cross_entropy: logits have N={n} rows (shape {logits.shape}) but target "
                          f"has {target_data.shape[0]} entries (shape {target_data.shape})")
-    classes = _class_indices(target_data, c)
-    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
+    ignored = target_data == ignore_index
+    if not ignored.any():
+        classes = _class_indices(target_data, c)
+        return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
+    _class_indices(np.where(ignored, 0, target_data), c)  # the others must be classes
+    if reduction == "none":  # every row, the ignored ones read as class 0, then their loss set to 0
+        classes = _class_indices(np.where(ignored, 0, target_data), c)
+        loss = ops.CrossEntropy.apply(logits, reduction="none", classes=classes, weight=weight, **extra)
+        return loss.masked_fill(ignored, 0.0)
+    kept = np.flatnonzero(~ignored)
+    classes = _class_indices(target_data[kept], c)
+    if kept.size == 0 and reduction == "mean":  # 0 / 0, as PyTorch: NaN (and zero gradients)
+        return ops.CrossEntropy.apply(logits[kept], reduction="sum", classes=classes, weight=weight,
+                                      **extra) * np.nan
+    return ops.CrossEntropy.apply(logits[kept], reduction=reduction, classes=classes, weight=weight, **extra)
+
+
+def one_hot(indices, num_classes: int = -1) -> Tensor:
+    """An int64 tensor of shape indices.shape + (num_classes,): 1 at each index, 0 elsewhere (no
+    gradient). num_classes=-1: one more than the largest index."""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < -1:
+        raise ValueError(f"one_hot: num_classes must be a non-negative int or -1, got {num_classes!r}")
+    if num_classes == -1:
+        raw = array_of(indices, "one_hot", "indices")
+        if raw.size == 0:
+            raise ValueError("one_hot: cannot infer num_classes from empty indices; pass num_classes")
+        finite = raw.dtype.kind in "iu" or (raw.dtype.kind == "f" and np.isfinite(raw).all())
+        num_classes = max(int(np.max(raw)) + 1, 1) if finite else 1  # (else the check below says why)
+    idx = _check_indices("one_hot", indices, num_classes, "num_classes")
+    return Tensor._wrap((idx[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 def _class_weights(op: str, weight, scores: Tensor):
@@ -123,7 +175,7 @@ def _class_weights(op: str, weight, scores: Tensor):
     gives it no gradient either)."""
     if weight is None:
         return None
-    w = np.asarray(_array(weight))
+    w = array_of(weight, op, "weight")
     c = scores.shape[1]
     if w.shape != (c,):
         raise ValueError(f"{op}: weight must have shape (C,) = ({c},), one per class of the input of "
@@ -143,7 +195,8 @@ def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entrop
         raise TypeError(f"{op}: class indices must be integers, got dtype {target.dtype}")
     if target.size and (target.min() < 0 or target.max() >= num_classes):  # (two cheap reductions)
         i = int(np.flatnonzero((target < 0) | (target >= num_classes))[0])
-        raise IndexError(f"{op}: target class index {int(target[i])} at position {i} is "
+        where = i if target.ndim == 1 else tuple(int(j) for j in np.unravel_index(i, target.shape))
+        raise IndexError(f"{op}: target class index {int(target.flat[i])} at position {where} is "
                          f"out of range for {num_classes} classes (valid: 0..{num_classes - 1})")
     return target
 
@@ -151,8 +204,8 @@ def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entrop
 def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tensor:
     """−[y log p + (1−y) log(1−p)], logs clamped at −100 (as PyTorch), so p = 0 or 1 is finite."""
     _check_reduction("binary_cross_entropy", reduction)
-    probs = _tensor(probs, "binary_cross_entropy")
-    target = _target_like(target, probs, "binary_cross_entropy")
+    probs = as_tensor(probs, "binary_cross_entropy")
+    target = as_tensor(target, "binary_cross_entropy", dtype=probs.dtype, arg="target")
     _same_shape("binary_cross_entropy", probs, target)
     if probs.size and (probs.data.min() < 0 or probs.data.max() > 1):
         raise ValueError(f"binary_cross_entropy: every element of the input ({describe(probs)}) must "
@@ -163,8 +216,8 @@ def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tens
 def binary_cross_entropy_with_logits(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     """BCE of sigmoid(logits), computed stably for any finite logits."""
     _check_reduction("binary_cross_entropy_with_logits", reduction)
-    logits = _tensor(logits, "binary_cross_entropy_with_logits")
-    target = _target_like(target, logits, "binary_cross_entropy_with_logits")
+    logits = as_tensor(logits, "binary_cross_entropy_with_logits")
+    target = as_tensor(target, "binary_cross_entropy_with_logits", dtype=logits.dtype, arg="target")
     _same_shape("binary_cross_entropy_with_logits", logits, target)
     return ops.BCEWithLogits.apply(logits, target, reduction=reduction)
 
@@ -172,8 +225,8 @@ def binary_cross_entropy_with_logits(logits: Tensor, target, reduction: str = "m
 def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     """Σ or mean of (pred − target)²; reduction='sum' is the write-ups' sum-of-squares error."""
     _check_reduction("mse_loss", reduction)
-    pred = _tensor(pred, "mse_loss")
-    target = _target_like(target, pred, "mse_loss")
+    pred = as_tensor(pred, "mse_loss")
+    target = as_tensor(target, "mse_loss", dtype=pred.dtype, arg="target")
     _same_shape("mse_loss", pred, target)
     diff = pred - target
     diff.name = f"{pred.name or 'pred'} − {target.name or 'target'}"   # the pictures' labels
@@ -195,14 +248,15 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: b
     updates running_mean/running_var (Tensors, arrays or None) in place, as PyTorch does:
     r ← (1 − momentum)·r + momentum·batch statistic, the variance unbiased. training=False
     uses the running statistics."""
-    x = _tensor(x, "batch_norm")
+    x = as_tensor(x, "batch_norm")
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input of shape (N, C, ...) with at least 2 "
                          f"dimensions, got shape {x.shape}")
     named = {"running_mean": running_mean, "running_var": running_var, "weight": weight, "bias": bias}
     for arg, value in named.items():
-        if value is not None and np.shape(_array(value)) != (x.shape[1],):
-            raise ValueError(f"batch_norm: {arg} has shape {np.shape(_array(value))}, but the input of "
+        shape = None if value is None else array_of(value, "batch_norm", arg).shape
+        if shape is not None and shape != (x.shape[1],):
+            raise ValueError(f"batch_norm: {arg} has shape {shape}, but the input of "
                              f"shape {x.shape} has {x.shape[1]} channels (axis 1): expected ({x.shape[1]},)")
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
@@ -218,7 +272,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: b
                                                momentum)
         return out
     shape = params["affine_shape"]
-    stats = tuple(np.array(_array(r), dtype=x.dtype).reshape(shape) for r in (running_mean, running_var))
+    stats = tuple(np.array(array_of(r, "batch_norm", arg), dtype=x.dtype).reshape(shape)
+                  for r, arg in ((running_mean, "running_mean"), (running_var, "running_var")))
     return ops.BatchNorm.apply(x, *affine, axes=axes, eps=eps, stats=stats, batch_stats=False,
                                derivative=ops.BatchNorm.derivative_running, **params)
 
@@ -235,15 +290,16 @@ def _check_batch_statistics(who: str, x: Tensor) -> None:
 def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """PyTorch's F.layer_norm, one op: each sample normalised over its trailing
     `normalized_shape` axes, then y = γ·x̂ + β (γ, β of shape normalized_shape)."""
-    x = _tensor(x, "layer_norm")
+    x = as_tensor(x, "layer_norm")
     shape = _normalized_shape("layer_norm", normalized_shape)
     k = len(shape)
     if x.shape[x.ndim - k:] != shape or x.ndim < k:
         raise ValueError(f"layer_norm: normalized_shape={shape} expects input of shape "
                          f"(*, {', '.join(map(str, shape))}), got input of shape {x.shape}")
     for arg, value in (("weight", weight), ("bias", bias)):
-        if value is not None and np.shape(_array(value)) != shape:
-            raise ValueError(f"layer_norm: {arg} has shape {np.shape(_array(value))}, expected "
+        given = None if value is None else array_of(value, "layer_norm", arg).shape
+        if given is not None and given != shape:
+            raise ValueError(f"layer_norm: {arg} has shape {given}, expected "
                              f"normalized_shape {shape}")
     affine, params = _affine_inputs(weight, bias, (1,) * (x.ndim - k) + shape)
     axes = tuple(range(x.ndim - k, x.ndim))
@@ -263,13 +319,9 @@ def _normalized_shape(who: str, normalized_shape) -> tuple:
     return shape
 
 
-def _array(value):
-    return value.data if isinstance(value, Tensor) else value
-
-
 def _affine_inputs(weight, bias, affine_shape: tuple):
     """The op's inputs after x (γ, β: whichever are given) and its parameters saying which."""
-    affine = [_tensor(v, "affine parameter") for v in (weight, bias) if v is not None]
+    affine = [as_tensor(v, "affine parameter") for v in (weight, bias) if v is not None]
     return affine, {"has_weight": weight is not None, "has_bias": bias is not None,
                     "affine_shape": affine_shape}
 
@@ -279,7 +331,7 @@ def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
     1/(1 − p) — a multiplication by a constant mask drawn from the library's generator
     (tg.manual_seed), shown in the graph as 'dropout mask'. Identity when not training."""
     _check_probability("dropout", p)
-    x = _tensor(x, "dropout")
+    x = as_tensor(x, "dropout")
     if not training or p == 0:
         return x
     if x.dtype.kind != "f":
@@ -300,7 +352,7 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     has shape idx.shape + (embedding_dim,). One `embedding` node: a repeated index gets the sum
     of its rows' gradients; the lookups of `padding_idx` (negative counts from the end) send
     none, so that row is left as it is by training (nn.Embedding also starts it at zeros)."""
-    weight = _tensor(weight, "embedding")
+    weight = as_tensor(weight, "embedding")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must have shape (num_embeddings, embedding_dim), "
                          f"got {weight.shape}")
@@ -321,10 +373,10 @@ def _padding_index(who: str, padding_idx, num_embeddings: int) -> int | None:
     return int(padding_idx) % num_embeddings
 
 
-def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
+def _check_indices(who: str, idx, num_embeddings: int, limit_name: str = "num_embeddings") -> np.ndarray:
     """idx as an integer array, every index in 0..num_embeddings − 1 (whole-number floats pass,
-    as Tensor([1, 2]) is float32)."""
-    indices = np.asarray(_array(idx))
+    as Tensor([1, 2]) is float32); `limit_name` names the bound in the error."""
+    indices = array_of(idx, who, "indices")
     if indices.dtype.kind == "f" and np.all(indices == np.round(indices)):
         indices = indices.astype(np.int64)
     if indices.dtype.kind not in "iu":
@@ -333,7 +385,7 @@ def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
     if bad.size:
         where = tuple(int(i) for i in bad[0])
         raise IndexError(f"{who}: index {int(indices[where])} at position {where} of the indices "
-                         f"(shape {indices.shape}) is out of range for num_embeddings={num_embeddings} "
+                         f"(shape {indices.shape}) is out of range for {limit_name}={num_embeddings} "
                          f"(valid: 0..{num_embeddings - 1})")
     return indices
 
@@ -344,12 +396,12 @@ def nll_loss(log_probs: Tensor, target, reduction: str = "mean", weight=None) ->
     `weight` (C,): −weight[target_i]·log_probs[i, target_i], and reduction='mean' divides by
     Σ_i weight[target_i], as PyTorch."""
     _check_reduction("nll_loss", reduction)
-    log_probs = _tensor(log_probs, "nll_loss")
+    log_probs = as_tensor(log_probs, "nll_loss")
     if log_probs.ndim != 2:
         raise ValueError(f"nll_loss: log_probs must have shape (N, C), got {log_probs.shape}")
     n, c = log_probs.shape
     weight = _class_weights("nll_loss", weight, log_probs)
-    target_data = np.asarray(_array(target))
+    target_data = array_of(target, "nll_loss", "target")
     if target_data.shape != (n,):
         raise ValueError(f"nll_loss: target must be class indices of shape ({n},) for log_probs of "
                          f"shape {log_probs.shape}, got shape {target_data.shape}")

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import ops
 from .grad_mode import state
-from .tensor import Tensor, describe
+from .tensor import Tensor, as_tensor, describe
 
 
 def int_tuple(value, n: int, op: str, arg: str, minimum: int) -> tuple:
@@ -28,10 +28,7 @@ def int_tuple(value, n: int, op: str, arg: str, minimum: int) -> tuple:
 
 def _input(x, op: str, dims: int, layout: str) -> Tensor:
     """x as a Tensor of dims + 2 axes (a batch axis is added to an unbatched input)."""
-    if not isinstance(x, Tensor):
-        if not isinstance(x, (np.ndarray, list)):
-            raise TypeError(f"{op}: expected a Tensor input, got {type(x).__name__}")
-        x = Tensor(x)
+    x = as_tensor(x, op, arg="input")
     if x.ndim not in (dims + 1, dims + 2):
         raise ValueError(f"{op}: expected a {dims + 1}-D (unbatched) or {dims + 2}-D (batched) input of "
                          f"shape {layout}, but {describe(x)} has {x.ndim} dimensions")

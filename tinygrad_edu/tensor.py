@@ -24,7 +24,9 @@ import weakref
 import numpy as np
 
 from . import _random, grad_mode
+from . import devices as _device
 from ._keywords import dim_keywords
+from ._size import ElementCount
 from .grad_mode import state
 from .hooks import RemovableHandle, hooks_of
 
@@ -49,22 +51,85 @@ def describe(t) -> str:
     return f"tensor {label}of shape {t.shape} ({t.data.dtype})"
 
 
-def _to_array(data, dtype) -> np.ndarray:
-    if isinstance(data, Tensor):
-        data = data.data
-    if dtype is not None:
-        return np.array(data, dtype=dtype)
-    arr = np.array(data)
-    if arr.dtype == np.bool_ and isinstance(data, (np.ndarray, np.generic)):
-        return arr  # a mask keeps its meaning (a list of Python bools is float32, as torch.Tensor)
-    if not np.issubdtype(arr.dtype, np.floating):
-        if arr.dtype == object or arr.dtype.kind == "c":
-            raise TypeError(f"Tensor: cannot make a real tensor from {type(data).__name__} data "
-                            f"of dtype {arr.dtype}")
-        arr = arr.astype(DEFAULT_DTYPE)
-    elif not isinstance(data, (np.ndarray, np.generic)):
-        arr = arr.astype(DEFAULT_DTYPE, copy=False)  # Python floats and lists: float32
-    return arr
+# --- user input to Tensor: the one conversion (everything that accepts data calls these) -------
+#
+# The rule: a Tensor is used as it is. Otherwise the values must be real numbers (complex,
+# object, string and date data are a TypeError naming the op; a ragged nested list a ValueError
+# naming the lengths). Floating numpy arrays keep their dtype, boolean ones stay boolean; Python
+# numbers, numpy scalars, lists and integer arrays become `dtype` if given, else — as the other
+# operand of a binary op (`like`) — that tensor's dtype when it is floating or both are integers
+# (float32 * 2.0 stays float32, int64 + 1 stays int64), else float32.
+
+_NUMERIC_KINDS = "biuf"
+
+
+def array_of(value, op: str, arg: str = "data") -> np.ndarray:
+    """The values of user input (a Tensor, numpy array or scalar, nested list, Python number) as a
+    numpy array of real numbers, in the dtype numpy infers (a Tensor's or array's own, no copy)."""
+    if isinstance(value, Tensor):
+        return value.data
+    array = _nested_list_array(value, op, arg) if isinstance(value, (list, tuple)) else np.asarray(value)
+    if array.dtype.kind not in _NUMERIC_KINDS:
+        hint = "; a Tensor holds real numbers (take .real or abs() first)" if array.dtype.kind == "c" else ""
+        raise TypeError(f"{op}: {arg} must be numeric, got dtype {array.dtype} ({type(value).__name__}){hint}")
+    return array
+
+
+def _nested_list_array(value, op: str, arg: str) -> np.ndarray:
+    try:
+        return np.asarray(value)
+    except ValueError as err:  # numpy: "inhomogeneous shape"; say where the lengths differ
+        raise ValueError(f"{op}: {arg} is a ragged nested list ({_ragged(value)}); every row must "
+                         "have the same length") from err
+
+
+def _ragged(value, where: str = "") -> str:
+    """Where a nested list's lengths first differ: 'item 0 has 2 elements, item 1 has 3'."""
+    rows = [v for v in value if isinstance(v, (list, tuple))]
+    lengths = [len(v) if isinstance(v, (list, tuple)) else None for v in value]
+    if rows and len(set(lengths)) > 1:
+        i = next(k for k, n in enumerate(lengths) if n != lengths[0])
+        say = lambda k: "a number" if lengths[k] is None else f"length {lengths[k]}"  # noqa: E731
+        return f"item {where}[0] has {say(0)}, item {where}[{i}] has {say(i)}"
+    for k, row in enumerate(rows):
+        found = _ragged(row, f"{where}[{k}]")
+        if found:
+            return found
+    return ""
+
+
+def as_tensor(value, op: str = "Tensor", like: Tensor | None = None, dtype=None, arg: str | None = None) -> Tensor:
+    """User input as a Tensor, by the rule above (a Tensor is returned as it is, anything else
+    is copied: the graph may use it in backward after the caller changed their array)."""
+    if isinstance(value, Tensor):
+        return value
+    if like is not None:
+        if isinstance(value, (int, float)) and dtype is None:  # the common case: t * 2.0
+            return _constant(value, _operand_dtype("f" if isinstance(value, float) else "i", like))
+        if not isinstance(value, (np.ndarray, np.generic, list, tuple)):
+            raise TypeError(f"{op}: unsupported operand of type {type(value).__name__} with {describe(like)}: "
+                            "expected a Tensor, a numpy array, a Python number or a list")
+    arg = arg or ("data" if like is None else "the other operand")
+    return Tensor._wrap(_tensor_data(value, op, arg, dtype, like))
+
+
+def _tensor_data(value, op: str, arg: str, dtype, like=None) -> np.ndarray:
+    """A new array of the values, in the dtype the rule gives."""
+    array = array_of(value, op, arg)
+    if dtype is None:
+        keeps = isinstance(value, (np.ndarray, Tensor)) or (like is None and isinstance(value, np.generic))
+        if keeps and array.dtype.kind in "fb":
+            dtype = array.dtype
+        else:
+            dtype = _operand_dtype(array.dtype.kind, like) if like is not None else DEFAULT_DTYPE
+    return np.array(array, dtype=dtype)
+
+
+def _operand_dtype(own_kind: str, like: Tensor) -> np.dtype:
+    kind = like.data.dtype.kind
+    if kind == "f" or (kind in "iu" and own_kind in "iu"):
+        return like.data.dtype
+    return DEFAULT_DTYPE
 
 
 def _refuse_integer_array_with_grad(data) -> None:
@@ -129,12 +194,14 @@ class Tensor:
     TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "__weakref__")
+    # _under_no_grad: set (only) on results of ops run under no_grad() that would otherwise have
+    # been recorded, so that backward() can say why there is no graph
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "_under_no_grad", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
         if requires_grad and dtype is None:
             _refuse_integer_array_with_grad(data)
-        self.data = _to_array(data, dtype)
+        self.data = _tensor_data(data, "Tensor", "data", dtype)
         self.grad = None
         self.grad_fn = None
         self.name = name
@@ -184,8 +251,14 @@ class Tensor:
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def size(self) -> ElementCount:
+        """numpy's element count as a number (`t.size * 2`); called, PyTorch's `t.size()` (the
+        shape) and `t.size(dim)` (one extent)."""
+        return ElementCount(self.data.shape)
+
+    @property
+    def device(self):
+        return _device.CPU
 
     @property
     def dtype(self):
@@ -323,7 +396,7 @@ class Tensor:
         array keeps its dtype."""
         if dtype is None:
             source = data.data if isinstance(data, Tensor) else data
-            arr = np.asarray(source)
+            arr = array_of(data, "tensor")
             if arr.dtype.kind in "iub":
                 dtype = arr.dtype if isinstance(source, (np.ndarray, np.generic)) else (
                     np.bool_ if arr.dtype.kind == "b" else np.int64)
@@ -387,51 +460,31 @@ class Tensor:
         requires grad (leaves and intermediates) accumulates its gradient into `.grad`."""
         autograd.backward(self, grad, create_graph)
 
-    # --- operand conversion -------------------------------------------------------------------
-    def _operand(self, other) -> Tensor:
-        """Turn the other side of a binary op into a Tensor. Python numbers take this tensor's
-        floating dtype (float32 * 2.0 stays float32); numpy arrays keep theirs."""
-        if type(other) is Tensor or isinstance(other, Tensor):
-            return other
-        if isinstance(other, (int, float)):
-            kind = self.data.dtype.kind
-            if kind == "f" or (kind in "iu" and isinstance(other, int)):  # int64 + 1 stays int64, as numpy
-                return _constant(other, self.data.dtype)
-            return _constant(other, DEFAULT_DTYPE)
-        if isinstance(other, np.ndarray):
-            # a copy, as Tensor(array) makes: the graph may use it in backward, and the caller
-            # may change their array before then
-            return Tensor._wrap(other.copy())
-        if isinstance(other, (list, tuple, np.generic)):
-            return Tensor(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None)
-        raise TypeError(f"unsupported operand of type {type(other).__name__} with {describe(self)}: "
-                        "expected a Tensor, a numpy array, a Python number or a list")
-
-    # --- arithmetic ---------------------------------------------------------------------------
-    # (a Tensor operand skips the _operand call: these run several times per node, forward and backward)
+    # --- arithmetic: the other operand goes through as_tensor (the one conversion) -------------
+    # (a Tensor operand skips the call: these run several times per node, forward and backward)
     def __add__(self, other):
-        return ops.Add.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Add.apply(self, other if type(other) is Tensor else as_tensor(other, "add", like=self))
 
     def __radd__(self, other):
-        return ops.Add.apply(self._operand(other), self)
+        return ops.Add.apply(as_tensor(other, "add", like=self), self)
 
     def __sub__(self, other):
-        return ops.Sub.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Sub.apply(self, other if type(other) is Tensor else as_tensor(other, "sub", like=self))
 
     def __rsub__(self, other):
-        return ops.Sub.apply(self._operand(other), self)
+        return ops.Sub.apply(as_tensor(other, "sub", like=self), self)
 
     def __mul__(self, other):
-        return ops.Mul.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Mul.apply(self, other if type(other) is Tensor else as_tensor(other, "mul", like=self))
 
     def __rmul__(self, other):
-        return ops.Mul.apply(self._operand(other), self)
+        return ops.Mul.apply(as_tensor(other, "mul", like=self), self)
 
     def __truediv__(self, other):
-        return ops.Div.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.Div.apply(self, other if type(other) is Tensor else as_tensor(other, "div", like=self))
 
     def __rtruediv__(self, other):
-        return ops.Div.apply(self._operand(other), self)
+        return ops.Div.apply(as_tensor(other, "div", like=self), self)
 
     def __neg__(self):
         return ops.Neg.apply(self)
@@ -442,16 +495,16 @@ class Tensor:
     def __pow__(self, exponent):
         if isinstance(exponent, (int, float)):
             return ops.PowScalar.apply(self, exponent=exponent)
-        return ops.Pow.apply(self, self._operand(exponent))
+        return ops.Pow.apply(self, as_tensor(exponent, "pow", like=self))
 
     def __rpow__(self, base):
-        return ops.Pow.apply(self._operand(base), self)
+        return ops.Pow.apply(as_tensor(base, "pow", like=self), self)
 
     def __matmul__(self, other):
-        return ops.MatMul.apply(self, other if type(other) is Tensor else self._operand(other))
+        return ops.MatMul.apply(self, other if type(other) is Tensor else as_tensor(other, "matmul", like=self))
 
     def __rmatmul__(self, other):
-        return ops.MatMul.apply(self._operand(other), self)
+        return ops.MatMul.apply(as_tensor(other, "matmul", like=self), self)
 
     def matmul(self, other):
         return self @ other
@@ -586,8 +639,7 @@ class Tensor:
         if self.shape[ax] == 0:
             raise ValueError(f"{op}: dim {axis} of {describe(self)} is empty")
         where = arg_fn(self.data, axis=ax, keepdims=True)
-        index = tuple(where if i == ax else np.arange(n).reshape([-1 if j == i else 1 for j in range(self.ndim)])
-                      for i, n in enumerate(self.shape))
+        index = ops.topk.along(where, ax)
         values, indices = self[index], where.astype(np.int64)   # the gradient goes to the index
         if not keepdims:
             values, indices = values.squeeze(ax), np.squeeze(indices, axis=ax)
@@ -752,6 +804,21 @@ class Tensor:
         (ax,) = ops.normalize_axis(dim, self.ndim, "chunk")
         return self.split(max(-(-self.shape[ax] // chunks), 1), dim)
 
+    # --- masks and selections (selection.py) --------------------------------------------------
+    def masked_fill(self, mask, value) -> Tensor:
+        """`value` where the boolean `mask` is True; the gradient is 0 there (tg.selection)."""
+        return selection.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return selection.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return selection.triu(self, diagonal)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:  # noqa: A002
+        """(values, indices) of the k largest entries along `dim`, as PyTorch's."""
+        return selection.topk(self, k, dim, largest, sorted)
+
     # --- in-place ops: change the data, bump the version counter ------------------------------
     # `_version` is a one-element list shared by every tensor that views the same memory
     # (detach(), reshape, transpose, basic indexing). Ops that saved a tensor for backward
@@ -780,7 +847,7 @@ class Tensor:
 
     def _inplace(self, np_op, other, symbol: str) -> Tensor:
         self._check_inplace(f"in-place '{symbol}'", f"t = t {symbol[0]} x")
-        value = other.data if isinstance(other, Tensor) else other
+        value = array_of(other, f"in-place '{symbol}'", "the right-hand side")
         try:
             np_op(self.data, value, out=self.data, casting="same_kind")
         except TypeError:  # numpy's UFuncTypeError: e.g. a float result into an integer tensor
@@ -810,7 +877,7 @@ class Tensor:
 
     def __setitem__(self, index, value):
         self._check_inplace("t[index] = value", "e.g. t = t * keep + v * (1 - keep) with a 0/1 mask keep", value)
-        array = value.data if isinstance(value, Tensor) else value
+        array = array_of(value, "t[index] = value", "the value")
         try:
             self.data[ops.normalize_index(index)] = array
         except (ValueError, TypeError) as err:
@@ -871,22 +938,59 @@ class Tensor:
                                f"has {self.data.ndim}; use transpose(dim0, dim1) or permute(*dims)")
         return self.transpose()
 
-    def to(self, dtype) -> Tensor:
-        """A cast to `dtype` (a numpy dtype, 'float32'-style string, or torch dtype), recorded in
-        the graph when both dtypes are floating; `to('cpu')` is the tensor itself."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False) -> Tensor:
+        """As PyTorch's: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`. A cast
+        (a numpy dtype, 'float32'-style string, tg.float32 or torch dtype) is recorded in the
+        graph when both dtypes are floating; the device must be the CPU (`to('cpu')`: itself)."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.data.dtype
+            elif _device.is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        _device.check_device(device, f"to({str(device)!r})")
+        if dtype is None:
+            return self.clone() if copy else self
         name = str(dtype)
-        if name == "cpu":
-            return self
         try:
             target = np.dtype(name.removeprefix("torch.") if name.startswith("torch.") else dtype)
         except TypeError:
-            raise TypeError(f"to: expected a dtype (np.float32, 'float64', …) or 'cpu', got "
+            raise TypeError(f"to: expected a dtype (np.float32, tg.float64, 'float64', …) or 'cpu', got "
                             f"{dtype!r}; tinygrad_edu runs on the CPU, in numpy") from None
         if target == self.data.dtype:
-            return self
+            return self.clone() if copy else self
         if target.kind != "f":  # integer results cannot require grad: outside the graph, as PyTorch
             return Tensor._wrap(self.data.astype(target))
         return self.cast(target)
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: the engine runs on the CPU."""
+        return self
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def repeat(self, *sizes) -> Tensor:
+        """Tile the tensor `sizes[i]` times along each axis (extra sizes add leading axes), as
+        PyTorch's repeat: a reshape, a broadcast and a reshape, so the gradient sums the copies."""
+        sizes = Tensor._shape(sizes)
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: {len(sizes)} repeat counts {sizes} are fewer than the {self.ndim} "
+                             f"dimensions of {describe(self)}")
+        if any(not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0 for k in sizes):
+            raise ValueError(f"repeat: the counts must be non-negative ints, got {sizes}")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        paired = [d for n in shape for d in (1, n)]              # (1, n0, 1, n1, …)
+        tiled = [d for k, n in zip(sizes, shape) for d in (k, n)]  # (k0, n0, k1, n1, …)
+        out = self.reshape(paired).broadcast_to(tuple(tiled))
+        return out.reshape(tuple(k * n for k, n in zip(sizes, shape)))
 
     def __eq__(self, other):
         if other is None:  # PyTorch: `t == None` is False
@@ -915,7 +1019,7 @@ class Tensor:
         return interop.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        raise TypeError(interop.function_message(func))
+        return interop.array_function(func, args, kwargs)
 
 class Function:
     """One op of the graph, and the node that records it.
@@ -980,6 +1084,10 @@ class Function:
         out._counter = _shared_version(data, inputs[0]) if cls.is_view else None
         out.grad_fn, out.requires_grad = None, False
         if not state.enabled:
+            for t in inputs:  # a graph would have been recorded: backward() will say why there is none
+                if t.requires_grad or getattr(t, "_under_no_grad", False):
+                    out._under_no_grad = True
+                    break
             return out
         try:
             if len(inputs) == 2:
@@ -1074,4 +1182,4 @@ def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
 
 # The ops subclass Function, and the engine and the anomaly hooks use both classes: they are
 # imported last, once Tensor and Function exist (see the layering at the top of this file).
-from . import anomaly, autograd, interop, ops  # noqa: E402
+from . import anomaly, autograd, interop, ops, selection  # noqa: E402

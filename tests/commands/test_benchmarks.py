@@ -79,20 +79,36 @@ def test_a_wrong_update_is_caught():
         harness.check_same_loss(broken, broken.build(True), ["numpy", "tinygrad_edu"])
 
 
-def test_report_prints_ratio_columns(capsys, monkeypatch):
+def _tiny_report(capsys, monkeypatch) -> str:
     tiny = [harness.Workload(w.name, w.title, lambda tiny, b=w.build: b(True), w.engines, w.goal,
                              w.float64, w.ops_per_step) for w in WORKLOADS if w.name in ("seed_net", "chain200")]
     monkeypatch.setattr(harness, "WORKLOADS", tiny)
     parser = __import__("argparse").ArgumentParser()
     harness.add_arguments(parser)
     assert harness.run(parser.parse_args(["--quick", "--repeats", "1"])) == 0
-    out = capsys.readouterr().out
-    header = next(line for line in out.splitlines() if line.startswith("| workload"))
-    for column in ("numpy", "tinygrad_edu", "ratio", "torch ratio", "peak mem numpy", "peak mem ours", "mem ratio"):
+    return capsys.readouterr().out
+
+
+def _header(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("| workload"))
+
+
+def test_report_prints_ratio_columns(capsys, monkeypatch):
+    out = _tiny_report(capsys, monkeypatch)
+    header = _header(out)
+    columns = ["numpy", "tinygrad_edu", "ratio", "peak mem numpy", "peak mem ours", "mem ratio"]
+    for column in columns + (["torch ratio"] if harness.torch_available() else []):
         assert f" {column} |" in header
     rows = [line for line in out.splitlines() if line.startswith("| ") and "×" in line]
     assert len(rows) == 2
     assert "/op" in rows[1]   # the 200-op chain is reported per op
+
+
+def test_without_torch_the_report_has_no_torch_column_and_every_row(capsys, monkeypatch):
+    monkeypatch.setattr(harness, "torch_available", lambda: False)   # a newcomer's venv
+    out = _tiny_report(capsys, monkeypatch)
+    assert " ratio |" in _header(out) and "torch" not in _header(out)
+    assert len([line for line in out.splitlines() if line.startswith("| ") and "×" in line]) == 2
 
 
 def test_cli_knows_bench(capsys):

@@ -24,10 +24,14 @@ def test_check_prints_three_tables_and_passes():
     assert "FAIL" not in out and "NEGATIVE" in out
 
 
-def test_check_exits_1_when_a_formula_disagrees():
-    result = run_cli("check", "--inject-error", "1e-3")
-    assert result.returncode == 1
-    assert "FAILED: 3 of" in result.stdout
+def test_check_exits_1_when_a_formula_disagrees(monkeypatch, capsys):
+    from conftest import plant_error
+
+    from tinygrad_edu.cli import main
+    for key in ("000", "001", "002"):
+        plant_error(monkeypatch, key, 1e-3)
+    assert main(["check"]) == 1
+    assert "FAILED: 3 of" in capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")

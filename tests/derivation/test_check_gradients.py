@@ -232,6 +232,10 @@ def test_a_constant_factor_is_found_for_any_shape(data, c):
     r = tg.check_gradients(loss, {"x": c * 2 * x.data}).rows[0]
     assert not r.ok
     shown = {2.0: "2", 0.5: "1/2"}.get(abs(c), f"{abs(c):g}")
+    if x.size == 1 and abs(c) not in (1.0, 2.0, 0.5):
+        # one number is always some multiple of another: only a usual suspect is evidence
+        assert "× autograd" not in r.diagnosis and r.diagnosis.startswith("largest difference"), r.diagnosis
+        return
     assert r.diagnosis.startswith(f"is {'−' if c < 0 else ''}{shown} × autograd"), r.diagnosis
 
 

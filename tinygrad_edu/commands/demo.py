@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..derivation.table import aligned
 from ..recipes.progress import Progress
 
 DEFAULT_OUT = "tinygrad_edu_output"
@@ -78,9 +79,7 @@ def summary_table(results: list[Summary]) -> str:
         rows.append((r.title if r.key == "digits" else r.title.split(",")[0], f"{r.method} ×{r.steps}",
                      f"{r.losses[0]:.4f}", f"{r.losses[-1]:.4f}", _percent(train), _percent(test),
                      f"{r.seconds:.1f} s"))
-    widths = [max(len(line[i]) for line in [header] + rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header] + rows]
-    lines.insert(1, "  ".join("─" * w for w in widths))
+    lines = aligned(header, rows)
     note = [f"002 (4 rows, no test set): max |output − y| = {r.metrics['max |output − y|']:.3f}"
             for r in results if "max |output − y|" in r.metrics]
     return "\n".join(lines + note)

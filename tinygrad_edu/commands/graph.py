@@ -36,38 +36,31 @@ def run(args) -> int:
                 print("wrote", path)
             return 0
         if args.network == "all":
-            return _all_graphs(args)
-        return _one_graph(args)
+            folder, fmt = args.out or ".", args.format or "svg"
+            os.makedirs(folder, exist_ok=True)
+            for key in NETWORK_KEYS:
+                _one_graph(key, os.path.join(folder, f"graph_{key}.{fmt}"), fmt, args.color_by)
+        else:
+            _one_graph(args.network, args.out, args.format, args.color_by)
+        return 0
     except GraphvizNotInstalled as err:
         print(f"tinygrad-edu graph: {err}")
         return 1
 
 
-def _all_graphs(args) -> int:
-    folder = args.out or "."
-    os.makedirs(folder, exist_ok=True)
-    fmt = args.format or "svg"
-    for key in NETWORK_KEYS:
-        args.network, args.out, args.format = key, os.path.join(folder, f"graph_{key}.{fmt}"), fmt
-        _one_graph(args)
-    return 0
-
-
-def _one_graph(args) -> int:
-    fmt = args.format
+def _one_graph(network: str, out: str | None, fmt: str | None, color_by: str | None) -> None:
     if fmt is None:
-        ext = os.path.splitext(args.out)[1].lstrip(".").lower() if args.out else ""
+        ext = os.path.splitext(out)[1].lstrip(".").lower() if out else ""
         fmt = ext if ext in ("svg", "png", "pdf", "html", "dot") else "svg"
-    out = args.out or f"graph_{args.network}.{fmt}"
+    out = out or f"graph_{network}.{fmt}"
     if fmt == "dot":
         from tinygrad_edu.viz import draw_graph
         from tinygrad_edu.viz.gallery import build_network
-        module, net = build_network(args.network)
-        graph = draw_graph(net.loss, params=net.params, color_by=args.color_by, title=module.TITLE)
+        module, net = build_network(network)
+        graph = draw_graph(net.loss, params=net.params, color_by=color_by, title=module.TITLE)
         with open(out, "w", encoding="utf-8") as f:
             f.write(graph.source)
     else:
         from tinygrad_edu.viz.gallery import write_network_graph
-        write_network_graph(args.network, out, color_by=args.color_by, fmt=fmt)
+        write_network_graph(network, out, color_by=color_by, fmt=fmt)
     print("wrote", out)
-    return 0

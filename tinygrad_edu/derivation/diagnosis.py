@@ -1,21 +1,34 @@
 """What a disagreeing hand-derived gradient got wrong, in words: the common slips, tried in order.
 
 1. a constant factor (formula = c · autograd), with c named when it is a usual suspect:
-   the batch size m, −1, 2, ½, 1/m;
+   the batch size m, −1, 2, ½, 1/m, √d (a scale the graph divides by);
 2. a transposed layout (formula.T matches);
 3. a missing or an extra sum over a broadcast axis;
 4. the wrong shape (both shapes said);
 5. NaN or inf in the formula (where);
 6. otherwise the largest differing element, with both values.
-(A forgotten use of a tensor used twice needs the graph: `check._Graph.some_uses_only`.)
+(Slips that need the graph — a forgotten use, a skipped local derivative, a wrong operand —
+are in `slips.py`.) Everything here compares numpy arrays: the graph is not touched.
+
+Any two one-element arrays are proportional, and the sum of anything matches some one-element
+array up to a factor: for a one-element gradient only an exact match or a usual suspect counts
+as evidence.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..autograd import sum_to_shape
-from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..broadcasting import broadcast_axes
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers the graph divides by, the usual suspects of a constant factor: the batch
+    sizes a loss averages over and the d of a 1/√d scale (attention's)."""
+    batch: tuple = ()
+    roots: tuple = ()
 
 
 class Tolerance:
@@ -36,24 +49,24 @@ class Tolerance:
             return bool(np.max(np.abs(formula - autograd)) <= self.allowed(autograd))
 
 
-def diagnose(formula: np.ndarray, autograd: np.ndarray, tol: Tolerance, batch_sizes=()) -> str:
+def diagnose(formula: np.ndarray, autograd: np.ndarray, tol: Tolerance, counts=Counts()) -> str:
     """Why `formula` (float64) disagrees with `autograd` (float64, the scaled reference)."""
     notes = []
     if not np.isfinite(autograd).all():
         notes.append(f"autograd's own gradient has {_non_finite(autograd)} (the forward pass "
                      f"overflows or divides by zero there)")
     if formula.shape != autograd.shape:
-        notes.append(_shape_slip(formula, autograd, tol, batch_sizes))
+        notes.append(_shape_slip(formula, autograd, tol, counts))
     elif not np.isfinite(formula).all():
         notes.append(f"has {_non_finite(formula)} (autograd there: "
                      f"{_num(autograd[_first_non_finite(formula)])})")
     else:
-        notes.append(_same_shape_slip(formula, autograd, tol, batch_sizes))
+        notes.append(_same_shape_slip(formula, autograd, tol, counts))
     return "; ".join(notes)
 
 
-def _same_shape_slip(f, a, tol, batch_sizes) -> str:
-    factor = _factor(f, a, tol, batch_sizes)
+def _same_shape_slip(f, a, tol, counts) -> str:
+    factor = _factor(f, a, tol, counts)
     if factor:
         return factor
     if f.ndim >= 2 and f.shape == f.shape[::-1] and tol.agrees(f.transpose(), a):
@@ -63,7 +76,7 @@ def _same_shape_slip(f, a, tol, batch_sizes) -> str:
     return _largest_difference(f, a, tol)
 
 
-def _shape_slip(f, a, tol, batch_sizes) -> str:
+def _shape_slip(f, a, tol, counts) -> str:
     shapes = f"has shape {f.shape}; autograd's is {a.shape}"
     if not np.isfinite(f).all():
         return f"{shapes}, and it has {_non_finite(f)}"
@@ -71,30 +84,39 @@ def _shape_slip(f, a, tol, batch_sizes) -> str:
         t = f.transpose()
         if tol.agrees(t, a):
             return f"{shapes}: it matches autograd transposed"
-        factor = _factor(t, a, tol, batch_sizes)
+        factor = _factor(t, a, tol, counts)
         if factor:
             return f"{shapes}: transposed, it {factor}"
     if f.size > a.size and _broadcasts_to(a.shape, f.shape):
-        axes = _summed_axes(f.shape, a.shape)
+        axes = broadcast_axes(f.shape, a.shape)
         summed = _sum_to(f, a.shape)
         where = f"summed over {_axes_text(axes)}"
         if tol.agrees(summed, a):
             return f"{shapes}: {where} it matches, so the sum over the broadcast {_axes_text(axes, False)} is missing"
-        factor = _factor(summed, a, tol, batch_sizes)
+        factor = _factor(summed, a, tol, counts)
         if factor:
             return f"{shapes}: {where} it {factor}; the sum over the broadcast {_axes_text(axes, False)} is missing"
     if a.size > f.size and _broadcasts_to(f.shape, a.shape):
-        axes = _summed_axes(a.shape, f.shape)
+        axes = broadcast_axes(a.shape, f.shape)
         summed = _sum_to(a, f.shape)
-        if tol.agrees(f, summed) or _factor(f, summed, tol, batch_sizes):
+        if tol.agrees(f, summed) or (f.size > 1 and _factor(f, summed, tol, counts)):
             return (f"{shapes}: it matches autograd summed over {_axes_text(axes)}, an extra sum: "
                     f"the tensor keeps that {_axes_text(axes, False)}, and so does its gradient")
+    border = [(n - k) // 2 for n, k in zip(f.shape, a.shape)]
+    if f.ndim == a.ndim >= 2 and all(b >= 0 for b in border) and any(border):
+        centre = f[tuple(slice(b, b + k) for b, k in zip(border, a.shape))]
+        if centre.shape == a.shape and tol.agrees(centre, a):
+            return (f"{shapes}: its centre matches: the padding's border is not cut off (the "
+                    f"gradient of a padded input is the padded gradient cropped back)")
     if f.size == a.size and tol.agrees(f.reshape(a.shape), a):
+        if _without_ones(f.shape) == _without_ones(a.shape) and f.ndim < a.ndim:
+            return (f"{shapes}: the values agree, but the axis of length 1 is gone: a forgotten "
+                    f"keepdims=True (a sum or mean that must keep its axis to broadcast back)")
         return f"{shapes}: the values agree, in another layout (reshape it to {a.shape})"
     return shapes
 
 
-def _factor(f, a, tol, batch_sizes) -> str | None:
+def _factor(f, a, tol, counts) -> str | None:
     """'is c × autograd: why' when formula = c · autograd for one c ≠ 1, else None."""
     aa = float(np.sum(a * a))
     if aa == 0:
@@ -102,25 +124,34 @@ def _factor(f, a, tol, batch_sizes) -> str | None:
     c = float(np.sum(f * a)) / aa
     if c == 0 or not tol.agrees(f, c * a) or _close(c, 1.0):
         return None
+    if a.size == 1 and not (_close(abs(c), 1.0) or _suspect(abs(c), counts)):
+        return None      # one number is always some multiple of another: no evidence
     reasons = []
     if c < 0:
         reasons.append("the negative gradient")
     magnitude = abs(c)
-    suspect = _suspect(magnitude, batch_sizes)
+    suspect = _suspect(magnitude, counts)
+    c_text = _factor_text(c)
     if suspect:
-        shown, reason = suspect
-        c = -shown if c < 0 else shown
+        shown, reason, *text = suspect
+        c_text = ("−" if c < 0 else "") + (text[0] if text else _factor_text(shown))
         reasons.append(reason)
     elif not _close(magnitude, 1.0):
         reasons.append("a constant factor")
-    c_text = _factor_text(c, batch_sizes)
     return f"is {c_text} × autograd: " + ", and ".join(r for r in reasons if r)
 
 
-def _suspect(c: float, batch_sizes) -> tuple[float, str] | None:
+def _suspect(c: float, counts: Counts) -> tuple | None:
+    """(the factor, why, and how to write it when not as a number) for a usual suspect."""
     if _close(c, 1.0):
         return 1.0, ""
-    for m in sorted(set(batch_sizes), reverse=True):
+    for d in counts.roots:
+        if _close(c, d ** 0.5):
+            why = f"√{d} = √d, the attention scale: the scores are divided by √d, so is their gradient"
+            return d ** 0.5, why, f"√{d}"
+        if _close(c, d ** -0.5):
+            return d ** -0.5, f"1/√{d} = the attention scale 1/√d applied twice", f"1/√{d}"
+    for m in sorted(set(counts.batch), reverse=True):
         if m > 1 and _close(c, m):
             return float(m), (f"{m} = the batch size, a derivative of the SUM of the losses, "
                               f"not the mean")
@@ -133,7 +164,7 @@ def _suspect(c: float, batch_sizes) -> tuple[float, str] | None:
     return None
 
 
-def _factor_text(c: float, batch_sizes) -> str:
+def _factor_text(c: float) -> str:
     sign = "−" if c < 0 else ""
     c = abs(c)
     if _close(c, round(c)) and round(c) != 0:
@@ -172,14 +203,12 @@ def _broadcasts_to(small: tuple, big: tuple) -> bool:
         return False
 
 
-def _summed_axes(big: tuple, small: tuple) -> tuple:
-    lead = len(big) - len(small)
-    return tuple(range(lead)) + tuple(lead + i for i, n in enumerate(small) if n == 1 and big[lead + i] != 1)
+def _without_ones(shape: tuple) -> tuple:
+    return tuple(n for n in shape if n != 1)
 
 
 def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
-    with no_grad():
-        return sum_to_shape(Tensor._wrap(x), shape).data
+    return np.sum(x, axis=broadcast_axes(x.shape, shape), keepdims=True).reshape(shape)
 
 
 def _axes_text(axes: tuple, with_numbers: bool = True) -> str:

@@ -10,24 +10,34 @@ FIRST_WRONG = "← first wrong"
 def _cells(row, first) -> tuple:
     status = "ok" if row.ok else ("FAIL " + FIRST_WRONG if row is first else "FAIL")
     shape = "×".join(map(str, row.shape)) or "scalar"
+    if not row.derived:
+        return (row.formula, row.autograd, shape, "—", "—", "TODO")
     return (row.formula, row.autograd, shape, f"{row.max_abs_err:.2e}", f"{row.max_rel_err:.2e}", status)
 
 
 def _first_wrong(rows):
-    return next((r for r in rows if not r.ok), None)
+    return next((r for r in rows if not r.ok and r.derived), None)
+
+
+def aligned(header: tuple, body: list) -> list[str]:
+    """Columns padded to their widest cell, two spaces apart, a rule under the header."""
+    widths = [max(len(line[i]) for line in [header] + body) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header] + body]
+    lines.insert(1, "  ".join("─" * w for w in widths))
+    return lines
 
 
 def text_table(rows) -> str:
     """The table, then one line per disagreeing row saying what is wrong, then where the
     derivation first goes wrong."""
     first = _first_wrong(rows)
-    body = [_cells(r, first) for r in rows]
-    widths = [max(len(line[i]) for line in [HEADER] + body) for i in range(len(HEADER))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [HEADER] + body]
-    lines.insert(1, "  ".join("─" * w for w in widths))
+    lines = aligned(HEADER, [_cells(r, first) for r in rows])
     for r in rows:
-        if not r.ok:
+        if not r.ok and r.derived:
             lines.append(f"  {r.formula}: {r.diagnosis}")
+    todo = [r.formula for r in rows if not r.derived]
+    if todo:
+        lines.append(f"  not derived yet (TODO): {', '.join(todo)}")
     if first is not None:
         lines.append(first_wrong_text(first))
     return "\n".join(lines)

@@ -19,46 +19,37 @@ class Row(GradientRow):
     """A row of `check_gradients`, with the write-up it belongs to."""
     network: str = ""
 
-    @property
-    def max_abs(self) -> float:
-        return self.max_abs_err
 
-    @property
-    def max_rel(self) -> float:
-        return self.max_rel_err
-
-
-def compare(key: str, dtype=np.float64, seed: int | None = None, inject_error: float = 0.0) -> list[Row]:
+def compare(key: str, dtype=np.float64, seed: int | None = None) -> list[Row]:
     """Build write-up `key`'s network at its initial weights and compare every quantity its
-    formulas name with autograd. `inject_error` adds that much to the first formula's value (to
-    prove a check can fail)."""
+    formulas name with autograd."""
     from . import NETWORKS
     module = NETWORKS[key]
     kwargs = dict(getattr(module, "CHECK_BUILD", {}))
     if seed is not None:
         kwargs["seed"] = seed
-    return compare_network(key, module.build(dtype=dtype, **kwargs), inject_error)
+    return compare_network(key, module.build(dtype=dtype, **kwargs))
 
 
-def compare_network(key: str, net, inject_error: float = 0.0) -> list[Row]:
+def compare_network(key: str, net) -> list[Row]:
     """The comparison for a network of write-up `key` already built (any weights, any data)."""
     from . import NETWORKS
     module = NETWORKS[key]
     hand = module.formulas(net)
     m = net.tensor(module.SAMPLES_FROM).shape[-1] if hasattr(module, "SAMPLES_FROM") else 1
     formulas, scale, labels = {}, {}, {}
-    for i, (formula, tensor_name, factor) in enumerate(module.comparisons(net)):
+    for formula, tensor_name, factor in module.comparisons(net):
         tensor = net.tensor(tensor_name)
-        formulas[tensor] = np.asarray(hand[formula], dtype=np.float64) + (inject_error if i == 0 else 0.0)
+        formulas[tensor] = np.asarray(hand[formula], dtype=np.float64)
         scale[tensor] = (m, "m") if factor == "m" else factor
         labels[tensor] = formula
     result = check_gradients(net.loss, formulas, rtol=TOLERANCE, atol=ATOL, scale=scale, labels=labels)
     return [Row(**{f.name: getattr(r, f.name) for f in fields(GradientRow)}, network=key) for r in result]
 
 
-def compare_all(inject_error: float = 0.0) -> dict[str, list[Row]]:
+def compare_all() -> dict[str, list[Row]]:
     from . import NETWORKS
-    return {key: compare(key, inject_error=inject_error) for key in NETWORKS}
+    return {key: compare(key) for key in NETWORKS}
 
 
 def format_table(rows: list[Row]) -> str:

@@ -287,7 +287,7 @@ def hidden_sigmoid_vs_tanh_formula() -> Erratum:
 
 
 def _row(rows, formula: str) -> float:
-    return next(r.max_rel for r in rows if r.formula == formula)
+    return next(r.max_rel_err for r in rows if r.formula == formula)
 
 
 # ── 002 ──────────────────────────────────────────────────────────────────────────────────────

@@ -15,6 +15,9 @@ class ModuleList(Module):
         yield from ((str(i), m) for i, m in enumerate(self.modules_list))
         yield from ((k, v) for k, v in vars(self).items() if k != "modules_list")  # a subclass's own
 
+    def _member_prefix(self, attribute: str) -> str:
+        return "" if attribute == "modules_list" else attribute
+
     @staticmethod
     def _checked(module, where: str) -> Module:
         if not isinstance(module, Module):

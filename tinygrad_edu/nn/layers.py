@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _random
 from .. import functional as F
-from ..tensor import DEFAULT_DTYPE
+from ..tensor import DEFAULT_DTYPE, as_tensor
 from .module import Module
 from .parameter import Parameter
 
@@ -48,6 +48,9 @@ class Sequential(Module):
     def _members(self):
         yield from ((str(i), m) for i, m in enumerate(vars(self).get("layers", ())))  # () before __init__ sets it
         yield from ((k, v) for k, v in vars(self).items() if k != "layers")  # a subclass's own
+
+    def _member_prefix(self, attribute: str) -> str:
+        return "" if attribute == "layers" else attribute
 
     def forward(self, x):
         for layer in self.layers:
@@ -132,7 +135,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        x = F._tensor(x, "Flatten")
+        x = as_tensor(x, "Flatten")
         nd = max(x.ndim, 1)
         start, end = self.start_dim, self.end_dim
         if not (-nd <= start < nd and -nd <= end < nd) or start % nd > end % nd:

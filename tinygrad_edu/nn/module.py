@@ -19,6 +19,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .._zero_grad import zero_gradients
+from ..devices import check_device, is_device
 from ..hooks import HookList, RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -54,8 +56,14 @@ class Module:
     def __setattr__(self, name: str, value) -> None:
         object.__setattr__(self, name, value)
         if isinstance(value, (Parameter, Module, list, tuple, dict)):
-            for _ in self.named_parameters():  # names them now, so errors say 'fc1.weight'
-                pass
+            # name the new value's parameters now, so errors say 'fc1.weight' (only the value's:
+            # walking every parameter on each assignment made building N layers O(N²))
+            _name_parameters(self._member_prefix(name), value)
+
+    def _member_prefix(self, attribute: str) -> str:
+        """The name under which `attribute`'s value appears in _members() ('' for a container's
+        list of layers, whose items are named '0', '1', …)."""
+        return attribute
 
     # --- discovery ----------------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, object]]:
@@ -125,10 +133,10 @@ class Module:
         return [b for _, b in self.named_buffers()]
 
     # --- training helpers ---------------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
-        for p in self.parameters():
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: None (PyTorch's default), or zeros with
+        set_to_none=False."""
+        zero_gradients(self.parameters(), set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         for m in self.modules():
@@ -138,10 +146,19 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, dtype) -> Module:
-        """Convert every parameter and floating buffer to a floating dtype, in place (do it
-        before creating the optimizer: its state buffers keep the dtype they were made with).
-        Integer buffers (num_batches_tracked) keep theirs, as in PyTorch."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> Module:
+        """As PyTorch's: `to(dtype)`, `to(device)`, `to(device, dtype)`. Converts every parameter
+        and floating buffer to a floating dtype, in place (do it before creating the optimizer:
+        its state buffers keep the dtype they were made with); integer buffers
+        (num_batches_tracked) keep theirs, as in PyTorch. The device must be the CPU."""
+        for arg in args:
+            if is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, f"{type(self).__name__}.to({str(device)!r})")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters need a floating dtype, got {dtype}")
@@ -151,6 +168,10 @@ class Module:
                 p.data = p.data.astype(dtype)
                 p.grad = None
                 p._version[0] += 1
+        return self
+
+    def cpu(self) -> Module:
+        """The module itself: the engine runs on the CPU."""
         return self
 
     def double(self) -> Module:
@@ -271,6 +292,17 @@ def _walk(members) -> Iterator[tuple[str, object]]:
             yield from _walk((_join(name, str(k)), v) for k, v in value.items())
         else:
             yield name, value
+
+
+def _name_parameters(prefix: str, value) -> None:
+    """Label the parameters inside `value` (a Parameter, Module, list, tuple or dict) with the
+    dotted names they have under `prefix`."""
+    for path, member in _walk([(prefix, value)]):
+        if isinstance(member, Module):
+            for _ in member.named_parameters(path):
+                pass
+        elif isinstance(member, Parameter):
+            _label(member, path)
 
 
 def _join(prefix: str, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import functional as F
-from ..tensor import DEFAULT_DTYPE
+from ..tensor import DEFAULT_DTYPE, as_tensor
 from .module import Module
 from .parameter import Parameter
 
@@ -62,7 +62,7 @@ class _BatchNorm(Module):
             F._check_batch_statistics(who, x)
 
     def forward(self, x):
-        x = F._tensor(x, type(self).__name__)
+        x = as_tensor(x, type(self).__name__)
         use_batch_stats = self.training or not self.track_running_stats
         self._check_input(x, use_batch_stats)  # before anything changes
         momentum = self.momentum
@@ -102,7 +102,7 @@ class LayerNorm(Module):
         self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
 
     def forward(self, x):
-        x = F._tensor(x, "LayerNorm")
+        x = as_tensor(x, "LayerNorm")
         k = len(self.normalized_shape)
         if x.shape[x.ndim - k:] != self.normalized_shape or x.ndim < k:
             raise ValueError(f"LayerNorm(normalized_shape={self.normalized_shape}): expected input "

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _random
 from .. import functional as F
-from ..tensor import DEFAULT_DTYPE, Tensor
+from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor
 from .module import Module
 from .parameter import Parameter
 
@@ -110,7 +110,7 @@ class _CellBase(Module):
 
     def _input(self, x) -> Tensor:
         owner = type(self).__name__
-        x = F._tensor(x, owner)
+        x = as_tensor(x, owner)
         if x.ndim not in (1, 2):
             raise ValueError(f"{owner}: Expected input to be 1D or 2D, got {x.ndim}D instead "
                              f"(input of shape {x.shape}; a sequence goes to nn.{owner[:-4]})")
@@ -125,7 +125,7 @@ class _CellBase(Module):
         if state is None:
             shape = x.shape[:-1] + (self.hidden_size,)
             return Tensor(np.zeros(shape, dtype=self.weight_ih.dtype))
-        state = F._tensor(state, owner)
+        state = as_tensor(state, owner)
         expected = x.shape[:-1] + (self.hidden_size,)
         if state.ndim != x.ndim:
             raise ValueError(f"{owner}: Expected {what} to be {x.ndim}D like the input, got "

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import functional as F
 from ..combine import cat, stack
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 from .module import Module
 from .recurrent import (
     check_nonlinearity,
@@ -133,7 +133,7 @@ class _RNNBase(Module):
     def _prepare(self, input, hx):  # noqa: A002
         """(input as (L, N, ·) or (N, L, ·), the initial states as (D·layers, N, H) tensors, unbatched?)."""
         owner = type(self).__name__
-        x = F._tensor(input, owner)
+        x = as_tensor(input, owner)
         if x.ndim not in (2, 3):
             raise ValueError(f"{owner}: Expected input to be 2D or 3D, got {x.ndim}D tensor instead "
                              f"(input of shape {x.shape})")
@@ -152,7 +152,7 @@ class _RNNBase(Module):
             return x, (zeros,) * len(names), unbatched
         if self.has_cell_state and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two tensors, got {type(hx).__name__}")
-        given = tuple(F._tensor(s, owner) for s in (hx if self.has_cell_state else (hx,)))
+        given = tuple(as_tensor(s, owner) for s in (hx if self.has_cell_state else (hx,)))
         rank = 2 if unbatched else 3
         if any(s.ndim != rank for s in given):
             kind = "unbatched 2-D" if unbatched else "batched 3-D"

@@ -1,4 +1,5 @@
-"""Numerics the ops share: silencing an underflow to 0 where 0 is the right answer, and erfc.
+"""Numerics the ops share: silencing an underflow to 0 where 0 is the right answer, IEEE's
+answers outside a function's domain without numpy's warning, and erfc.
 
 `np.exp(-1000.0)` is 0.0, correctly rounded, but under `np.errstate(all="raise")` (or "warn")
 numpy reports it as an underflow. Ops whose result legitimately rounds to 0 (sigmoid of −1000,
@@ -29,11 +30,34 @@ def underflow_ok():
     return np.errstate(under="ignore")
 
 
+class ieee_results:
+    """A context in which numpy gives IEEE's answers without a warning or error, whatever the
+    caller's np.errstate: log(0) = −inf, log(−1) = √−1 = 0/0 = nan, 1/0 = inf, e^1000 = inf, a
+    sum that overflows = inf. These are PyTorch's values, and it does not warn about them."""
+    __slots__ = ("_token", "_fallback")
+
+    def __enter__(self):
+        if _error_state is None:  # pragma: no cover - other numpy versions
+            self._fallback = np.errstate(all="ignore")
+            self._fallback.__enter__()
+        else:
+            self._token = _error_state.set(_ALL_IGNORED)
+
+    def __exit__(self, *exc):
+        if _error_state is None:  # pragma: no cover
+            self._fallback.__exit__(*exc)
+        else:
+            _error_state.reset(self._token)
+
+
+if _error_state is not None:
+    with np.errstate(all="ignore"):
+        _ALL_IGNORED = _error_state.get()  # setting the context variable: ~0.1 µs, np.errstate ~1.5 µs
+
+
 def exp(x):
-    """e^x; e^x for x < −745 is 0, and that is the answer, not an error."""
-    if _error_state is not None and _error_state.get() is _DEFAULT_STATE:
-        return np.exp(x)
-    with np.errstate(under="ignore"):
+    """e^x: 0 for x < −745 and inf for x > 709 (float64), silently: those are the answers."""
+    with ieee_results():
         return np.exp(x)
 
 

@@ -3,7 +3,7 @@ input's shape, so these state only the derivative of one element."""
 import numpy as np
 
 from ..tensor import Function
-from ._numerics import underflow_ok
+from ._numerics import ieee_results
 
 
 class Add(Function):
@@ -48,7 +48,8 @@ class Div(Function):
     expression, worked = "{a} / {b}", ("{G} / {b}", "−{G}·{a} / {b}²")
 
     def forward(self, a, b):
-        return a / b
+        with ieee_results():  # 1/0 = inf, 0/0 = nan, as PyTorch
+            return a / b
 
     def backward(self, g):
         a, b = self.inputs
@@ -78,7 +79,7 @@ class PowScalar(Function):
         return "{x}²" if self.exponent == 2 else "{x}^{exponent}"
 
     def forward(self, x):
-        with underflow_ok():  # (1e−200)² is 0
+        with ieee_results():  # (1e−200)² = 0, 0⁻¹ = inf, (−1)^½ = nan
             return x ** np.asarray(self.exponent, dtype=x.dtype)
 
     def backward(self, g):
@@ -97,7 +98,7 @@ class Pow(Function):
     uses_output = True
 
     def forward(self, a, b):
-        with underflow_ok():  # 2 ** −1e4 is 0
+        with ieee_results():  # 2 ** −1e4 = 0, 0 ** −1 = inf
             return a ** b
 
     def backward(self, g):

@@ -24,7 +24,8 @@ class Log(Function):
     expression, worked = "log({x})", ("{G} / {x}",)
 
     def forward(self, x):
-        return np.log(x)
+        with _numerics.ieee_results():  # log 0 = −inf, log(−1) = nan, as PyTorch
+            return np.log(x)
 
     def backward(self, g):
         return (g / self.inputs[0],)
@@ -36,7 +37,8 @@ class Sqrt(Function):
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
-        return np.sqrt(x)
+        with _numerics.ieee_results():  # √−1 = nan, as PyTorch
+            return np.sqrt(x)
 
     def backward(self, g):
         return (g / (2 * self.output),)
@@ -214,7 +216,8 @@ class Log1p(Function):
     name, derivative = "log1p", "∂ = G / (1 + x)"
 
     def forward(self, x):
-        return np.log1p(x)
+        with _numerics.ieee_results():  # log1p(−1) = −inf
+            return np.log1p(x)
 
     def backward(self, g):
         return (g / (1 + self.inputs[0]),)

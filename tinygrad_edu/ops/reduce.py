@@ -47,7 +47,8 @@ class Sum(Function):
 
     def forward(self, x):
         self.in_shape = x.shape
-        return x.sum(axis=self.axis, keepdims=self.keepdims)  # the method: np.sum's wrapper costs more than a small sum
+        with _numerics.ieee_results():  # a sum that overflows is inf
+            return x.sum(axis=self.axis, keepdims=self.keepdims)  # np.sum's wrapper costs more than a small sum
 
     def backward(self, g):
         return (_spread(g, self.in_shape, self.axis, self.keepdims),)
@@ -62,7 +63,8 @@ class Mean(Function):
         self.in_shape = x.shape
         reduced = x.shape if self.axis is None else [x.shape[a] for a in self.axis]
         self.count = int(np.prod(reduced))
-        return x.mean(axis=self.axis, keepdims=self.keepdims)
+        with _numerics.ieee_results():
+            return x.mean(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
         # max(count, 1): an empty input (count 0) has an empty gradient, not a division by zero
@@ -171,7 +173,8 @@ class Prod(Function):
     name, derivative = "prod", "∂ = G·Π_{j≠i} x_j"
 
     def forward(self, x):
-        return np.prod(x, axis=self.axis, keepdims=self.keepdims)
+        with _numerics.ieee_results():  # a product that overflows is inf
+            return np.prod(x, axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
         x = self.inputs[0]
@@ -243,7 +246,9 @@ class LogSumExp(Function):
         if x.size == 0:
             raise ValueError("logsumexp of an empty tensor has no value")
         m = np.max(x, axis=self.axis, keepdims=True)
-        out = m + np.log(np.sum(_numerics.exp(x - m), axis=self.axis, keepdims=True))
+        m = np.where(np.isfinite(m), m, 0)  # a row of −inf (all masked) or with +inf: no inf − inf
+        with _numerics.ieee_results():  # log 0 = −inf for the all −inf row, as PyTorch
+            out = m + np.log(np.sum(np.exp(x - m), axis=self.axis, keepdims=True))
         return out if self.keepdims else np.squeeze(out, axis=self.axis)
 
     def backward(self, g):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._zero_grad import zero_gradients
 from ..tensor import Tensor, current_tracer
 
 BLOCK = 1 << 18  # elements (1 MB of float32)
@@ -74,11 +75,10 @@ class Optimizer:
     def check_group(self, group: dict) -> None:
         """Raise ValueError for hyper-parameters out of range (each optimizer says which)."""
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to None (PyTorch's default)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's gradient to None (PyTorch's default), or to zeros with
+        set_to_none=False."""
+        zero_gradients((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self) -> None:
         states = iter(self.state)

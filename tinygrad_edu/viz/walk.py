@@ -1,8 +1,7 @@
 """Walk the graph that produced a tensor: its tensors and ops in forward order, and their names."""
 from __future__ import annotations
 
-from collections import deque
-
+from ..graph_order import distances_to, forward_order
 from .formulas import expression_name
 from .names import layer_of, named_params
 
@@ -22,13 +21,14 @@ class GraphWalk:
 
     Every input of a recorded op gets a tensor node, including inputs that do not require grad
     (data such as X, constants such as the 1 in `1 - a`). With `max_nodes`, only the nodes
-    closest to `root` are kept (breadth-first from the root) and `left_out` counts the rest.
+    closest to `root` are kept and `left_out` counts the rest.
     """
 
     def __init__(self, root, module=None, params=None, max_nodes=None):
         self.root = root
         self.param_names = named_tensors(module, params)
-        self.tensors, self.ops = _forward_order(root)
+        self.tensors = forward_order(root)
+        self.ops = [t.grad_fn for t in self.tensors if t.grad_fn is not None]
         self.left_out_tensors = self.left_out_ops = 0
         if max_nodes is not None and len(self.tensors) + len(self.ops) > max_nodes:
             self._keep_closest(max_nodes)
@@ -72,50 +72,15 @@ class GraphWalk:
         return self.left_out_tensors + self.left_out_ops
 
     def _keep_closest(self, max_nodes: int) -> None:
-        kept_t, kept_op = {id(self.root)}, set()
-        budget = max_nodes - 1
-        queue = deque([self.root])
-        while queue and budget > 0:
-            t = queue.popleft()
-            fn = t.grad_fn
-            if fn is None or id(fn) in kept_op:
-                continue
-            kept_op.add(id(fn))
-            budget -= 1
-            for inp in fn.inputs:
-                if id(inp) not in kept_t and budget > 0:
-                    kept_t.add(id(inp))
-                    budget -= 1
-                    queue.append(inp)
+        """Keep the max_nodes nodes fewest edges away from root (of those equally far, the ones
+        computed last): every kept node's path to root is kept with it."""
+        distance = distances_to(self.root, self.tensors)
+        nodes = [(distance[id(x)], -i, id(x)) for i, t in enumerate(self.tensors)
+                 for x in ((t,) if t.grad_fn is None else (t, t.grad_fn))]
+        kept = {key for _, _, key in sorted(nodes)[:max_nodes]}
+        kept_t = {id(t) for t in self.tensors if id(t) in kept}
+        kept_op = {id(fn) for fn in self.ops if id(fn) in kept}
         self.left_out_tensors = sum(id(t) not in kept_t for t in self.tensors)
         self.left_out_ops = sum(id(fn) not in kept_op for fn in self.ops)
         self.tensors = [t for t in self.tensors if id(t) in kept_t]
         self.ops = [fn for fn in self.ops if id(fn) in kept_op]
-
-
-def _forward_order(root):
-    """Tensors and op nodes of the graph below `root` in the order a forward pass computes them,
-    following every input (data and constants too): ops depth-first with each op's inputs in
-    argument order, and each tensor listed when first used (an op's inputs, the op, its
-    output). So `a * b` lists a before b, `X @ W1` X before W1, and layer 1 before layer 2;
-    Graphviz lays a rank out in declaration order, so the pictures read as the code does.
-    (The engine's topological_order visits siblings last-first, which would mirror them.)"""
-    computed, seen = [], set()   # the non-leaf tensors, each after the tensors it is computed from
-    stack = [(root, False)]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            computed.append(t)
-            continue
-        if id(t) in seen or t.grad_fn is None:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        stack.extend((inp, False) for inp in reversed(t.grad_fn.inputs) if id(inp) not in seen)
-    tensors, listed = [], set()
-    for t in computed + [root]:
-        for u in (*(t.grad_fn.inputs if t.grad_fn is not None else ()), t):
-            if id(u) not in listed:
-                listed.add(id(u))
-                tensors.append(u)
-    return tensors, [t.grad_fn for t in computed]

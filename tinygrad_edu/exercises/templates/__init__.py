@@ -1,0 +1,1 @@
+"""The exercise files, as handed out (`tinygrad-edu exercise start NAME`)."""
