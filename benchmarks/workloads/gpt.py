@@ -16,7 +16,7 @@ import numpy as np
 
 from tinygrad_edu.ops._numerics import erfc
 
-from .base import COMPILED, Workload, compiled, training_step
+from .base import Workload, training_step
 
 LR, BETAS, EPS, WEIGHT_DECAY = 1e-3, (0.9, 0.99), 1e-8, 0.1
 LN_EPS = 1e-5
@@ -297,6 +297,6 @@ def mygrad_step(p: dict):
 
 GPT_STEP = Workload(
     name="gpt", title="tiny GPT: vocab 65, block 64, 64 wide, 4 heads, 2 layers, batch 16, AdamW",
-    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, COMPILED: compiled(tinygrad_step),
-                          "torch": torch_step, "mygrad": mygrad_step},
+    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step,
+                          "mygrad": mygrad_step},
     goal=1.3, float64=False)

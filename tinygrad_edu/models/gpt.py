@@ -35,22 +35,56 @@ class GPTConfig:
 
 
 class CausalSelfAttention(nn.Module):
+    """Multi-head self-attention in which position t attends to positions ≤ t only (Vaswani et
+    al. 2017): q, k, v from one Linear, per head softmax(q kᵀ/√d_head, future masked) v, the
+    heads side by side through c_proj. Written out as nanoGPT's manual path — a matmul, a
+    masked fill, a softmax, a matmul — so that each step is a node of the graph. With
+    `keep_weights = True` the last forward keeps its attention weights (B, H, T, T) in
+    `.weights` (a numpy array), for pictures."""
+
     def __init__(self, config: GPTConfig):
         if config.n_embd % config.n_head:
             raise ValueError(f"CausalSelfAttention: n_head={config.n_head} does not divide "
                              f"n_embd={config.n_embd}")
         self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd, bias=config.bias)
         self.c_proj = nn.Linear(config.n_embd, config.n_embd, bias=config.bias)
+        self.attn_dropout = nn.Dropout(config.dropout)
         self.resid_dropout = nn.Dropout(config.dropout)
-        self.n_head, self.n_embd, self.dropout = config.n_head, config.n_embd, config.dropout
+        self.n_head, self.n_embd = config.n_head, config.n_embd
+        self.keep_weights, self.weights = False, None
 
     def forward(self, x: Tensor) -> Tensor:
         B, T, C = x.shape
-        heads = [t.reshape(B, T, self.n_head, C // self.n_head).transpose(1, 2)       # (B, H, T, hs)
-                 for t in self.c_attn(x).split(self.n_embd, dim=2)]
-        y = F.scaled_dot_product_attention(*heads, dropout_p=self.dropout if self.training else 0.0,
-                                           is_causal=True)
+        q, k, v = (t.reshape(B, T, self.n_head, C // self.n_head).transpose(1, 2)       # (B, H, T, hs)
+                   for t in self.c_attn(x).split(self.n_embd, dim=2))
+        scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // self.n_head))        # (B, H, T, T)
+        att = scores.masked_fill(_future(T), float("-inf")).softmax(-1)
+        if self.keep_weights:
+            self.weights = att.data.copy()
+        y = self.attn_dropout(att) @ v                                                    # (B, H, T, hs)
         return self.resid_dropout(self.c_proj(y.transpose(1, 2).reshape(B, T, C)))
+
+
+_CONSTANTS = {}
+
+
+def _constant(key: tuple, make) -> np.ndarray:
+    """An array the model uses in every forward (the causal mask, the positions), made once per
+    size and read-only: a compiled step sees the same array every call."""
+    if key not in _CONSTANTS:
+        array = make()
+        array.flags.writeable = False
+        _CONSTANTS[key] = array
+    return _CONSTANTS[key]
+
+
+def _future(T: int) -> np.ndarray:
+    """(T, T) booleans, True above the diagonal: the positions after each one."""
+    return _constant(("future", T), lambda: np.triu(np.ones((T, T), dtype=bool), k=1))
+
+
+def _positions(T: int) -> np.ndarray:
+    return _constant(("positions", T), lambda: np.arange(T))
 
 
 class MLP(nn.Module):
@@ -104,7 +138,7 @@ class GPT(nn.Module):
                 nn.init.zeros_(p)
 
     def forward(self, idx) -> Tensor:
-        idx = np.asarray(getattr(idx, "data", idx))
+        idx = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
         if idx.ndim != 2:
             raise ValueError(f"GPT: idx must be (batch, time) integers, got shape {idx.shape}")
         T = idx.shape[1]
@@ -112,7 +146,7 @@ class GPT(nn.Module):
             raise ValueError(f"GPT: a sequence of {T} tokens is longer than block_size="
                              f"{self.config.block_size}")
         t = self.transformer
-        x = t.drop(t.wte(idx) + t.wpe(np.arange(T)))
+        x = t.drop(t.wte(idx) + t.wpe(_positions(T)))
         for block in t.h:
             x = block(x)
         return self.lm_head(t.ln_f(x))

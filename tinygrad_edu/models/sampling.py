@@ -14,7 +14,7 @@ def sample_next(logits, temperature: float = 1.0, top_k: int | None = None) -> n
     from .. import multinomial
     if temperature <= 0:
         raise ValueError(f"sample_next: temperature must be > 0, got {temperature}")
-    z = np.asarray(getattr(logits, "data", logits), dtype=np.float64) / temperature
+    z = np.asarray(logits.data if isinstance(logits, Tensor) else logits, dtype=np.float64) / temperature
     if top_k is not None:
         k = min(int(top_k), z.shape[-1])
         kth = np.partition(z, -k, axis=-1)[..., -k, None]
@@ -28,7 +28,7 @@ def generate(model, idx, max_new_tokens: int, temperature: float = 1.0, top_k: i
     """Extend each row of idx (B, T) by `max_new_tokens` tokens, feeding the model its last
     block_size tokens each time (nanoGPT's loop). Runs in eval mode without a graph; returns
     the (B, T + max_new_tokens) int64 array."""
-    idx = np.asarray(getattr(idx, "data", idx), dtype=np.int64)
+    idx = np.asarray(idx.data if isinstance(idx, Tensor) else idx, dtype=np.int64)
     block = model.config.block_size
     was_training = model.training
     model.eval()

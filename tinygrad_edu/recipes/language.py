@@ -22,6 +22,7 @@ from ..data import text as text_data
 from ..grad_mode import no_grad
 from ..models import GPT, CharRNN, GPTConfig, generate
 from .progress import Progress
+from .threads import one_blas_thread
 
 
 @dataclass
@@ -100,7 +101,7 @@ def train_gpt(text: str | None = None, max_iters: int = 2000, seed: int = 1337, 
         run.evals.append((it, est["train"], est["val"]))
         run.eval_seconds += time.process_time() - start
 
-    with Progress(max_iters, "tiny GPT", progress, unit="iter", postfix_every=10) as bar:
+    with one_blas_thread(), Progress(max_iters, "tiny GPT", progress, unit="iter", postfix_every=10) as bar:
         for it in range(max_iters):
             if it % r["eval_interval"] == 0:
                 evaluate(it)
@@ -117,10 +118,10 @@ def train_gpt(text: str | None = None, max_iters: int = 2000, seed: int = 1337, 
             run.losses.append(loss.item())
             run.seconds += time.process_time() - start
             bar.step(it, run.losses[-1])
-    evaluate(max_iters)
-    if sample_tokens:
-        start = np.array([tokenizer.encode("\n")])
-        run.samples = tokenizer.decode(generate(model, start, sample_tokens, temperature, top_k)[0, 1:])
+        evaluate(max_iters)
+        if sample_tokens:
+            start = np.array([tokenizer.encode("\n")])
+            run.samples = tokenizer.decode(generate(model, start, sample_tokens, temperature, top_k)[0, 1:])
     return run
 
 
@@ -156,7 +157,7 @@ def train_char_rnn(words: list | None = None, cell: str = "lstm", embedding_dim:
         run.evals.append((it, float(np.mean(run.losses[-eval_interval:])) if run.losses else float("nan"), val))
         run.eval_seconds += time.process_time() - start
 
-    with Progress(steps, f"char {cell.upper()}", progress, unit="step", postfix_every=10) as bar:
+    with one_blas_thread(), Progress(steps, f"char {cell.upper()}", progress, unit="step", postfix_every=10) as bar:
         for it in range(steps):
             if it % eval_interval == 0:
                 evaluate(it)
@@ -170,9 +171,9 @@ def train_char_rnn(words: list | None = None, cell: str = "lstm", embedding_dim:
             run.losses.append(loss.item())
             run.seconds += time.process_time() - start
             bar.step(it, run.losses[-1])
-    evaluate(steps)
-    if samples:
-        run.samples = [data.tokenizer.decode(w) for w in model.sample_words(samples, temperature=temperature)]
+        evaluate(steps)
+        if samples:
+            run.samples = [data.tokenizer.decode(w) for w in model.sample_words(samples, temperature=temperature)]
     return run
 
 
