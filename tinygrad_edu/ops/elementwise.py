@@ -254,11 +254,14 @@ class Softplus(Function):
 
 
 class NormalCDF(Function):
-    """Φ(x) = ½·erfc(−x/√2), the standard normal distribution function (GELU's gate)."""
+    """Φ(x) = ½·erfc(−x/√2), the standard normal distribution function (GELU's gate).
+    `given`: the value, when the caller has computed it already (GELU's forward keeps Φ(x) for
+    its backward); used once."""
     name, derivative = "normal_cdf", "∂ = G·φ(x) = G·e^(−x²/2)/√(2π)"
 
     def forward(self, x):
-        return 0.5 * _numerics.erfc(-x * _SQRT_HALF)
+        given = self.__dict__.pop("given", None)
+        return normal_cdf(x) if given is None else given
 
     def backward(self, g):
         x = self.inputs[0]
@@ -271,12 +274,21 @@ class GELU(Function):
     name, derivative = "gelu", "∂ = G·(Φ(x) + x·φ(x))"
 
     def forward(self, x):
-        return x * (0.5 * _numerics.erfc(-x * _SQRT_HALF))
+        self._cdf = normal_cdf(x)   # Φ(x) again in the backward: kept (an erfc costs ~20 numpy calls)
+        return x * self._cdf
 
     def backward(self, g):
         x = self.inputs[0]
         density = (x * x * -0.5).exp() * _INV_SQRT_2PI
-        return (g * (NormalCDF.apply(x) + x * density),)
+        return (g * (NormalCDF.apply(x, given=self.__dict__.pop("_cdf", None)) + x * density),)
+
+
+def normal_cdf(x: np.ndarray) -> np.ndarray:
+    """Φ(x) = ½·erfc(−x/√2): erfc keeps Φ's relative accuracy for very negative x, where
+    ½(1 + erf(x/√2)) would cancel to 0."""
+    cdf = _numerics.erfc(x * -_SQRT_HALF)
+    cdf *= 0.5
+    return cdf
 
 
 class SiLU(Function):
