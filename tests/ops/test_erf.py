@@ -66,3 +66,15 @@ def test_erf_and_erfc_agree_and_are_odd():
     x = np.linspace(-6, 6, 1001)
     np.testing.assert_allclose(erf(x) + erfc(x), 1.0, rtol=0, atol=4.5e-16)
     np.testing.assert_array_equal(erf(-x), -erf(x))
+
+
+def test_large_arrays_are_computed_in_pieces_with_the_same_values():
+    x = np.random.default_rng(0).standard_normal((3, 70_001)) * 3    # > 2 pieces of 16,384 float64
+    np.testing.assert_array_equal(erf(x), np.concatenate([erf(row) for row in x]).reshape(x.shape))
+    np.testing.assert_array_equal(erfc(x.T), erfc(x).T)              # a transposed view: copied first
+    x32 = x.astype(np.float32)
+    assert erfc(x32).dtype == np.float32 and erfc(x32).shape == x.shape
+    sample = x32.ravel()[::997]
+    ref = np.array([math.erfc(v) for v in sample.astype(np.float64)])
+    normal = ref > 1e-37                                              # float32's subnormals hold few digits
+    np.testing.assert_allclose(erfc(x32).ravel()[::997][normal], ref[normal], rtol=1e-6)

@@ -159,6 +159,10 @@ def erf(x) -> np.ndarray:
     x = _as_float(x)
     if x.ndim == 0:   # numpy turns 0-d results into scalars, which in-place ops cannot write to
         return erf(x.reshape(1)).reshape(())
+    return _in_chunks(_erf, x)
+
+
+def _erf(x):
     a = np.abs(x)
     small = a <= _SMALL
     with underflow_ok():
@@ -168,12 +172,67 @@ def erf(x) -> np.ndarray:
         return _blend(small, near, np.copysign(1 - _erfc_abs(a), x))
 
 
+_CHUNK_BYTES = 1 << 17
+
+
+def _in_chunks(f, x: np.ndarray) -> np.ndarray:
+    """f(x) on 128 KB pieces of x at a time: the formulas make ~35-65 passes over the data, and a
+    piece stays in the CPU's cache across them (2.7× faster on a GPT's 1 MB activations)."""
+    step = _CHUNK_BYTES // x.itemsize
+    if x.size <= 2 * step:
+        return f(x)
+    flat = x.reshape(-1)
+    out = np.empty_like(flat)
+    for start in range(0, flat.size, step):
+        out[start:start + step] = f(flat[start:start + step])
+    return out.reshape(x.shape)
+
+
+# float32 (GELU's usual case) needs ~1e−7, not Cody's 1e−16: one formula for all x ≥ 0 of the
+# form of Numerical Recipes' erfcc (Press et al., §6.2), erfc(x) = t·exp(−x² + P(t)),
+# t = 1/(1 + x/2), with our own coefficients: a least-squares fit of ln(erfc(x)·e^(x²)/t) by a
+# degree-9 polynomial at 4,000 Chebyshev nodes of t for x ∈ [0, 10.5] (float64; relative error
+# of the fit below 6e−8). e^(−x²) as e^(−w²)·e^(−(x−w)(x+w)), w = x rounded down to 1/16 (w² is
+# exact in float32). About 35 numpy calls instead of 65, within 1e−6 relative of math.erfc.
+_ERFC_FIT = (0.14879115529206105, -0.7018472680297689, 1.2061695348829744, -0.7619841921592585,
+             -0.025994682848322917, -0.027512091687852475, 0.044362343540154656, 0.3846063677208607,
+             0.9988684066659668, -1.265459523487031)
+_FIT_END = 10.5   # float32's erfc is 0 (below its smallest subnormal) from x ≈ 10.1 on
+
+
+def _erfc_float32(a: np.ndarray) -> np.ndarray:
+    """erfc(a) for float32 a ≥ 0 (and nan)."""
+    one = np.float32(1)
+    a = np.minimum(a, np.float32(_FIT_END))
+    t = a * np.float32(0.5)
+    t += one
+    np.divide(one, t, out=t)
+    poly = _horner(t, _ERFC_FIT[0], _ERFC_FIT[1:])
+    w = a * np.float32(16)
+    np.trunc(w, out=w)
+    w *= np.float32(1 / 16)
+    poly -= (a - w) * (a + w)
+    t *= exp(poly)
+    np.multiply(w, w, out=w)
+    np.negative(w, out=w)
+    t *= exp(w)
+    return t
+
+
 def erfc(x) -> np.ndarray:
     """The complementary error function 1 − erf(x), elementwise, relative accuracy kept in the
     tail (erfc(10) ≈ 2.1e−45 in float64, not 0)."""
     x = _as_float(x)
     if x.ndim == 0:   # numpy turns 0-d results into scalars, which in-place ops cannot write to
         return erfc(x.reshape(1)).reshape(())
+    return _in_chunks(_erfc, x)
+
+
+def _erfc(x):
+    if x.dtype == np.float32:
+        with underflow_ok():
+            tail = _erfc_float32(np.abs(x))
+            return _blend(x < 0, 2 - tail, tail)
     a = np.abs(x)
     small = a <= _SMALL
     with underflow_ok():

@@ -21,6 +21,7 @@ from .. import _random, nn, optim
 from ..data import text as text_data
 from ..grad_mode import no_grad
 from ..models import GPT, CharRNN, GPTConfig, generate
+from ..viz.flow import _finished, _pyplot
 from .progress import Progress
 from .threads import one_blas_thread
 
@@ -74,51 +75,85 @@ def estimate_loss(loss_of_batch, splits: dict, block_size: int, batch_size: int,
             for name, data in splits.items()}
 
 
-def train_gpt(text: str | None = None, max_iters: int = 2000, seed: int = 1337, progress: bool = False,
-              sample_tokens: int = 300, temperature: float = 0.8, top_k: int | None = None, **recipe) -> LanguageRun:
-    """Train a GPT with nanoGPT's CPU recipe (NANOGPT_CPU; any of its keys can be overridden,
-    e.g. n_layer=2, eval_interval=100) on the plays, and sample `sample_tokens` characters."""
-    r = {**NANOGPT_CPU, **recipe, "max_iters": max_iters}
-    unknown = set(recipe) - set(NANOGPT_CPU)
+def recipe(**overrides) -> dict:
+    """NANOGPT_CPU with some keys changed (a TypeError names an unknown key)."""
+    unknown = set(overrides) - set(NANOGPT_CPU)
     if unknown:
-        raise TypeError(f"train_gpt: unknown recipe keys {sorted(unknown)}; known: {sorted(NANOGPT_CPU)}")
-    tokenizer, train, val = shakespeare_data(text)
-    _random.manual_seed(seed)
-    config = GPTConfig(vocab_size=tokenizer.vocab_size, block_size=r["block_size"], n_layer=r["n_layer"],
-                       n_head=r["n_head"], n_embd=r["n_embd"], dropout=r["dropout"])
-    model = GPT(config)
-    opt = model.configure_optimizer(lr=r["lr"], weight_decay=r["weight_decay"], betas=r["betas"])
+        raise TypeError(f"unknown recipe keys {sorted(unknown)}; known: {sorted(NANOGPT_CPU)}")
+    return {**NANOGPT_CPU, **overrides}
+
+
+def nanogpt_loop(train_step, batch_loss, set_lr, train, val, r: dict, seed: int, progress: bool,
+                 run: LanguageRun, desc: str = "tiny GPT") -> LanguageRun:
+    """nanoGPT's training loop, for any engine: every eval_interval iterations (and at the end)
+    the mean of `batch_loss(x, y)` over eval_iters batches of each split; each iteration
+    `set_lr(lr)`, then `train_step(x, y)` (forward, backward, clipping, the optimizer's step;
+    returns the loss) on a batch. Batches are drawn from numpy generators seeded by `seed`, so
+    two engines given the same seed see the same batches."""
     batch_rng, eval_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
-    run = LanguageRun(model, tokenizer)
+    max_iters = r["max_iters"]
 
     def evaluate(it):
         start = time.process_time()
-        model.eval()
-        with no_grad():
-            est = estimate_loss(lambda x, y: model.loss(x, y).item(), {"train": train, "val": val},
-                                r["block_size"], r["batch_size"], r["eval_iters"], eval_rng)
-        model.train()
+        est = estimate_loss(batch_loss, {"train": train, "val": val}, r["block_size"], r["batch_size"],
+                            r["eval_iters"], eval_rng)
         run.evals.append((it, est["train"], est["val"]))
         run.eval_seconds += time.process_time() - start
 
-    with one_blas_thread(), Progress(max_iters, "tiny GPT", progress, unit="iter", postfix_every=10) as bar:
+    with Progress(max_iters, desc, progress, unit="iter", postfix_every=10) as bar:
         for it in range(max_iters):
             if it % r["eval_interval"] == 0:
                 evaluate(it)
             start = time.process_time()
-            for group in opt.param_groups:
-                group["lr"] = cosine_lr(it, max_iters, r["lr"], r["min_lr"], r["warmup_iters"])
-            x, y = text_data.get_batch(train, r["block_size"], r["batch_size"], batch_rng)
-            loss = model.loss(x, y)
-            opt.zero_grad()
-            loss.backward()
-            if r["grad_clip"]:
-                nn.utils.clip_grad_norm_(model.parameters(), r["grad_clip"])
-            opt.step()
-            run.losses.append(loss.item())
+            set_lr(cosine_lr(it, max_iters, r["lr"], r["min_lr"], r["warmup_iters"]))
+            run.losses.append(train_step(*text_data.get_batch(train, r["block_size"], r["batch_size"], batch_rng)))
             run.seconds += time.process_time() - start
             bar.step(it, run.losses[-1])
-        evaluate(max_iters)
+    evaluate(max_iters)
+    return run
+
+
+def gpt_for(tokenizer, r: dict) -> GPT:
+    return GPT(GPTConfig(vocab_size=tokenizer.vocab_size, block_size=r["block_size"], n_layer=r["n_layer"],
+                         n_head=r["n_head"], n_embd=r["n_embd"], dropout=r["dropout"]))
+
+
+def train_gpt(text: str | None = None, max_iters: int = 2000, seed: int = 1337, progress: bool = False,
+              sample_tokens: int = 300, temperature: float = 0.8, top_k: int | None = None, initial: dict | None = None,
+              **overrides) -> LanguageRun:
+    """Train a GPT with nanoGPT's CPU recipe (NANOGPT_CPU; any of its keys can be overridden,
+    e.g. n_layer=2, eval_interval=100) on the plays, and sample `sample_tokens` characters.
+    `initial`: a state_dict to start from (else the seed's initialisation)."""
+    r = recipe(**overrides, max_iters=max_iters)
+    tokenizer, train, val = shakespeare_data(text)
+    _random.manual_seed(seed)
+    model = gpt_for(tokenizer, r)
+    if initial is not None:
+        model.load_state_dict(initial)
+    opt = model.configure_optimizer(lr=r["lr"], weight_decay=r["weight_decay"], betas=r["betas"])
+
+    def train_step(x, y) -> float:
+        loss = model.loss(x, y)
+        opt.zero_grad()
+        loss.backward()
+        if r["grad_clip"]:
+            nn.utils.clip_grad_norm_(model.parameters(), r["grad_clip"])
+        opt.step()
+        return loss.item()
+
+    def batch_loss(x, y) -> float:
+        model.eval()
+        with no_grad():
+            loss = model.loss(x, y).item()
+        model.train()
+        return loss
+
+    def set_lr(lr):
+        for group in opt.param_groups:
+            group["lr"] = lr
+
+    with one_blas_thread():
+        run = nanogpt_loop(train_step, batch_loss, set_lr, train, val, r, seed, progress, LanguageRun(model, tokenizer))
         if sample_tokens:
             start = np.array([tokenizer.encode("\n")])
             run.samples = tokenizer.decode(generate(model, start, sample_tokens, temperature, top_k)[0, 1:])
@@ -179,14 +214,12 @@ def train_char_rnn(words: list | None = None, cell: str = "lstm", embedding_dim:
 
 # --- the loss curve ---------------------------------------------------------------------------------
 
-def plot_losses(run: LanguageRun, path, title: str = "") -> str | None:
+def plot_losses(run: LanguageRun, path=None, title: str = ""):
     """The training loss of every iteration (light) and the evaluations' train and validation
-    losses (marked), to a PNG or SVG at `path`; None when matplotlib is not installed."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    losses (marked): saved to `path` (PNG or SVG by the suffix) when given, and returned (shown
+    inline in Jupyter); None when matplotlib is not installed."""
+    plt = _pyplot()
+    if plt is None:
         return None
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     ax.plot(np.arange(len(run.losses)), run.losses, lw=0.6, alpha=0.45, label="training batch")
@@ -199,8 +232,6 @@ def plot_losses(run: LanguageRun, path, title: str = "") -> str | None:
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return str(path)
-
+    _finished(fig, path)
+    plt.close(fig)   # returned, it is shown once in Jupyter (not also as an open figure)
+    return fig
