@@ -72,3 +72,11 @@ def test_a_wrong_gate_derivative_is_caught():
     ours(), theirs()
     reference = torch_lstm_weights(theirs)
     assert not np.allclose(ours.weights["weight_hh"], reference["weight_hh"].detach().numpy(), rtol=1e-10)
+
+
+def test_the_lstm_cell_loop_is_a_second_pytorch_engine():
+    from benchmarks import harness
+    assert harness.engine_available(lstm.TORCH_CELL)
+    assert lstm.TORCH_CELL in harness.available_engines(lstm.LSTM)
+    losses = harness.check_same_loss(lstm.LSTM, lstm.build(True), ["numpy", lstm.TORCH_CELL, "torch"])
+    assert losses[lstm.TORCH_CELL][0] == pytest.approx(losses["torch"][0], rel=1e-6)

@@ -272,8 +272,10 @@ def test_runs_must_be_positive():
 
 
 def test_the_readme_header_names_every_engine_the_workloads_define():
-    assert harness.COLUMNS == harness.columns(["tinygrad_edu", "tinygrad_edu compiled", "torch", "mygrad"])
+    assert harness.COLUMNS == harness.columns(["tinygrad_edu", "tinygrad_edu compiled", "torch", "mygrad",
+                                               "torch LSTMCell"])
     assert "torch ratio" in harness.COLUMNS and "mygrad ratio" in harness.COLUMNS
+    assert "torch LSTMCell ratio" in harness.COLUMNS   # the lstm workload's second PyTorch version
 
 
 def test_cli_bench_help_lists_runs(capsys):
