@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 
+from tinygrad_edu.data import load_shakespeare
 from tinygrad_edu.recipes.language import plot_losses, train_gpt
 
 SMALL = {"n_layer": 2, "n_head": 4, "n_embd": 64, "block_size": 64, "batch_size": 12, "eval_interval": 100,
@@ -31,13 +32,14 @@ def main(argv=None):
     parser.add_argument("--tokens", type=int, default=400, help="characters to sample at the end")
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--top-k", type=int, default=None)
+    parser.add_argument("--sample-text", action="store_true", help="train on the bundled 45 KB of Hamlet")
     parser.add_argument("--seed", type=int, default=1337)
     parser.add_argument("--plot", default="tiny_gpt_loss.png", help="where to write the loss curve ('' for none)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     recipe = {} if args.recipe else SMALL
     iters = args.iters or (2000 if args.recipe else 300)
-    run = train_gpt(max_iters=iters, seed=args.seed, progress=not args.no_progress, sample_tokens=args.tokens,
+    run = train_gpt(load_shakespeare(full=False) if args.sample_text else None, max_iters=iters, seed=args.seed, progress=not args.no_progress, sample_tokens=args.tokens,
                     temperature=args.temperature, top_k=args.top_k, **recipe)
     it, train, val = run.evals[-1]
     print(f"tiny GPT ({run.model.num_parameters():,} parameters, {len(run.tokenizer.chars)} characters): "
