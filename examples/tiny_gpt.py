@@ -39,8 +39,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     recipe = {} if args.recipe else SMALL
     iters = args.iters or (2000 if args.recipe else 300)
-    run = train_gpt(load_shakespeare(full=False) if args.sample_text else None, max_iters=iters, seed=args.seed, progress=not args.no_progress, sample_tokens=args.tokens,
-                    temperature=args.temperature, top_k=args.top_k, **recipe)
+    text = load_shakespeare(full=False) if args.sample_text else None
+    run = train_gpt(text, max_iters=iters, seed=args.seed, progress=not args.no_progress,
+                    sample_tokens=args.tokens, temperature=args.temperature, top_k=args.top_k, **recipe)
     it, train, val = run.evals[-1]
     print(f"tiny GPT ({run.model.num_parameters():,} parameters, {len(run.tokenizer.chars)} characters): "
           f"after {it} iterations train loss {train:.3f}, validation loss {val:.3f} "
