@@ -329,6 +329,7 @@ weights it computes itself. Everything below runs on tinygrad_edu's tensor ops, 
 that ships with the package (no download).
 """),
     code("""
+%matplotlib inline
 import numpy as np
 import matplotlib.pyplot as plt
 
