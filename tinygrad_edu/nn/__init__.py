@@ -1,10 +1,11 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
 initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_); recurrent cells and layers (RNN,
-LSTM, GRU); `nn.functional` (the same module as tinygrad_edu.functional)."""
+LSTM, GRU); MultiheadAttention; `nn.functional` (the same module as tinygrad_edu.functional)."""
 import sys
 
 from .. import functional
 from . import init, utils
+from .attention import MultiheadAttention
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .dropout import Dropout
@@ -41,4 +42,4 @@ __all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ReLU", 
            "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
            "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
+           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "MultiheadAttention"]

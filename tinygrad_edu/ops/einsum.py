@@ -14,7 +14,8 @@ import string
 
 import numpy as np
 
-from ..tensor import Function, Tensor
+from ..function import Function
+from ..tensor import Tensor
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase  # numpy's and PyTorch's index letters
 
