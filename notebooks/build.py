@@ -330,8 +330,8 @@ that ships with the package (no download).
 """),
     code("""
 %matplotlib inline
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor, nn, viz
