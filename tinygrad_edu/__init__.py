@@ -15,11 +15,13 @@ from .functional import (
     log_softmax,
     relu,
     sigmoid,
+    sign,
     softmax,
     sqrt,
     tanh,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import no_grad as inference_mode  # torch.inference_mode: here, no_grad
 from .gradcheck import GradcheckError, gradcheck
 from .sampling import multinomial
 from .selection import masked_fill, topk, tril, triu
@@ -29,6 +31,7 @@ from .tensor import Tensor
 # PyTorch's top-level names; those that are also Python builtins (tg.sum, tg.max, tg.abs, tg.float
 # …) are kept out of __all__ (below)
 from .toplevel import (  # noqa: F401
+    allclose,
     argmax,
     argmin,
     bmm,
@@ -37,6 +40,7 @@ from .toplevel import (  # noqa: F401
     clip,
     double,
     einsum,
+    empty,
     flatten,
     float,
     float32,
@@ -45,12 +49,28 @@ from .toplevel import (  # noqa: F401
     int,
     int32,
     int64,
+    is_tensor,
+    isnan,
     long,
     matmul,
     max,
     mean,
     min,
+    mm,
+    norm,
+    numel,
+    permute,
+    pow,
+    randint,
+    randperm,
+    reshape,
+    squeeze,
+    std,
     sum,
+    transpose,
+    uint8,
+    unsqueeze,
+    var,
 )
 
 # creation functions, as torch.<name> (also Tensor.<name>)
@@ -70,7 +90,9 @@ __all__ = [
     # builtins (sum, max, min, abs, float, int, bool, compile) are left out so `import *` cannot hide them
     "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax", "mean", "argmax", "argmin",
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
-    "int64", "long", "int32", "save", "load", "device", "cuda",
+    "int64", "long", "int32", "uint8", "save", "load", "device", "cuda", "inference_mode",
+    "squeeze", "unsqueeze", "reshape", "transpose", "permute", "mm", "std", "var", "norm", "numel",
+    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty",
     "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 

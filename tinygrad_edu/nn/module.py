@@ -26,6 +26,19 @@ from ..tensor import Tensor
 from .parameter import Parameter
 
 
+class Parameters(list):
+    """What model.parameters() returns: a list (len, indexing, +) that is also an iterator, as
+    PyTorch's generator is: `next(model.parameters())` is the first parameter."""
+
+    _taken = 0
+
+    def __next__(self):
+        if self._taken >= len(self):
+            raise StopIteration
+        self._taken += 1
+        return self[self._taken - 1]
+
+
 class Module:
     """Base class: subclass it, assign parameters and sub-modules as attributes, write forward."""
 
@@ -102,8 +115,8 @@ class Module:
                 _label(value, name)
                 yield name, value
 
-    def parameters(self) -> list[Parameter]:
-        return [p for _, p in self.named_parameters()]
+    def parameters(self) -> Parameters:
+        return Parameters(p for _, p in self.named_parameters())
 
     # --- buffers: state that is saved but not learned (BatchNorm's running statistics) -------
     def register_buffer(self, name: str, value) -> None:
