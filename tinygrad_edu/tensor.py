@@ -1037,6 +1037,23 @@ class Tensor:
     def type_as(self, other) -> Tensor:
         return self.to(other.dtype)
 
+    def type(self, dtype=None):
+        """`t.type(dtype)`: a cast, as t.to(dtype); `t.type()`: the dtype's name ('tinygrad_edu.float32')."""
+        return f"tinygrad_edu.{self.data.dtype}" if dtype is None else self.to(dtype)
+
+    # new tensors of this one's dtype, as PyTorch's t.new_zeros(…)
+    def new_zeros(self, *shape, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.zeros(*shape, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *shape, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.ones(*shape, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_full(self, shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.full(shape, fill_value, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor(data, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
     def long(self) -> Tensor:
         return self.to(np.int64)
 
