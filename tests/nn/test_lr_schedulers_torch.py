@@ -31,7 +31,10 @@ def _same(ours, theirs, keys=("lr",)):
     lambda m, o: m.MultiStepLR(o, [2, 5], gamma=0.5),
     lambda m, o: m.LinearLR(o),
     lambda m, o: m.LinearLR(o, start_factor=0.1, end_factor=0.5, total_iters=7),
-], ids=["exponential", "multistep", "multistep gamma", "linear warm-up", "linear"])
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=4),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01),
+], ids=["exponential", "multistep", "multistep gamma", "linear warm-up", "linear", "warm restarts",
+        "warm restarts doubling"])
 def test_step_schedulers_give_pytorchs_learning_rates(make):
     torch = pytest.importorskip("torch")
     ours, theirs = _pair(torch, groups=2)

@@ -147,6 +147,27 @@ class CosineAnnealingLR(LRScheduler):
                 for lr in self._current()]
 
 
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR (Loshchilov & Hutter): a cosine from initial_lr down to η_min over T_i steps, then a
+    restart; the first period is T_0 steps and each next one T_mult times longer:
+    lr = η_min + (initial_lr − η_min)(1 + cos(π T_cur / T_i)) / 2."""
+
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0):
+        self.T_0 = _positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
+        self.T_mult = _positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
+        self.eta_min, self.T_i, self.T_cur = eta_min, T_0, 0
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch > 0:  # one step further along the period, restarting at its end
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur -= self.T_i
+                self.T_i *= self.T_mult
+        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                for base in self.base_lrs]
+
+
 class LambdaLR(LRScheduler):
     """lr_t = initial_lr · fn(t), with one fn for all groups or a list of one per group."""
 
@@ -170,4 +191,4 @@ from .one_cycle import OneCycleLR  # noqa: E402
 from .plateau import ReduceLROnPlateau  # noqa: E402
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "MultiStepLR", "LinearLR", "CosineAnnealingLR",
-           "LambdaLR", "OneCycleLR", "ReduceLROnPlateau"]
+           "CosineAnnealingWarmRestarts", "LambdaLR", "OneCycleLR", "ReduceLROnPlateau"]
