@@ -668,6 +668,14 @@ class Tensor:
         return ops.Std.apply(self, axis=ops.normalize_axis(axis, self.ndim, "std"), correction=correction,
                              keepdims=keepdims)
 
+    def cumsum(self, dim: int) -> Tensor:
+        """Running sums along `dim`, as PyTorch's (y_i = Σ_{j ≤ i} x_j)."""
+        if self.ndim == 0:
+            ops.normalize_axis(dim, 1, "cumsum")
+            return self.clone()
+        (axis,) = ops.normalize_axis(dim, self.ndim, "cumsum")
+        return ops.CumSum.apply(self, axis=axis)
+
     @dim_keywords
     def logsumexp(self, axis=None, keepdims: bool = False):
         return ops.LogSumExp.apply(self, axis=ops.normalize_axis(axis, self.ndim, "logsumexp"),
