@@ -11,7 +11,6 @@ from .elementwise import (
     Clip,
     Cos,
     Exp,
-    Gate,
     LeakyReLU,
     Log,
     Log1p,
@@ -37,7 +36,7 @@ from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
-    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask", "Gate",
+    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "Embedding", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",

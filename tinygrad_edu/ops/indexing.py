@@ -1,12 +1,11 @@
 """t[index]: basic slicing and integer-array indexing. Repeated indices accumulate (np.add.at)."""
 import numpy as np
 
-from ..tensor import Function
+from ..tensor import Function, Tensor
 
 
 def normalize_index(index):
     """Tensors and lists inside an index become numpy arrays."""
-    from ..tensor import Tensor
     if isinstance(index, tuple):
         return tuple(normalize_index(i) for i in index)
     if isinstance(index, Tensor):
