@@ -115,6 +115,19 @@ class TinygradOps:
     def conv2d(self, x, w, b, stride, padding):
         return self.F.conv2d(x, w, None if b is None else self.const(b), stride=stride, padding=padding)
 
+    # added for sequences and attention (issue 19)
+    def masked_fill(self, t, mask, value):
+        return t.masked_fill(mask, value)
+
+    def triangle(self, kind, t, diagonal):
+        return getattr(self.tg, kind)(t, diagonal)
+
+    def topk(self, t, k, dim, largest):
+        return t.topk(k, dim=dim, largest=largest).values
+
+    def cross_entropy_nd(self, t, target, reduction, weight, ignore_index):
+        return self.F.cross_entropy(t, target, reduction=reduction, weight=weight, ignore_index=ignore_index)
+
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.F, kind)(t, kernel, stride, padding)
 
@@ -239,6 +252,21 @@ class TorchOps:
     def conv2d(self, x, w, b, stride, padding):
         b = None if b is None else self.const(b)
         return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
+
+    # added for sequences and attention (issue 19)
+    def masked_fill(self, t, mask, value):
+        return t.masked_fill(self.torch.as_tensor(mask), value)
+
+    def triangle(self, kind, t, diagonal):
+        return getattr(self.torch, kind)(t, diagonal)
+
+    def topk(self, t, k, dim, largest):
+        return t.topk(k, dim=dim, largest=largest).values
+
+    def cross_entropy_nd(self, t, target, reduction, weight, ignore_index):
+        weight = None if weight is None else self.const(weight)
+        return self.torch.nn.functional.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction,
+                                                      weight=weight, ignore_index=ignore_index)
 
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.torch.nn.functional, kind)(t, kernel, stride, padding)
@@ -371,6 +399,16 @@ def apply_step(ops, step: Step, nodes: list):
         return ops.chunk(x[0], p["chunks"], p["dim"])[p["piece"]]
     if op == "pad":
         return ops.pad(x[0], p["pad"], p["value"])
+    # added for sequences and attention (issue 19)
+    if op == "masked_fill":
+        return ops.masked_fill(x[0], p["mask"], p["value"])
+    if op in ("tril", "triu"):
+        return ops.triangle(op, x[0], p["diagonal"])
+    if op == "topk":  # distinct fixed offsets: no ties
+        return ops.topk(x[0] + ops.const(p["offsets"]), p["k"], p["dim"], p["largest"])
+    if op == "cross_entropy_nd":
+        return ops.cross_entropy_nd(ops.reshape(x[0], p["shape"]), p["target"], p["reduction"],
+                                    p["weight"], p["ignore_index"])
     raise ValueError(op)
 
 
@@ -399,7 +437,9 @@ NEW_UNARY = ["sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "
 NEW_BINARY = ["where", "maximum", "minimum"]
 NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
              "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad"]
-ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER
+# added for sequences and attention (issue 19)
+SEQUENCE_OPS = ["masked_fill", "tril", "triu", "topk", "cross_entropy_nd"]
+ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER + SEQUENCE_OPS
 
 
 def _broadcast(a: tuple, b: tuple):
@@ -542,7 +582,44 @@ def _step(draw, op: str, shapes_so_far: list, rng: np.random.Generator):
         if kind.startswith("ce") and draw(st.booleans()):  # per-class weights
             params["weight"] = rng.uniform(0.2, 2.0, sa[1])
         return Step(op, (a,), {"kind": kind, "target": target, "reduction": reduction, **params})
+    if op in SEQUENCE_OPS:
+        return draw(_sequence_step(op, sa, rng, a))
     return draw(_new_step(op, shapes_so_far, rng, a))
+
+
+@st.composite
+def _sequence_step(draw, op: str, sa: tuple, rng: np.random.Generator, a: int):
+    """Steps of the ops added for sequences and attention (issue 19)."""
+    pick = lambda candidates: draw(st.sampled_from(candidates))  # noqa: E731
+    nd = len(sa)
+    if op == "masked_fill":
+        mask = rng.uniform(-1, 1, draw(_shape_broadcasting_with(sa))) > 0
+        return Step(op, (a,), {"mask": mask, "value": pick([0.0, -1.5, 2.0])})
+    if op in ("tril", "triu"):
+        if nd < 2:
+            return None
+        return Step(op, (a,), {"diagonal": draw(st.integers(-2, 2))})
+    if op == "topk":
+        if nd == 0:
+            return None
+        dim = draw(st.integers(-nd, nd - 1))
+        return Step(op, (a,), {"k": draw(st.integers(0, sa[dim])), "dim": dim, "largest": draw(st.booleans()),
+                               "offsets": (rng.permutation(int(np.prod(sa))) * 0.05).reshape(sa)})
+    # cross_entropy_nd: the node read as logits (N, C, d) with targets (N, d), some ignored
+    size = int(np.prod(sa))
+    shapes3 = [(n, c, size // (n * c)) for n in range(1, size + 1) for c in range(2, size + 1)
+               if size % (n * c) == 0]
+    if not shapes3:
+        return None
+    n, c, d = pick(shapes3)
+    ignore_index = pick([-100, 0])
+    target = rng.integers(0, c, (n, d))
+    target[rng.uniform(0, 1, (n, d)) < 0.3] = ignore_index
+    if not np.any(target != ignore_index):
+        target.flat[0] = 1
+    weight = rng.uniform(0.2, 2.0, c) if draw(st.booleans()) else None
+    return Step(op, (a,), {"shape": (n, c, d), "target": target, "reduction": pick(["mean", "sum", "none"]),
+                           "weight": weight, "ignore_index": ignore_index})
 
 
 @st.composite

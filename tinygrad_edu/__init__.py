@@ -8,6 +8,8 @@ from .compile import CompileError, compile
 from .derivation import GradientCheck, check_gradients
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
+from .sampling import multinomial
+from .selection import masked_fill, topk, tril, triu
 from .tensor import Function, Tensor
 
 # creation functions, as torch.<name> (also Tensor.<name>)
@@ -23,6 +25,7 @@ __all__ = [
     "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
     "eye", "cat", "stack", "where", "maximum", "minimum", "compile", "CompileError", "detect_anomaly",
+    "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 
 

@@ -79,18 +79,48 @@ def _same_shape(op: str, pred: Tensor, target: Tensor) -> None:
                          "reshape one of them (broadcasting them is almost always a bug)")
 
 
-def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None) -> Tensor:
-    """Softmax cross-entropy. logits (N, C); target: class indices (N,) or probabilities (N, C).
-    Stable for any finite logits. `weight` (C,): each class's loss rescaled, as PyTorch's; then
-    reduction='mean' divides class-index losses by Σ_i weight[target_i] (probabilities: by N)."""
+def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None,
+                  ignore_index: int = -100) -> Tensor:
+    """Softmax cross-entropy. logits (N, C), (C,) or (N, C, d1, …); target: class indices (N,),
+    () or (N, d1, …), or class probabilities of the logits' shape. Stable for any finite logits.
+    `weight` (C,): each class's loss rescaled, as PyTorch's; then reduction='mean' divides
+    class-index losses by Σ_i weight[target_i] (probabilities: by the number of rows). Targets
+    equal to `ignore_index` count for nothing, nor in the mean's denominator (loss 0 with
+    reduction='none')."""
     _check_reduction("cross_entropy", reduction)
     logits = as_tensor(logits, "cross_entropy")
-    if logits.ndim != 2:
-        raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
+    if logits.ndim == 0:
+        raise ValueError(f"cross_entropy: logits must have shape (N, C), (C,) or (N, C, d1, …), got {logits.shape}")
+    target_data = array_of(target, "cross_entropy", "target")
+    if logits.ndim == 2:
+        return _cross_entropy_rows(logits, target, target_data, reduction, weight, ignore_index)
+    # (C,) or (N, C, d1, …): the class axis last, one row per prediction, then back to the shape
+    c = logits.shape[0] if logits.ndim == 1 else logits.shape[1]
+    probabilities = target_data.shape == logits.shape and target_data.dtype.kind == "f"
+    kept_shape = () if logits.ndim == 1 else logits.shape[:1] + logits.shape[2:]
+    if not probabilities and target_data.shape != kept_shape:
+        raise ValueError(f"cross_entropy: for logits of shape {logits.shape} the target must be class "
+                         f"indices of shape {kept_shape} or probabilities of shape {logits.shape}, got "
+                         f"shape {target_data.shape}")
+    order = (0, *range(2, logits.ndim), 1) if logits.ndim > 2 else (0,)
+    rows = logits.permute(*order).reshape(-1, c)
+    if probabilities:
+        target = target if isinstance(target, Tensor) else Tensor(target_data, dtype=logits.dtype)
+        target = target.permute(*order).reshape(-1, c)
+        target_data = target.data
+    else:
+        _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # errors say where
+        target = target_data = target_data.reshape(-1)
+    loss = _cross_entropy_rows(rows, target, target_data, reduction, weight, ignore_index)
+    return loss.reshape(kept_shape) if reduction == "none" else loss
+
+
+def _cross_entropy_rows(logits: Tensor, target, target_data: np.ndarray, reduction: str, weight,
+                        ignore_index: int) -> Tensor:
+    """cross_entropy of logits (N, C)."""
     n, c = logits.shape
     weight = _class_weights("cross_entropy", weight, logits)
     extra = {} if weight is None else {"derivative": ops.CrossEntropy.derivative_weighted}
-    target_data = array_of(target, "cross_entropy", "target")
     if target_data.shape == logits.shape and target_data.dtype.kind != "f":
         raise TypeError(
             f"cross_entropy: the target has the logits' shape {logits.shape} but dtype "
@@ -108,8 +138,36 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None) 
     if target_data.shape[0] != n:
         raise ValueError(f"cross_entropy: logits have N={n} rows (shape {logits.shape}) but target "
                          f"has {target_data.shape[0]} entries (shape {target_data.shape})")
-    classes = _class_indices(target_data, c)
-    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
+    ignored = target_data == ignore_index
+    if not ignored.any():
+        classes = _class_indices(target_data, c)
+        return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
+    _class_indices(np.where(ignored, 0, target_data), c)  # the others must be classes
+    if reduction == "none":  # every row, the ignored ones read as class 0, then their loss set to 0
+        classes = _class_indices(np.where(ignored, 0, target_data), c)
+        loss = ops.CrossEntropy.apply(logits, reduction="none", classes=classes, weight=weight, **extra)
+        return loss.masked_fill(ignored, 0.0)
+    kept = np.flatnonzero(~ignored)
+    classes = _class_indices(target_data[kept], c)
+    if kept.size == 0 and reduction == "mean":  # 0 / 0, as PyTorch: NaN (and zero gradients)
+        return ops.CrossEntropy.apply(logits[kept], reduction="sum", classes=classes, weight=weight,
+                                      **extra) * np.nan
+    return ops.CrossEntropy.apply(logits[kept], reduction=reduction, classes=classes, weight=weight, **extra)
+
+
+def one_hot(indices, num_classes: int = -1) -> Tensor:
+    """An int64 tensor of shape indices.shape + (num_classes,): 1 at each index, 0 elsewhere (no
+    gradient). num_classes=-1: one more than the largest index."""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < -1:
+        raise ValueError(f"one_hot: num_classes must be a non-negative int or -1, got {num_classes!r}")
+    if num_classes == -1:
+        raw = array_of(indices, "one_hot", "indices")
+        if raw.size == 0:
+            raise ValueError("one_hot: cannot infer num_classes from empty indices; pass num_classes")
+        finite = raw.dtype.kind in "iu" or (raw.dtype.kind == "f" and np.isfinite(raw).all())
+        num_classes = max(int(np.max(raw)) + 1, 1) if finite else 1  # (else the check below says why)
+    idx = _check_indices("one_hot", indices, num_classes, "num_classes")
+    return Tensor._wrap((idx[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 def _class_weights(op: str, weight, scores: Tensor):
@@ -137,7 +195,8 @@ def _class_indices(target: np.ndarray, num_classes: int, op: str = "cross_entrop
         raise TypeError(f"{op}: class indices must be integers, got dtype {target.dtype}")
     if target.size and (target.min() < 0 or target.max() >= num_classes):  # (two cheap reductions)
         i = int(np.flatnonzero((target < 0) | (target >= num_classes))[0])
-        raise IndexError(f"{op}: target class index {int(target[i])} at position {i} is "
+        where = i if target.ndim == 1 else tuple(int(j) for j in np.unravel_index(i, target.shape))
+        raise IndexError(f"{op}: target class index {int(target.flat[i])} at position {where} is "
                          f"out of range for {num_classes} classes (valid: 0..{num_classes - 1})")
     return target
 
@@ -314,9 +373,9 @@ def _padding_index(who: str, padding_idx, num_embeddings: int) -> int | None:
     return int(padding_idx) % num_embeddings
 
 
-def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
+def _check_indices(who: str, idx, num_embeddings: int, limit_name: str = "num_embeddings") -> np.ndarray:
     """idx as an integer array, every index in 0..num_embeddings − 1 (whole-number floats pass,
-    as Tensor([1, 2]) is float32)."""
+    as Tensor([1, 2]) is float32); `limit_name` names the bound in the error."""
     indices = array_of(idx, who, "indices")
     if indices.dtype.kind == "f" and np.all(indices == np.round(indices)):
         indices = indices.astype(np.int64)
@@ -326,7 +385,7 @@ def _check_indices(who: str, idx, num_embeddings: int) -> np.ndarray:
     if bad.size:
         where = tuple(int(i) for i in bad[0])
         raise IndexError(f"{who}: index {int(indices[where])} at position {where} of the indices "
-                         f"(shape {indices.shape}) is out of range for num_embeddings={num_embeddings} "
+                         f"(shape {indices.shape}) is out of range for {limit_name}={num_embeddings} "
                          f"(valid: 0..{num_embeddings - 1})")
     return indices
 

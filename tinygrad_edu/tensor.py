@@ -629,8 +629,7 @@ class Tensor:
         if self.shape[ax] == 0:
             raise ValueError(f"{op}: dim {axis} of {describe(self)} is empty")
         where = arg_fn(self.data, axis=ax, keepdims=True)
-        index = tuple(where if i == ax else np.arange(n).reshape([-1 if j == i else 1 for j in range(self.ndim)])
-                      for i, n in enumerate(self.shape))
+        index = ops.topk.along(where, ax)
         values, indices = self[index], where.astype(np.int64)   # the gradient goes to the index
         if not keepdims:
             values, indices = values.squeeze(ax), np.squeeze(indices, axis=ax)
@@ -794,6 +793,21 @@ class Tensor:
             raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
         (ax,) = ops.normalize_axis(dim, self.ndim, "chunk")
         return self.split(max(-(-self.shape[ax] // chunks), 1), dim)
+
+    # --- masks and selections (selection.py) --------------------------------------------------
+    def masked_fill(self, mask, value) -> Tensor:
+        """`value` where the boolean `mask` is True; the gradient is 0 there (tg.selection)."""
+        return selection.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return selection.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return selection.triu(self, diagonal)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:  # noqa: A002
+        """(values, indices) of the k largest entries along `dim`, as PyTorch's."""
+        return selection.topk(self, k, dim, largest, sorted)
 
     # --- in-place ops: change the data, bump the version counter ------------------------------
     # `_version` is a one-element list shared by every tensor that views the same memory
@@ -1117,4 +1131,4 @@ def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
 
 # The ops subclass Function, and the engine and the anomaly hooks use both classes: they are
 # imported last, once Tensor and Function exist (see the layering at the top of this file).
-from . import anomaly, autograd, interop, ops  # noqa: E402
+from . import anomaly, autograd, interop, ops, selection  # noqa: E402

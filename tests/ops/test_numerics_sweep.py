@@ -61,6 +61,8 @@ CASES = {
     "matmul": [(lambda a, b: a @ b, (M, M.T))],
     "linear": [(lambda a, w, b: F.linear(a, w, b), (M, M, np.array([1e4, -1e4])))],
     "cross_entropy": [(lambda a: F.cross_entropy(a, [0, 4]), (M,)),
+                      (lambda a: F.cross_entropy(a.reshape(1, 2, 5), [[0, -100, 1, 1, 0]]), (M,)),
+                      (lambda a: F.cross_entropy(a, [-100, 3], reduction="none"), (M,)),
                       (lambda a: F.cross_entropy(a, [0, 4], weight=np.array([1e-4, 0, 0, 0, 1e4])), (M,)),
                       (lambda a, p: F.cross_entropy(a, p),
                        (M, np.array([[0.0, 0.5, 0.5, 0.0, 0.0], [1.0, 0, 0, 0, 0]])))],
@@ -104,6 +106,12 @@ CASES = {
     "max_unpool2d": [(lambda a: F.max_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],
     "avg_pool2d": [(lambda a: F.avg_pool2d(a, 2, stride=1), (M.reshape(1, 1, 2, 5),))],
     "avg_pool2d_backward": [(lambda a: F.avg_pool2d(a, (1, 2)), (M.reshape(1, 2, 5),))],
+    # added for sequences and attention (issue 19)
+    "masked_fill": [(lambda a: a.masked_fill(X > 0, -1e4) * a, (X,)),
+                    (lambda a: a.masked_fill(M > 0, -np.inf).softmax(-1), (M,))],
+    "tril": [(lambda a: tg.tril(a, -1) * a, (M,))],
+    "triu": [(lambda a: tg.triu(a, 1) * a, (M,))],
+    "topk": [(lambda a: a.topk(4).values * 1e4, (X,)), (lambda a: a.topk(2, dim=0, largest=False).values, (M,))],
 }
 
 

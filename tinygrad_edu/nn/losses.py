@@ -45,9 +45,18 @@ class _WeightedLoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Softmax cross-entropy of logits (N, C) and class indices (N,) or probabilities (N, C);
-    `weight` (C,) rescales each class's loss (see F.cross_entropy)."""
+    """Softmax cross-entropy of logits (N, C) or (N, C, d1, …) and class indices (N,) / (N, d1, …)
+    or probabilities; `weight` (C,) rescales each class's loss; targets equal to `ignore_index`
+    count for nothing (see F.cross_entropy)."""
     function = F.cross_entropy
+
+    def __init__(self, weight=None, reduction: str = "mean", ignore_index: int = -100):
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):  # noqa: A002 (PyTorch's argument name)
+        return F.cross_entropy(input, target, reduction=self.reduction, weight=self.weight,
+                               ignore_index=self.ignore_index)
 
 
 class NLLLoss(_WeightedLoss):

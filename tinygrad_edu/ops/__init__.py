@@ -27,12 +27,14 @@ from .elementwise import (
 )
 from .indexing import Embedding, GetItem, ScatterAdd, normalize_index
 from .losses import BCEWithLogits, BinaryCrossEntropy, CrossEntropy
+from .masking import MaskedFill, Tril, Triu
 from .matmul import Linear, MatMul
 from .normalization import BatchNorm, LayerNorm
 from .pool import AvgPool, AvgPoolBackward, MaxPool, MaxUnpool
 from .reduce import LogSoftmax, LogSumExp, Max, Mean, Min, Norm, Prod, Softmax, Std, Sum, Var, normalize_axis
 from .select import Maximum, Minimum, Where
 from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
+from .topk import TopK
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
@@ -46,4 +48,5 @@ __all__ = [
     "Where", "Maximum", "Minimum", "Min", "Prod", "Var", "Std", "LogSumExp", "Norm",
     "Cat", "Stack", "Narrow", "Pad",
     "Conv", "ConvTranspose", "ConvWeight", "MaxPool", "MaxUnpool", "AvgPool", "AvgPoolBackward",
+    "MaskedFill", "Tril", "Triu", "TopK",
 ]
