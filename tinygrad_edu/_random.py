@@ -14,3 +14,8 @@ def manual_seed(seed: int) -> None:
 
 def generator() -> np.random.Generator:
     return _generator
+
+
+def permutation(n: int) -> np.ndarray:
+    """A random order of 0 … n−1, from the library generator (shuffling, random splits)."""
+    return _generator.permutation(n)

@@ -17,12 +17,12 @@ import threading
 
 import numpy as np
 
-from .grad_mode import set_anomaly_enabled, state
+from .grad_mode import set_anomaly_enabled
 from .tensor import describe
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_ENGINE = {"autograd.py", "tensor.py", "functional.py", "anomaly.py", "grad_mode.py", "gradcheck.py",
-           "_random.py", "__init__.py", "ops", "nn", "optim"}
+# the package's own programs, which use the library as a user's code would: their lines are blamed
+_PROGRAMS = {"commands", "documents", "exercises", "recipes"}
 
 
 class detect_anomaly:
@@ -49,24 +49,21 @@ class detect_anomaly:
         return wrapper
 
 
-def is_anomaly_enabled() -> bool:
-    return state.anomaly
-
-
 # ---------------------------------------------------------------------------------------------
 # where in the user's code
 
-def _in_engine(filename: str) -> bool:
-    """Whether a frame belongs to the engine (tensor, ops, autograd, nn …), as opposed to code
-    that uses it: the user's, or the package's own demos, documents and training loops."""
+def _in_library(filename: str) -> bool:
+    """Whether a frame belongs to the library (any file of the package's folder), as opposed to
+    code that uses it: the user's, or the package's own programs (demos, documents, training
+    loops)."""
     path = os.path.abspath(filename)
-    return path.startswith(_PACKAGE_DIR) and path[len(_PACKAGE_DIR):].split(os.sep)[0] in _ENGINE
+    return path.startswith(_PACKAGE_DIR) and path[len(_PACKAGE_DIR):].split(os.sep)[0] not in _PROGRAMS
 
 
 def user_line() -> str:
-    """'file:line, in function: source' of the innermost frame outside the engine."""
+    """'file:line, in function: source' of the innermost frame outside the library."""
     frame = sys._getframe(1)
-    while frame is not None and _in_engine(frame.f_code.co_filename):
+    while frame is not None and _in_library(frame.f_code.co_filename):
         frame = frame.f_back
     if frame is None:
         return "<inside tinygrad_edu>"

@@ -7,7 +7,8 @@ sequence of numpy calls is always the same; only the numbers in the arrays diffe
 
   1. trace: run the step eagerly while recording every call that computes numbers — each
      Function.forward (the forward ops, and the ops that backward builds its gradients from,
-     accumulation included) and each optimizer update(param, grad, state, group);
+     accumulation included) and each optimizer update(param, grad, state, group). The trace
+     is an `observer.Observer`: the engine tells it of each call, nothing is patched;
   2. check: run it again and record again. Where both recordings read the same tensor or array,
      it is an input of the program (parameters, data); where they read different arrays with
      equal values that nobody can change (Python numbers, the seed gradient of ones), it is a
@@ -25,13 +26,14 @@ only the step's tensor arguments are fresh inputs: other data is read where it w
 """
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, observer
+from .function import Function, version_number
 from .grad_mode import state
-from .tensor import Function, Tensor, _version_number, current_tracer, describe, set_tracer
+from .tensor import Tensor, describe
 
 _TRACES_BEFORE_GIVING_UP = 4   # consecutive calls that recorded different programs
 
@@ -74,7 +76,7 @@ class CompiledStep:
             self.reason = "a tensor the step reads changed shape or dtype (or a .grad it adds to is None)"
         elif key not in self.last:
             self.reason = "first call with these shapes"
-        if (current_tracer() is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
+        if (observer.current() is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
                 or (grad_mode.anomaly_threads and state.anomaly)):
             return self.step(*args)   # inside another trace, given up, or detect_anomaly(): eager
         return self._trace(key, args)
@@ -87,7 +89,7 @@ class CompiledStep:
 
     def _trace(self, key, args):
         trace = _Trace(args)
-        with trace:
+        with observer.observing(trace):
             trace.result = self.step(*args)
         self.traces += 1
         previous, self.last[key] = self.last.get(key), trace
@@ -106,12 +108,47 @@ class CompiledStep:
         return trace.result
 
 
-class _Trace:
-    """One eager call, as a list of calls over arrays. An input is an int (the slot of an array
-    an earlier call made, or of the step's i-th argument) or ("ext", array, tensor or None)."""
+@dataclass
+class Outside:
+    """An array a call read that no recorded call made: an input, a constant, or (if it changes
+    from call to call) something a replay cannot reproduce."""
+    array: np.ndarray
+    tensor: Tensor | None   # the tensor that held it, if any
+    owner: Tensor | None    # the leaf whose .grad it is (gradient accumulation), if any
+
+
+@dataclass
+class OpCall:
+    """Function.apply ran node.forward: slots[out] = node.forward(*inputs)."""
+    node: Function
+    inputs: tuple           # for each input: a slot (int) or an Outside
+    arrays: dict            # the node's array parameters: name -> slot or Outside
+    out: int
+    saved: tuple            # (name, slot) of each array forward saved for backward
+    scalar: bool            # forward gave a numpy scalar (made a 0-d array)
+
+    def describe(self) -> str:
+        return f"op '{self.node.name}'"
+
+
+@dataclass
+class UpdateCall:
+    """Optimizer.step ran optimizer.update(param.data, grad, state, group)."""
+    optimizer: object
+    param: Tensor
+    grad: object            # a slot or an Outside
+    state: dict
+    group: dict
+
+    def describe(self) -> str:
+        return f"{type(self.optimizer).__name__}.update"
+
+
+class _Trace(observer.Observer):
+    """One eager call, as a list of OpCall and UpdateCall records over "slots": slot i holds
+    the step's i-th argument, then each array a recorded call made."""
 
     def __init__(self, args):
-        self.thread = threading.get_ident()
         self.slot = {id(t.data): i for i, t in enumerate(args)}   # id(array) -> slot
         self.size = len(args)
         self.calls = []
@@ -122,67 +159,46 @@ class _Trace:
         self.items = []       # arrays whose .item() the step read
         self.branched = None  # bool(tensor) while tracing
 
-    def __enter__(self):
-        self.saved = Tensor.item, Tensor.__bool__
-        item, truth = self.saved
-
-        def traced_item(t):
-            if threading.get_ident() == self.thread:
-                self.items.append(t.data)
-            return item(t)
-
-        def traced_bool(t):
-            if threading.get_ident() == self.thread:
-                self.branched = describe(t)
-            return truth(t)
-        Tensor.item, Tensor.__bool__ = traced_item, traced_bool
-        set_tracer(self)
-
-    def __exit__(self, *exc):
-        set_tracer(None)
-        Tensor.item, Tensor.__bool__ = self.saved
-        return False
-
     def ref(self, array, tensor=None):
         k = self.slot.get(id(array))
         if k is not None:
             return k
         self.keep.append(array)
         owner = next((leaf for leaf, _ in self.leaves.values() if leaf.grad is tensor is not None), None)
-        return ("ext", array, tensor, owner)   # owner: the leaf whose .grad it is (accumulation)
+        return Outside(array, tensor, owner)
 
     def new_slot(self, array) -> int:
         self.made[self.size] = array
         self.slot[id(array)], self.size = self.size, self.size + 1
         return self.size - 1
 
-    def op(self, node: Function, inputs: tuple, params: dict, out):
-        """Function.apply's hook: node.forward(*inputs' data) gave `out`; returns the array the
-        output Tensor is to hold (a numpy scalar, e.g. of a full sum, becomes a 0-d array here
-        rather than in Tensor._wrap, so that the trace knows the array later ops read)."""
-        if threading.get_ident() != self.thread:
-            return out
+    def forward(self, node: Function, inputs: tuple, out):
+        """node.forward(*inputs' data) gave `out`; returns the array the output Tensor is to hold
+        (a numpy scalar, e.g. of a full sum, becomes a 0-d array here rather than in
+        Tensor._wrap, so that the trace knows the array later ops read)."""
         scalar = type(out) is not np.ndarray
         if scalar:
             out = np.asarray(out)
         for t in inputs:
             if t.grad_fn is None and id(t) not in self.leaves:
-                self.leaves[id(t)] = (t, _version_number(t))
+                self.leaves[id(t)] = (t, version_number(t))
         ins = tuple([self.ref(t.data, t) for t in inputs])
-        arrays = {k: self.ref(v) for k, v in params.items() if type(v) is np.ndarray}
-        saved = tuple((k, self.new_slot(v)) for k, v in node.__dict__.items()
-                      if type(v) is np.ndarray and k not in params)   # what forward kept on the node
-        kept = bool(vars(node)) and dict(params)   # the node's attributes as apply set them (or False)
-        self.calls.append(("op", node, ins, arrays, self.new_slot(out), saved, scalar, kept))
+        arrays = {k: self.ref(v) for k, v in vars(node).items() if type(v) is np.ndarray}
+        saved = vars(node.saved).items() if hasattr(node, "saved") else ()
+        saved = tuple((k, self.new_slot(v)) for k, v in saved if type(v) is np.ndarray)
+        self.calls.append(OpCall(node, ins, arrays, self.new_slot(out), saved, scalar))
         return out
 
-    def update(self, opt, p: Tensor, grad, group_state: dict, group: dict) -> None:
-        """Optimizer.step's hook: opt.update(p.data, grad, group_state, group) is about to run."""
-        if threading.get_ident() != self.thread:
-            return
-        self.leaves.setdefault(id(p), (p, _version_number(p)))
+    def update(self, optimizer, p: Tensor, grad, group_state: dict, group: dict) -> None:
+        self.leaves.setdefault(id(p), (p, version_number(p)))
         self.updates[id(p._version)] = self.updates.get(id(p._version), 0) + 1
-        self.calls.append(("update", opt, p, self.ref(grad), group_state, group))
+        self.calls.append(UpdateCall(optimizer, p, self.ref(grad), group_state, group))
+
+    def read(self, t: Tensor, how: str) -> None:
+        if how == "item":
+            self.items.append(t.data)
+        else:
+            self.branched = describe(t)
 
 
 class _Program:
@@ -209,7 +225,7 @@ class _Program:
         program.deposits = []   # (leaf or argument index, slot of its .grad or None)
         arg_of = {id(t): i for i, t in enumerate(args)}
         for t, version in second.leaves.values():
-            if _version_number(t) != version + second.updates.get(id(t._counter), 0):
+            if version_number(t) != version + second.updates.get(id(t._counter), 0):
                 raise CompileError(f"compile: the step edits {describe(t)} in place outside an "
                                    "optimizer; a replay would not repeat the edit")
         for t, _ in second.leaves.values():
@@ -220,22 +236,23 @@ class _Program:
         del program.made   # the traced arrays: only the folded ones are kept, in the template
         return program
 
-    def add(self, i: int, a: tuple, b: tuple):
-        if a[0] != b[0] or type(a[1]) is not type(b[1]) or (a[0] == "update" and a[2] is not b[2]):
-            return f"call {i} was {_name(a)}, then {_name(b)}"
-        if b[0] == "update":
-            _, opt, p, g, group_state, group = b
-            grad = self.slot_of(i, b, first=a[3], second=g)
-            if isinstance(grad, str) or a[4] is not group_state or a[5] is not group:
+    def add(self, i: int, a, b):
+        """Call i of the program, from its records a (first trace) and b (second)."""
+        if type(a) is not type(b) or (isinstance(b, UpdateCall) and a.param is not b.param) or (
+                isinstance(b, OpCall) and type(a.node) is not type(b.node)):
+            return f"call {i} was {a.describe()}, then {b.describe()}"
+        if isinstance(b, UpdateCall):
+            grad = self.slot_of(i, b, first=a.grad, second=b.grad)
+            if isinstance(grad, str) or a.state is not b.state or a.group is not b.group:
                 return grad if isinstance(grad, str) else f"call {i}: another optimizer state"
-            self.code.append(_update(opt, p, grad, group_state, group))
-            self.lines.append(f"{type(opt).__name__}.update({describe(p)}, grad=s{grad})")
+            self.code.append(_update(b.optimizer, b.param, grad, b.state, b.group))
+            self.lines.append(f"{type(b.optimizer).__name__}.update({describe(b.param)}, grad=s{grad})")
             return None
-        _, node, ins, arrays, out, saved, scalar, kept = b
-        if len(ins) != len(a[2]) or set(arrays) != set(a[3]) or not _same_params(a[1], node, arrays):
+        node, out, saved = b.node, b.out, b.saved
+        if len(b.inputs) != len(a.inputs) or set(b.arrays) != set(a.arrays) or not _same_params(a.node, node):
             return f"call {i} ({node.name}) had other parameters"
-        ins = [self.slot_of(i, b, x, y) for x, y in zip(a[2], ins)]
-        arrays = {k: self.slot_of(i, b, a[3][k], y) for k, y in arrays.items()}
+        ins = [self.slot_of(i, b, x, y) for x, y in zip(a.inputs, b.inputs)]
+        arrays = {k: self.slot_of(i, b, a.arrays[k], y) for k, y in b.arrays.items()}
         for s in ins + list(arrays.values()):
             if isinstance(s, str):
                 return s
@@ -245,21 +262,22 @@ class _Program:
                 self.template[s] = self.made[s]
                 self.constant.add(s)
         else:
-            self.code.append(_op(node, ins, arrays, out, saved, scalar, kept))
+            self.code.append(_op(node, ins, arrays, out, saved, b.scalar))
         named = [f"s{s}" for s in ins] + [f"{k}=s{s}" for k, s in arrays.items()]
         self.lines.append(f"s{out} = {node.name}({', '.join(named)})"
                           + "".join(f"; s{s} = its {k}" for k, s in saved) + ("   # folded" if folded else ""))
         return None
 
-    def slot_of(self, i: int, call: tuple, first, second):
+    def slot_of(self, i: int, call, first, second):
         """The slot the replay reads for one input of call i (a str when the traces differ)."""
         if isinstance(second, int):
-            return second if first == second else f"call {i} ({_name(call)}) read another array"
+            return second if first == second else f"call {i} ({call.describe()}) read another array"
         if isinstance(first, int):
-            return f"call {i} ({_name(call)}) read another array"
-        (_, x, t, owner), (_, y, u, owner2) = first, second
+            return f"call {i} ({call.describe()}) read another array"
+        x, t, owner = first.array, first.tensor, first.owner
+        y, u, owner2 = second.array, second.tensor, second.owner
         if x.shape != y.shape or x.dtype != y.dtype:
-            return f"call {i} ({_name(call)}) read an array of shape {x.shape}, then {y.shape}"
+            return f"call {i} ({call.describe()}) read an array of shape {x.shape}, then {y.shape}"
         s = len(self.template)
         self.template.append(y)
         if owner2 is not None and owner is owner2:   # a .grad the step adds to: an input
@@ -272,7 +290,7 @@ class _Program:
             self.sources.append((s, f"# s{s}: an array of shape {y.shape} ({y.dtype})"))
         elif x.flags.writeable or y.flags.writeable or not np.array_equal(x, y, equal_nan=True):
             raise CompileError(
-                f"compile: {_name(call)} (call {i} of the step) reads a {y.shape} {y.dtype} array "
+                f"compile: {call.describe()} (call {i} of the step) reads a {y.shape} {y.dtype} array "
                 f"that was computed outside the recorded ops and changes from call to call — a "
                 f"random mask (dropout), numpy inside an op's backward, or a tensor made from data "
                 f"inside the step; make it an argument of the step, or run the step eagerly")
@@ -322,38 +340,21 @@ class _Program:
         return True, (Tensor._wrap(slots[s]) if kind == "tensor" else slots[s].item())
 
 
-def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar: bool, kept):
-    """One recorded forward as a replay instruction: slots[out] = node.forward(*slots[ins]).
-    `kept`: False if the node had no attributes, else its parameters: each replay gives the
-    node exactly those again (a forward may read what it wrote last time, as max pooling's
-    winners), the arrays among them from their slots."""
-    forward = node.forward
-    if scalar:   # as the trace (and Tensor._wrap) did: a numpy scalar becomes a 0-d array
-        def forward(*arrays, forward=forward):
-            return np.asarray(forward(*arrays))
-    if kept is False and len(ins) <= 2:   # most ops: one or two inputs, nothing more
-        if len(ins) == 2:
-            a, b = ins
-
-            def run(slots):
-                slots[out] = forward(slots[a], slots[b])
-        else:
-            a, = ins
-
-            def run(slots):
-                slots[out] = forward(slots[a])
-        return run
-    attributes = vars(node)
-    fixed = {k: v for k, v in (kept or {}).items() if k not in arrays}
+def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar: bool):
+    """One recorded forward as a replay instruction: slots[out] = node.forward(*slots[ins]),
+    the node's array parameters taken from their slots first, and the arrays forward saves
+    for backward put in theirs after."""
+    forward, params = node.forward, vars(node)
 
     def run(slots):
-        attributes.clear()
-        attributes.update(fixed)
         for k, s in arrays.items():
-            attributes[k] = slots[s]
-        slots[out] = forward(*[slots[s] for s in ins])
-        for k, s in saved:
-            slots[s] = attributes[k]
+            params[k] = slots[s]
+        result = forward(*[slots[s] for s in ins])
+        slots[out] = np.asarray(result) if scalar else result   # as the trace did
+        if saved:
+            kept = vars(node.saved)
+            for k, s in saved:
+                slots[s] = kept[k]
     return run
 
 
@@ -366,12 +367,12 @@ def _update(opt, p: Tensor, grad: int, group_state: dict, group: dict):
     return run
 
 
-def _same_params(a: Function, b: Function, arrays: dict) -> bool:
-    """The two nodes' other parameters agree: plain values equal, functions of the same code over
-    equal closures (a node in a closure, or a method's node, is the traced node itself)."""
-    pa, pb = vars(a), vars(b)
-    return all(_same(pa.get(k), v, b.name, k) for k, v in pb.items()
-               if k not in arrays and type(v) is not np.ndarray)
+def _same_params(a: Function, b: Function) -> bool:
+    """The two nodes' parameters other than arrays agree: plain values equal, functions of the
+    same code over equal closures (a node in a closure, or a method's node, is the traced node
+    itself)."""
+    pa = vars(a)
+    return all(_same(pa.get(k), v, b.name, k) for k, v in vars(b).items() if type(v) is not np.ndarray)
 
 
 _PLAIN = (type(None), bool, int, float, complex, str, slice, type(Ellipsis), type, np.dtype, np.generic)
@@ -395,7 +396,3 @@ def _same(x, y, op: str, key: str) -> bool:
         cells = [(c.cell_contents, d.cell_contents) for c, d in zip(x.__closure__ or (), y.__closure__ or ())]
         return x.__code__ is y.__code__ and all(_same(u, v, op, key) for u, v in cells)
     return False
-
-
-def _name(call: tuple) -> str:
-    return f"op '{call[1].name}'" if call[0] == "op" else f"{type(call[1]).__name__}.update"

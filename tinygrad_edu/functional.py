@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _random, ops
+from . import ops
 from ._keywords import dim_keywords
+from .attention import scaled_dot_product_attention  # noqa: F401  (attention, op by op)
+from .dropout import _check_probability, dropout  # noqa: F401
 from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, array_of, as_tensor, describe
 
@@ -303,8 +305,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -
                              f"normalized_shape {shape}")
     affine, params = _affine_inputs(weight, bias, (1,) * (x.ndim - k) + shape)
     axes = tuple(range(x.ndim - k, x.ndim))
-    return ops.LayerNorm.apply(x, *affine, axes=axes, eps=eps, stats=ops.normalization.moments(x.data, axes),
-                               batch_stats=True, **params)
+    return ops.LayerNorm.apply(x, *affine, axes=axes, eps=eps, batch_stats=True, **params)
 
 
 def _normalized_shape(who: str, normalized_shape) -> tuple:
@@ -324,27 +325,6 @@ def _affine_inputs(weight, bias, affine_shape: tuple):
     affine = [as_tensor(v, "affine parameter") for v in (weight, bias) if v is not None]
     return affine, {"has_weight": weight is not None, "has_bias": bias is not None,
                     "affine_shape": affine_shape}
-
-
-def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
-    """Inverted dropout: in training, each element is kept with probability 1 − p and scaled by
-    1/(1 − p) — a multiplication by a constant mask drawn from the library's generator
-    (tg.manual_seed), shown in the graph as 'dropout mask'. Identity when not training."""
-    _check_probability("dropout", p)
-    x = as_tensor(x, "dropout")
-    if not training or p == 0:
-        return x
-    if x.dtype.kind != "f":
-        raise TypeError(f"dropout: expected a floating tensor, got {describe(x)}")
-    keep = _random.generator().random(x.shape) >= p
-    mask = keep.astype(x.dtype) * (1.0 / (1.0 - p)) if p < 1 else np.zeros(x.shape, x.dtype)
-    return x * Tensor(mask, dtype=x.dtype, name="dropout mask")  # no dot in it: viz groups dotted names
-
-
-def _check_probability(who: str, p) -> None:
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p <= 1:
-        raise ValueError(f"{who}: p is the probability of zeroing an element and must be in [0, 1], "
-                         f"got p={p!r}")
 
 
 def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:

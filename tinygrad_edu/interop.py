@@ -3,8 +3,10 @@
 A numpy ufunc of an op the engine has (`np.exp(t)`, `np.maximum(t, 0)`, `np_array * t`) runs
 that op's Tensor method, so the result is a Tensor recorded in the graph. The table maps a
 ufunc's name to the method's name, looked up when called: an op added later needs one entry.
-Every other numpy function on a Tensor raises a TypeError that names the method to use instead,
-rather than silently computing on the values and leaving the graph. `np.asarray(t)` (the
+Every other numpy function on a Tensor in a graph (one that requires grad) raises a TypeError
+that names the method to use instead, rather than silently computing on the values and leaving
+the graph. A tensor outside any graph (a gradient, data) goes through such a function as its
+array, as numpy's would: `np.linalg.norm(t.grad)`, `np.percentile(t, 50)`. `np.asarray(t)` (the
 values) is Tensor.__array__.
 """
 from __future__ import annotations
@@ -54,6 +56,8 @@ def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
             if not isinstance(first, Tensor):  # a binary ufunc with the Tensor second: the
                 first = as_tensor(first, ufunc.__name__, like=inputs[1])  # array (or number) becomes the left operand
             return bound(first, *inputs[1:])
+    if not in_graph(inputs, kwargs):  # no graph to leave: numpy's own result, on the arrays
+        return getattr(ufunc, method)(*_arrays(inputs), **_arrays(kwargs))
     name = ufunc.__name__
     if method != "__call__":
         raise TypeError(f"np.{name}.{method}(t): numpy's ufunc methods do not work on a Tensor; "
@@ -66,17 +70,57 @@ def array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
     raise TypeError(function_message(ufunc))
 
 
+def array_function(func, args: tuple, kwargs: dict):
+    """A numpy function that has no Tensor dispatch: refused for a tensor in a graph, else run on
+    the arrays."""
+    if in_graph(args, kwargs):
+        raise TypeError(function_message(func))
+    return func(*_arrays(args), **_arrays(kwargs))
+
+
+def in_graph(args, kwargs) -> bool:
+    """Whether any Tensor among the arguments (inside lists, tuples and dicts too) requires grad."""
+    stack = [args, kwargs]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            if item.requires_grad:
+                return True
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
+
+
+def _arrays(item):
+    """The arguments with every Tensor replaced by its array."""
+    if isinstance(item, Tensor):
+        return item.data
+    if isinstance(item, (list, tuple)):
+        return type(item)(_arrays(x) for x in item)
+    if isinstance(item, dict):
+        return {k: _arrays(v) for k, v in item.items()}
+    return item
+
+
 def function_message(func) -> str:
     """The TypeError for a numpy function that has no Tensor dispatch: the method to use."""
     name = func.__name__
-    call = f"np.{name}(t)"
-    method = f"tg.{name}(…)" if _resolve(f"tg.{name}") is not None else f"t.{name}(…)"
+    module = getattr(func, "__module__", None) or "numpy"
+    space = "np." + (module.removeprefix("numpy").strip(".") + "." if module.startswith("numpy.") else "")
+    call = f"{space}{name}(t)"
+    function = _resolve(f"tg.{name}")
+    # tg.sum, tg.exp …, PyTorch's top-level twins of a method, are not the spelling to suggest
+    twin = getattr(function, "__module__", "").endswith((".toplevel", ".functional")) and _resolve(name)
+    method = f"tg.{name}(…)" if function is not None and not twin else f"t.{name}(…)"
     hint, needs = FUNCTION_HINTS.get(name, (method, name))
     if needs is None or _exists(needs):
         if needs is None:
-            return f"{call}: numpy functions do not run on a Tensor; use {hint} (not recorded in the graph)"
-        return (f"{call}: numpy functions do not run on a Tensor (their result would leave the "
-                f"graph); use {hint}")
+            return (f"{call}: numpy functions do not run on a Tensor that requires grad; use {hint} "
+                    f"(not recorded in the graph)")
+        return (f"{call}: numpy functions do not run on a Tensor that requires grad (their result "
+                f"would leave the graph); use {hint}, or {space}{name}(t.detach()) for the values alone")
     return (f"{call}: tinygrad_edu has no {name} op; call numpy on the values instead, "
             f"np.{name}(t.numpy(), …) (not recorded in the graph)")
 

@@ -1,16 +1,19 @@
-"""`Tensor`, a numpy array that remembers the op that made it, and `Function`, that op.
+"""`Tensor`: a numpy array that remembers the op that made it (`grad_fn`, a `Function`).
 
-The package's layering, bottom up (each module imports only those below it, except the one
-import at the bottom of this file):
+The package's layering, bottom up (each module imports only those below it, except the
+imports at the bottom of this file and of function.py):
 
     grad_mode   switches: no_grad / enable_grad, the anomaly flag
-    tensor      Tensor and Function (this file); at its bottom it imports the ops, the engine
-                and the anomaly hooks, which all subclass or use these two classes
+    observer    the hook through which tg.compile watches a step (nothing watches otherwise)
+    function    Function, one op and the node that records it; `apply` makes Tensors, so
+                function.py imports tensor at its bottom, once Function exists
+    tensor      Tensor (this file); at its bottom it imports the ops, the engine and the
+                anomaly hooks, which all subclass or use Tensor and Function
     ops/        one Function subclass per op: forward in numpy, local derivative in Tensor ops
-    autograd    the backward engine: topological order, accumulation, backward(), grad()
+    autograd    the backward engine: accumulation, broadcast reduction, backward(), grad()
     anomaly     detect_anomaly(): the checks Function.apply and the engine call when it is on
     interop     numpy's protocols on a Tensor: ufuncs dispatched to its methods, other functions refused
-    functional, nn, optim, viz, documents … : built on the above
+    functional, nn, optim, viz, compile, documents … : built on the above
 
 Tensor's methods reach ops, the engine and anomaly through module attributes looked up when
 called, so whichever module Python imports first, every class exists before it is used.
@@ -18,28 +21,18 @@ called, so whichever module Python imports first, every class exists before it i
 from __future__ import annotations
 
 import collections
-import itertools
 import weakref
 
 import numpy as np
 
-from . import _random, grad_mode
+from . import _random, observer
+from . import devices as _device
 from ._keywords import dim_keywords
+from ._size import ElementCount
 from .grad_mode import state
 from .hooks import RemovableHandle, hooks_of
 
 DEFAULT_DTYPE = np.float32
-_tracer = None  # while tg.compile traces a step: told of every forward and optimizer update (compile.py)
-
-
-def set_tracer(tracer) -> None:
-    global _tracer
-    _tracer = tracer
-
-
-def current_tracer():
-    return _tracer
-
 
 def describe(t) -> str:
     """How errors name a tensor: its name if it has one, else its shape and dtype."""
@@ -192,7 +185,9 @@ class Tensor:
     TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "__weakref__")
+    # _under_no_grad: set (only) on results of ops run under no_grad() that would otherwise have
+    # been recorded, so that backward() can say why there is no graph
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "_under_no_grad", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
         if requires_grad and dtype is None:
@@ -247,8 +242,14 @@ class Tensor:
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def size(self) -> ElementCount:
+        """numpy's element count as a number (`t.size * 2`); called, PyTorch's `t.size()` (the
+        shape) and `t.size(dim)` (one extent)."""
+        return ElementCount(self.data.shape)
+
+    @property
+    def device(self):
+        return _device.CPU
 
     @property
     def dtype(self):
@@ -268,6 +269,9 @@ class Tensor:
         return self.data
 
     def item(self):
+        watcher = observer.current()
+        if watcher is not None:  # tg.compile is tracing a step
+            watcher.read(self, "item")
         return self._single("item")
 
     def named(self, name: str) -> Tensor:
@@ -332,6 +336,9 @@ class Tensor:
         return f"Tensor({', '.join(parts)})"
 
     def __bool__(self) -> bool:
+        watcher = observer.current()
+        if watcher is not None:  # tg.compile is tracing a step: a branch on a value
+            watcher.read(self, "bool")
         if self.data.size != 1:
             raise ValueError(f"the truth value of {describe(self)} with {self.data.size} elements "
                              "is ambiguous")
@@ -352,19 +359,23 @@ class Tensor:
         return tuple(shape)
 
     @classmethod
+    @_device.accepts_device
     def zeros(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         return cls._factory(np.zeros(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def ones(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         return cls._factory(np.ones(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def randn(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         data = _random.generator().standard_normal(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def uniform(cls, *shape, low=-1.0, high=1.0, requires_grad=False, dtype=None, name=None) -> Tensor:
         data = _random.generator().uniform(low, high, cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
@@ -380,6 +391,7 @@ class Tensor:
     # Python ints (or bools) give int64 (bool), as torch.tensor / torch.full / torch.arange do.
 
     @classmethod
+    @_device.accepts_device
     def tensor(cls, data, requires_grad=False, dtype=None, name=None) -> Tensor:
         """torch.tensor: infers the dtype from the data (unlike Tensor(data), which makes lists
         of ints float32): Python ints → int64, bools → bool, Python floats → float32, a numpy
@@ -393,12 +405,14 @@ class Tensor:
         return cls(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
     @classmethod
+    @_device.accepts_device
     def rand(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Uniform on [0, 1), from the generator seeded by tg.manual_seed."""
         data = _random.generator().random(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def full(cls, shape, fill_value, requires_grad=False, dtype=None, name=None) -> Tensor:
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         if dtype is None:
@@ -407,17 +421,20 @@ class Tensor:
         return cls._factory(np.full(shape, fill_value, dtype=dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def zeros_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Zeros of t's shape and (unless given) dtype."""
         like = array_of(t, "zeros_like")
         return cls._factory(np.zeros(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def ones_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
         like = array_of(t, "ones_like")
         return cls._factory(np.ones(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def arange(cls, start, stop=None, step=1, requires_grad=False, dtype=None, name=None) -> Tensor:
         """[start, stop) in steps of step (arange(n) = 0 … n−1): int64 when every argument is an
         int, else float32, as torch.arange."""
@@ -433,6 +450,7 @@ class Tensor:
         return cls._factory(data.astype(dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def linspace(cls, start, end, steps, requires_grad=False, dtype=None, name=None) -> Tensor:
         """`steps` evenly spaced values from start to end, both included (float32 unless given)."""
         if not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -440,6 +458,7 @@ class Tensor:
         return cls._factory(np.linspace(start, end, steps).astype(dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def eye(cls, n, m=None, requires_grad=False, dtype=None, name=None) -> Tensor:
         """The n × m (default n × n) identity matrix."""
         return cls._factory(np.eye(n, m, dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
@@ -928,22 +947,119 @@ class Tensor:
                                f"has {self.data.ndim}; use transpose(dim0, dim1) or permute(*dims)")
         return self.transpose()
 
-    def to(self, dtype) -> Tensor:
-        """A cast to `dtype` (a numpy dtype, 'float32'-style string, or torch dtype), recorded in
-        the graph when both dtypes are floating; `to('cpu')` is the tensor itself."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False) -> Tensor:
+        """As PyTorch's: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`. A cast
+        (a numpy dtype, 'float32'-style string, tg.float32 or torch dtype) is recorded in the
+        graph when both dtypes are floating; the device must be the CPU (`to('cpu')`: itself)."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.data.dtype
+            elif _device.is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        _device.check_device(device, f"to({str(device)!r})")
+        if dtype is None:
+            return self.clone() if copy else self
         name = str(dtype)
-        if name == "cpu":
-            return self
         try:
             target = np.dtype(name.removeprefix("torch.") if name.startswith("torch.") else dtype)
         except TypeError:
-            raise TypeError(f"to: expected a dtype (np.float32, 'float64', …) or 'cpu', got "
+            raise TypeError(f"to: expected a dtype (np.float32, tg.float64, 'float64', …) or 'cpu', got "
                             f"{dtype!r}; tinygrad_edu runs on the CPU, in numpy") from None
         if target == self.data.dtype:
-            return self
+            return self.clone() if copy else self
         if target.kind != "f":  # integer results cannot require grad: outside the graph, as PyTorch
             return Tensor._wrap(self.data.astype(target))
         return self.cast(target)
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: the engine runs on the CPU."""
+        return self
+
+    is_cuda = False
+
+    # comparisons and in-place arithmetic by name, as PyTorch's (the operators are the ops)
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def add_(self, other):
+        return self.__iadd__(other)
+
+    def sub_(self, other):
+        return self.__isub__(other)
+
+    def mul_(self, other):
+        return self.__imul__(other)
+
+    def div_(self, other):
+        return self.__itruediv__(other)
+
+    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+        self._check_inplace("clamp_", "t = t.clamp(min, max)")
+        np.clip(self.data, min, max, out=self.data)
+        self._version[0] += 1
+        return self
+
+    def fill_(self, value) -> Tensor:
+        """Every element set to `value`, in place. A read-only array (a gradient's, which may be
+        shared with other gradients) is replaced by a new one, so the manual-SGD habit
+        `w.grad.zero_()` works and changes no other tensor."""
+        if not self.data.flags.writeable and not (state.enabled and self.requires_grad):
+            self.data = np.full_like(self.data, value)
+        else:
+            self._check_inplace("fill_", "t = tg.full(t.shape, value)")
+            self.data[...] = value
+        self._version[0] += 1
+        return self
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def view_as(self, other) -> Tensor:
+        return self.view(*other.shape)
+
+    def type_as(self, other) -> Tensor:
+        return self.to(other.dtype)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def repeat(self, *sizes) -> Tensor:
+        """Tile the tensor `sizes[i]` times along each axis (extra sizes add leading axes), as
+        PyTorch's repeat: a reshape, a broadcast and a reshape, so the gradient sums the copies."""
+        sizes = Tensor._shape(sizes)
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: {len(sizes)} repeat counts {sizes} are fewer than the {self.ndim} "
+                             f"dimensions of {describe(self)}")
+        if any(not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0 for k in sizes):
+            raise ValueError(f"repeat: the counts must be non-negative ints, got {sizes}")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        paired = [d for n in shape for d in (1, n)]              # (1, n0, 1, n1, …)
+        tiled = [d for k, n in zip(sizes, shape) for d in (k, n)]  # (k0, n0, k1, n1, …)
+        out = self.reshape(paired).broadcast_to(tuple(tiled))
+        return out.reshape(tuple(k * n for k, n in zip(sizes, shape)))
 
     def __eq__(self, other):
         if other is None:  # PyTorch: `t == None` is False
@@ -972,163 +1088,8 @@ class Tensor:
         return interop.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        raise TypeError(interop.function_message(func))
+        return interop.array_function(func, args, kwargs)
 
-class Function:
-    """One op of the graph, and the node that records it.
-
-    A subclass states the op and nothing else:
-      * `forward(self, *arrays) -> np.ndarray`   the value, in numpy;
-      * `backward(self, grad) -> tuple`          its LOCAL derivative: given dL/d(output) as a
-        Tensor, dL/d(input) for each input (a Tensor, or None when not needed), written with
-        Tensor operations so that the derivative is itself differentiable.
-    `apply` runs forward and records the node when an input requires grad; the engine
-    (autograd.py) reduces broadcast gradients, casts dtypes and sums the gradients of reused
-    tensors, once for every op.
-    """
-    name = "op"          # shown on the graph and in error messages
-    derivative = ""      # the local derivative in textbook notation, shown on the graph
-    # How the pictures read the op (viz/formulas.py), as str.format templates over the inputs'
-    # names: `operands` (default x for one input, else a, b, c …). `expression`: the output,
-    # e.g. "{a} − {b}". `worked`: one per input, the local derivative with the numbers put in,
-    # e.g. "{G}·{b}"; {G} is the gradient received, {out} the output, and any other name an
-    # attribute of the op. Empty: the pictures fall back to `name` and `derivative`.
-    operands: tuple = ()
-    expression = ""
-    worked: tuple = ()
-    uses_inputs = True   # backward reads the inputs' values: guard them against in-place edits
-    uses_output = False  # backward reads the output's value (kept through a weak reference)
-    is_view = False      # forward may return a numpy view of its first input (reshape, transpose…)
-
-    # The engine's per-node fields are slots; an op's own parameters (axis, shape …) go in the
-    # instance __dict__, which Python creates only for ops that have some.
-    __slots__ = ("inputs", "needs_input_grad", "sequence_nr", "saved_versions", "output_ref")
-    inputs: tuple
-    needs_input_grad: tuple
-    sequence_nr: int                  # creation order: the engine runs backward from the newest node
-    saved_versions: tuple             # only for ops with uses_inputs
-    output_ref: weakref.ref         # only for ops with uses_output
-    created_at = None   # the user's line of code, recorded only under detect_anomaly()
-
-    @classmethod
-    def apply(cls, *inputs: Tensor, **params) -> Tensor:
-        node = _new_object(cls)
-        if params:
-            node.__dict__.update(params)
-        try:
-            # one or two inputs by name: building an argument list measured a third of apply's own time
-            if len(inputs) == 2:
-                data = node.forward(inputs[0].data, inputs[1].data)
-            elif len(inputs) == 1:
-                data = node.forward(inputs[0].data)
-            else:
-                data = node.forward(*[t.data for t in inputs])
-        except (ValueError, IndexError, TypeError) as err:
-            message = str(err).removeprefix(f"{cls.name}: ")
-            raise type(err)(f"{cls.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from None
-        if _tracer is not None:  # tg.compile is tracing a step (compile.py)
-            data = _tracer.op(node, inputs, params, data)
-        if grad_mode.anomaly_threads and state.anomaly:
-            anomaly.check_forward(node, inputs, data)
-        # the output Tensor, built here rather than by Tensor._wrap: a call fewer per op
-        out = _new_object(Tensor)
-        out.data = data if type(data) is np.ndarray else np.asarray(data)
-        out.grad = out.name = None
-        out._counter = _shared_version(data, inputs[0]) if cls.is_view else None
-        out.grad_fn, out.requires_grad = None, False
-        if not state.enabled:
-            return out
-        try:
-            if len(inputs) == 2:
-                a, b = inputs
-                needs = _PAIRS[a.requires_grad][b.requires_grad]
-            elif len(inputs) == 1:
-                needs = _SINGLES[inputs[0].requires_grad]
-            else:
-                needs = tuple([bool(t.requires_grad) for t in inputs])
-        except TypeError:  # a requires_grad set by hand to a non-int truth value (np.True_)
-            needs = tuple([bool(t.requires_grad) for t in inputs])
-        if True not in needs:
-            return out
-        node.inputs = inputs
-        node.needs_input_grad = needs
-        node.sequence_nr = next(_creation_order)
-        if cls.uses_inputs:
-            if len(inputs) == 2:
-                if a._counter is None and b._counter is None:  # never edited: a shared constant
-                    node.saved_versions = (0, 0)
-                else:
-                    node.saved_versions = (_version_number(a), _version_number(b))
-            else:
-                node.saved_versions = tuple([_version_number(t) for t in inputs])
-        out.grad_fn, out.requires_grad = node, True
-        if cls.uses_output:
-            node.output_ref = weakref.ref(out)
-        if grad_mode.anomaly_threads and state.anomaly:
-            anomaly.record_creation(node)
-        return out
-
-    @property
-    def output(self) -> Tensor:
-        out = self.output_ref()
-        if out is None:
-            raise RuntimeError(f"{self.name}: the output this op saved for backward no longer exists")
-        return out
-
-    def forward(self, *arrays: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def backward(self, grad: Tensor) -> tuple:
-        raise NotImplementedError
-
-    def check_saved_versions(self) -> None:
-        """Raise if a tensor this op saved for backward was modified in place since."""
-        if self.uses_inputs:
-            for t, seen in zip(self.inputs, self.saved_versions):
-                if t._counter is not None and t._counter[0] != seen:
-                    raise _modified_error(self, t, seen)
-        if self.uses_output:
-            out = self.output
-            if out._counter is not None and out._counter[0] != 0:
-                raise _modified_error(self, out, 0)
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-_new_object = object.__new__
-# needs_input_grad of one and two inputs, shared: Python's cyclic collector visits every live
-# container again and again while a graph grows, so each object fewer per node counts (on a
-# 100,000-op chain the collector took half of the forward pass)
-_PAIRS = (((False, False), (False, True)), ((True, False), (True, True)))
-_SINGLES = ((False,), (True,))
-_creation_order = itertools.count()  # Function.sequence_nr: a node is always created after its inputs' nodes
-
-
-def _version_number(t: Tensor) -> int:
-    counter = t._counter
-    return 0 if counter is None else counter[0]
-
-
-def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
-    """The source's version counter if `data` is a view of its memory (numpy sets `.base` to the
-    array that owns the memory), so that an in-place edit through either one is seen by both."""
-    x, base = source.data, data.base
-    if data is x or (base is not None and (base is x or base is x.base)):
-        return source._version
-    return None
-
-
-def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
-    where = f" (created at {node.created_at})" if node.created_at else ""
-    return RuntimeError(
-        f"one of the tensors needed for gradient computation has been modified by an in-place "
-        f"operation: {describe(t)}, saved by op '{node.name}'{where}, is at version "
-        f"{t._version[0]}; expected version {seen}. Its gradient would be computed from the new "
-        f"values, so it would be wrong. Call backward() before changing the tensor (e.g. before "
-        f"optimizer.step()), or change it out of place (x = x * 2 makes a new tensor).")
-
-
-# The ops subclass Function, and the engine and the anomaly hooks use both classes: they are
-# imported last, once Tensor and Function exist (see the layering at the top of this file).
-from . import anomaly, autograd, interop, ops, selection  # noqa: E402
+# Tensor's methods call the ops and the engine, which use Tensor: they are imported last,
+# once Tensor exists (see the layering at the top of this file).
+from . import autograd, interop, ops, selection  # noqa: E402

@@ -8,8 +8,9 @@ import pytest
 
 import tinygrad_edu
 
-ENGINE_MODULES = ["grad_mode", "tensor", "autograd", "anomaly", "functional", "gradcheck",
-                  "ops", "nn", "optim"] + [f"ops.{m.name}" for m in pkgutil.iter_modules(tinygrad_edu.ops.__path__)]
+ENGINE_MODULES = ["grad_mode", "observer", "function", "tensor", "autograd", "compile", "anomaly", "functional",
+                  "gradcheck", "ops", "nn", "optim"] + [
+                      f"ops.{m.name}" for m in pkgutil.iter_modules(tinygrad_edu.ops.__path__)]
 
 FIRST_IMPORT = """
 import importlib, importlib.util, sys, types

@@ -1,4 +1,5 @@
-"""Mini-batches of rows."""
+"""Mini-batches of numpy rows (the arrays themselves, not Tensors); batched as
+tinygrad_edu.utils.data.DataLoader batches (one mechanism: index_batches)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .. import _random
+from ..utils.data import check_batch_size, index_batches
 
 
 def batches(X, y=None, batch_size: int = 32, shuffle: bool = True, seed: int | None = None,
@@ -18,15 +20,11 @@ def batches(X, y=None, batch_size: int = 32, shuffle: bool = True, seed: int | N
         y = np.asarray(y)
         if len(y) != len(X):
             raise ValueError(f"batches: X has {len(X)} rows but y has {len(y)}")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batches: batch_size must be a positive integer, got {batch_size!r}")
+    check_batch_size("batches", batch_size)
     n = len(X)
     if shuffle:
-        rng = np.random.default_rng(seed) if seed is not None else _random.generator()
-        order = rng.permutation(n)
+        order = np.random.default_rng(seed).permutation(n) if seed is not None else _random.permutation(n)
     else:
         order = np.arange(n)
-    stop = n - n % batch_size if drop_last else n
-    for start in range(0, stop, batch_size):
-        rows = order[start:start + batch_size]
+    for rows in index_batches(order, batch_size, drop_last):
         yield X[rows] if y is None else (X[rows], y[rows])

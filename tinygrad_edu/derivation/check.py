@@ -315,7 +315,7 @@ class _Graph:
             fn = t.grad_fn
             if fn is None:
                 continue
-            count = getattr(fn, "count", None)
+            count = getattr(getattr(fn, "saved", None), "count", None)   # what a mean saved
             if count is None and getattr(fn, "reduction", None) == "mean":
                 x = fn.inputs[0]
                 count = x.shape[0] if fn.name == "cross_entropy" else x.size

@@ -1,7 +1,11 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
 initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_); recurrent cells and layers (RNN,
-LSTM, GRU)."""
+LSTM, GRU); MultiheadAttention; `nn.functional` (the same module as tinygrad_edu.functional)."""
+import sys
+
+from .. import functional
 from . import init, utils
+from .attention import MultiheadAttention
 from .containers import ModuleList
 from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .dropout import Dropout
@@ -28,10 +32,14 @@ from .recurrent import GRUCell, LSTMCell, RNNCell
 from .rnn import GRU, LSTM, RNN
 from .serialization import ModelFileNotFoundError, load, save
 
-__all__ = ["Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
+# `import tinygrad_edu.nn.functional as F`, as PyTorch's scripts write it: the same module object
+# as tinygrad_edu.functional
+sys.modules[__name__ + ".functional"] = functional
+
+__all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
            "save", "load", "ModelFileNotFoundError", "init", "utils",
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
            "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
            "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
+           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "MultiheadAttention"]

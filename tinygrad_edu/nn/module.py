@@ -19,10 +19,25 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .._zero_grad import zero_gradients
+from ..devices import check_device, is_device
 from ..hooks import HookList, RemovableHandle
 from ..tensor import Tensor
 from . import serialization
 from .parameter import Parameter
+
+
+class Parameters(list):
+    """What model.parameters() returns: a list (len, indexing, +) that is also an iterator, as
+    PyTorch's generator is: `next(model.parameters())` is the first parameter."""
+
+    _taken = 0
+
+    def __next__(self):
+        if self._taken >= len(self):
+            raise StopIteration
+        self._taken += 1
+        return self[self._taken - 1]
 
 
 class Module:
@@ -101,8 +116,8 @@ class Module:
                 _label(value, name)
                 yield name, value
 
-    def parameters(self) -> list[Parameter]:
-        return [p for _, p in self.named_parameters()]
+    def parameters(self) -> Parameters:
+        return Parameters(p for _, p in self.named_parameters())
 
     # --- buffers: state that is saved but not learned (BatchNorm's running statistics) -------
     def register_buffer(self, name: str, value) -> None:
@@ -132,10 +147,10 @@ class Module:
         return [b for _, b in self.named_buffers()]
 
     # --- training helpers ---------------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set it to None, as PyTorch does by default)."""
-        for p in self.parameters():
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: None (PyTorch's default), or zeros with
+        set_to_none=False."""
+        zero_gradients(self.parameters(), set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         for m in self.modules():
@@ -145,10 +160,19 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
-    def to(self, dtype) -> Module:
-        """Convert every parameter and floating buffer to a floating dtype, in place (do it
-        before creating the optimizer: its state buffers keep the dtype they were made with).
-        Integer buffers (num_batches_tracked) keep theirs, as in PyTorch."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> Module:
+        """As PyTorch's: `to(dtype)`, `to(device)`, `to(device, dtype)`. Converts every parameter
+        and floating buffer to a floating dtype, in place (do it before creating the optimizer:
+        its state buffers keep the dtype they were made with); integer buffers
+        (num_batches_tracked) keep theirs, as in PyTorch. The device must be the CPU."""
+        for arg in args:
+            if is_device(arg):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, f"{type(self).__name__}.to({str(device)!r})")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: parameters need a floating dtype, got {dtype}")
@@ -158,6 +182,10 @@ class Module:
                 p.data = p.data.astype(dtype)
                 p.grad = None
                 p._version[0] += 1
+        return self
+
+    def cpu(self) -> Module:
+        """The module itself: the engine runs on the CPU."""
         return self
 
     def double(self) -> Module:

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import os
-import zipfile
-import zlib
 
 import numpy as np
 
-
-class ModelFileNotFoundError(FileNotFoundError, ValueError):
-    """The model file does not exist (catchable as FileNotFoundError or as ValueError)."""
+from .. import serialization
+from ..serialization import ModelFileNotFoundError  # noqa: F401 (nn.ModelFileNotFoundError)
 
 
 def check_state_dict(module, state_dict, strict: bool) -> list:
@@ -47,36 +44,16 @@ def check_state_dict(module, state_dict, strict: bool) -> list:
 
 
 def save(module, path) -> str:
-    """Write module.state_dict() to `path` (an .npz file, written exactly at that path)."""
-    path = os.fspath(path)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:  # write then rename: an interrupted save never leaves half a file
-        np.savez(f, **module.state_dict())
-    os.replace(tmp, path)
-    return path
-
-
-def read_npz(path) -> dict[str, np.ndarray]:
-    """All arrays of an .npz file; a missing, corrupt or truncated file raises an error naming it."""
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ModelFileNotFoundError(2, f"model file not found: {path!r}", path)
-    try:
-        archive = np.load(path, allow_pickle=False)
-        if not hasattr(archive, "files"):  # a plain array: an .npy file, not an .npz archive
-            raise ValueError("expected an .npz archive of named arrays, got a single .npy array")
-        with archive:
-            return {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as err:
-        raise ValueError(f"cannot read model file {path!r}: it is not a complete .npz archive "
-                         f"written by save() ({type(err).__name__}: {err})") from err
+    """Write module.state_dict() to `path` with tg.save (an .npz file, written exactly at that path)."""
+    return serialization.save(module.state_dict(), path)
 
 
 def load(module, path, strict: bool = True):
-    """Load parameters saved by save(); the model is unchanged if the file does not fit it."""
-    arrays = read_npz(path)
+    """Load parameters saved by save() (or tg.save(model.state_dict(), path)); the model is
+    unchanged if the file does not fit it."""
+    state = serialization.load(path)
     try:
-        module.load_state_dict(arrays, strict=strict)
-    except ValueError as err:
+        module.load_state_dict(state, strict=strict)
+    except (ValueError, TypeError) as err:
         raise ValueError(f"model file {os.fspath(path)!r} does not fit the model: {err}") from None
     return module

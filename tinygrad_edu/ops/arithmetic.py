@@ -2,7 +2,7 @@
 input's shape, so these state only the derivative of one element."""
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 from ._numerics import ieee_results
 from .elementwise import Mask
 

@@ -1,5 +1,5 @@
 """A copy of a tensor with its own memory (PyTorch's clone): the identity function, as an op."""
-from ..tensor import Function
+from ..function import Function
 
 
 class Clone(Function):

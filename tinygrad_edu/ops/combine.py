@@ -3,7 +3,7 @@ Each one's gradient is the opposite move: cat's is G cut into the inputs' pieces
 padded back with zeros, pad's is G narrowed back."""
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 
 
 class Cat(Function):
@@ -12,12 +12,12 @@ class Cat(Function):
     uses_inputs = False
 
     def forward(self, *arrays):
-        self.sizes = [a.shape[self.axis] for a in arrays]
+        self.save_for_backward(sizes=[a.shape[self.axis] for a in arrays])
         return np.concatenate(arrays, axis=self.axis)
 
     def backward(self, g):
         grads, start = [], 0
-        for size, need in zip(self.sizes, self.needs_input_grad):
+        for size, need in zip(self.saved.sizes, self.needs_input_grad):
             grads.append(Narrow.apply(g, axis=self.axis, start=start, length=size) if need else None)
             start += size
         return tuple(grads)
@@ -44,13 +44,13 @@ class Narrow(Function):
     is_view = True  # a numpy view: it shares the input's version counter
 
     def forward(self, x):
-        self.in_size = x.shape[self.axis]
+        self.save_for_backward(in_size=x.shape[self.axis])
         index = (slice(None),) * self.axis + (slice(self.start, self.start + self.length),)
         return x[index]
 
     def backward(self, g):
         widths = [(0, 0)] * g.ndim
-        widths[self.axis] = (self.start, self.in_size - self.start - self.length)
+        widths[self.axis] = (self.start, self.saved.in_size - self.start - self.length)
         return (Pad.apply(g, widths=tuple(widths), value=0.0),)
 
 

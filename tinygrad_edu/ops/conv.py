@@ -20,7 +20,7 @@ transpose. 1-D convolutions run as 2-D ones with height 1.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..tensor import Function
+from ..function import Function
 
 
 def _as_2d(a: np.ndarray) -> np.ndarray:
@@ -81,8 +81,8 @@ def _rows(g4: np.ndarray) -> np.ndarray:
 
 class Conv(Function):
     """conv2d (or conv1d): inputs x, weight and optionally bias; parameters stride and padding
-    (pairs). `keep_cols` keeps the patch matrix for the weight gradient, which takes it over:
-    it is not kept past the backward pass."""
+    (pairs). `keep_cols` saves the patch matrix for the weight gradient, which takes it over
+    (it is large: a second backward pass computes it again)."""
     name, derivative = "conv2d", "∂X = G ⋆ W (full, flipped), ∂W = X ⋆ G, ∂b = Σ G"
     keep_cols = False
 
@@ -93,8 +93,7 @@ class Conv(Function):
         y = w4.reshape(o, -1) @ cols
         if b is not None:
             y += b[:, None]
-        if self.keep_cols:
-            self.cols = cols
+        self.save_for_backward(cols=cols if self.keep_cols else None)
         return _back_to(y.reshape(o, oh, ow, n).transpose(3, 0, 1, 2), x.ndim)
 
     def backward(self, g):
@@ -105,7 +104,8 @@ class Conv(Function):
         if need[0]:
             gx = ConvTranspose.apply(g, w, x_shape=x.shape, **_geometry(self, one_d, "conv_transpose2d"))
         if need[1]:
-            gw = ConvWeight.apply(x, g, kernel=w.shape[2:], cols=self.__dict__.pop("cols", None),
+            cols, self.saved.cols = self.saved.cols, None
+            gw = ConvWeight.apply(x, g, kernel=w.shape[2:], cols=cols,
                                   **_geometry(self, one_d, "conv2d_weight"))
         if len(need) == 3 and need[2]:
             gb = g.sum(axis=(0, 2) if one_d else (0, 2, 3))
@@ -138,13 +138,15 @@ class ConvTranspose(Function):
 
 class ConvWeight(Function):
     """∂W of a convolution: x (N, C, H, W) and G (N, O, OH, OW) -> (O, C, kh, kw) = G colsᵀ.
-    Its own derivatives: ∂X = G ⋆ W′ full and flipped, ∂G = X ⋆ W′."""
+    Its own derivatives: ∂X = G ⋆ W′ full and flipped, ∂G = X ⋆ W′. `cols`: x's patch matrix,
+    when the convolution's forward saved it."""
     name, derivative = "conv2d_weight", "∂X = G ⋆ W′ (full, flipped), ∂G = X ⋆ W′"
+    cols = None
 
     def forward(self, x, g):
         x4, g4 = _as_2d(x), _as_2d(g)
         kernel = (1, *self.kernel) if x.ndim == 3 else tuple(self.kernel)
-        cols = self.__dict__.pop("cols", None)  # the forward's patch matrix, used once
+        cols = self.cols
         if cols is None:
             cols, _ = im2col(x4, kernel, self.stride, self.padding)
         o, c = g4.shape[1], x4.shape[1]

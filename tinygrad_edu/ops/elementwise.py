@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 from . import _numerics
 
 
@@ -164,11 +164,11 @@ class Cast(Function):
     uses_inputs = False
 
     def forward(self, x):
-        self.source_dtype = x.dtype
+        self.save_for_backward(source_dtype=x.dtype)
         return x.astype(self.dtype)
 
     def backward(self, g):
-        return (g.cast(self.source_dtype),)
+        return (g.cast(self.saved.source_dtype),)
 
 
 # --- trigonometry, log1p, sign, smooth activations ---------------------------------------------

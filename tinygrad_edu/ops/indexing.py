@@ -1,7 +1,8 @@
 """t[index]: basic slicing and integer-array indexing. Repeated indices accumulate (np.add.at)."""
 import numpy as np
 
-from ..tensor import Function, Tensor
+from ..function import Function
+from ..tensor import Tensor
 
 
 def normalize_index(index):
@@ -30,11 +31,11 @@ class GetItem(Function):
     is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
-        self.in_shape = x.shape
+        self.save_for_backward(in_shape=x.shape)
         return x[self.index]
 
     def backward(self, g):
-        return (ScatterAdd.apply(g, index=self.index, shape=self.in_shape),)
+        return (ScatterAdd.apply(g, index=self.index, shape=self.saved.in_shape),)
 
 
 class ScatterAdd(Function):
@@ -62,7 +63,7 @@ class Embedding(Function):
     uses_inputs = False
 
     def forward(self, weight):
-        self.shape = weight.shape
+        self.save_for_backward(shape=weight.shape)
         return weight[self.idx]
 
     def backward(self, g):
@@ -70,4 +71,4 @@ class Embedding(Function):
         if self.padding_idx is not None:
             used = idx != self.padding_idx
             idx, g = idx[used], g[used]
-        return (ScatterAdd.apply(g, index=idx, shape=self.shape),)
+        return (ScatterAdd.apply(g, index=idx, shape=self.saved.shape),)

@@ -1,7 +1,7 @@
 """Losses fused into one op each, so their derivatives are the short, stable textbook ones."""
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 from . import _numerics
 from .elementwise import Mask, sigmoid
 from .reduce import Softmax, log_softmax, shifted_exp
@@ -62,21 +62,23 @@ class CrossEntropy(_PerElement, Function):
         shifted, e, total = shifted_exp(z, axis=1)
         log_p = shifted - np.log(total)
         with _numerics.underflow_ok():
-            self._softmax = e / total   # softmax(z), which the backward needs: kept, not recomputed
-        self.count = None   # the weighted mean's denominator; None: N
+            softmax = e / total   # which the backward needs: saved, not recomputed
+        count = None   # the weighted mean's denominator; None: N
         if probs is None:
             per_sample = -log_p[np.arange(z.shape[0]), self.classes]
             if self.weight is not None:
                 per_sample = per_sample * self.weight[self.classes]
-                self.count = np.sum(self.weight[self.classes])
+                count = np.sum(self.weight[self.classes])
         else:
             y = probs if self.weight is None else probs * self.weight
             per_sample = -np.sum(y * log_p, axis=1)
-        return reduce_loss(per_sample, self.reduction, self.count)
+        self.save_for_backward(softmax=softmax, count=count)
+        return reduce_loss(per_sample, self.reduction, count)
 
     @property
     def n(self):
-        return max(self.inputs[0].shape[0], 1) if self.count is None else self.count
+        count = self.saved.count
+        return max(self.inputs[0].shape[0], 1) if count is None else count
 
     @property
     def log_softmax_z(self) -> np.ndarray:
@@ -104,10 +106,11 @@ class CrossEntropy(_PerElement, Function):
     def backward(self, g):
         z = self.inputs[0]
         n = z.shape[0]
-        g = spread_loss_grad(g, n if self.count is None else self.count, self.reduction)
+        count = self.saved.count
+        g = spread_loss_grad(g, n if count is None else count, self.reduction)
         if self.reduction == "none":
             g = g.reshape(n, 1)
-        p = Softmax.apply(z, axis=1, given=self.__dict__.pop("_softmax", None))
+        p = Softmax.apply(z, axis=1, given=self.saved.softmax)
         if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
             onehot = Mask.apply(z, rule=self.onehot)
             if self.weight is not None:

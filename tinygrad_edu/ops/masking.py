@@ -3,7 +3,7 @@ triangles tril / triu (the causal mask's shape). Each is linear in its input, so
 is the same mask applied to G, and differentiating again applies it once more."""
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 
 
 class MaskedFill(Function):

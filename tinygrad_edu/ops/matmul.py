@@ -1,5 +1,5 @@
 """Matrix products. For C = A B with upstream gradient G:  ∂A = G Bᵀ,  ∂B = Aᵀ G."""
-from ..tensor import Function
+from ..function import Function
 from .reduce import Sum
 
 

@@ -12,8 +12,9 @@ x and ∂x = G·γ/σ.
 """
 import numpy as np
 
+from ..function import Function
 from ..grad_mode import is_grad_enabled
-from ..tensor import Function, Tensor
+from ..tensor import Tensor
 
 
 def moments(x, axes: tuple):
@@ -32,11 +33,14 @@ class _Normalization:
     """The two ops' shared forward and backward (a mixin: not an op of its own). Inputs: x, then
     γ (if has_weight), then β (if has_bias). Parameters: `axes` (of the
     statistics), `eps`, `affine_shape` (γ and β reshaped to broadcast against x), `stats`: the
-    (mean, var) arrays to normalise with, broadcasting against x, and `batch_stats`: True when
-    they are x's own statistics (computed by `moments`), so the gradient flows through them."""
+    (mean, var) arrays to normalise with, broadcasting against x (None: x's own, computed by
+    `moments`), and `batch_stats`: True when they are x's own statistics, so the gradient flows
+    through them. Forward saves the statistics it used."""
+    stats = None
 
     def forward(self, x, *affine):
-        mean, var = self.stats
+        mean, var = moments(x, self.axes) if self.stats is None else self.stats
+        self.save_for_backward(mean=mean, var=var)
         y = (x - mean) * (var + self.eps) ** -0.5
         weight, bias = self._split(affine)
         if weight is not None:
@@ -57,7 +61,7 @@ class _Normalization:
         if self.batch_stats and is_grad_enabled():  # create_graph: μ(x), σ²(x) differentiable again
             mean, var = moments(x, self.axes)
         else:  # the forward's numbers (for batch statistics too: the same values, no graph needed)
-            mean, var = (Tensor(s) for s in self.stats)
+            mean, var = Tensor._wrap(self.saved.mean), Tensor._wrap(self.saved.var)
         inv_std = (var + self.eps) ** -0.5
         x_hat = (x - mean) * inv_std
         g_hat = g if weight is None else g * weight.reshape(self.affine_shape)  # ∂L/∂x̂

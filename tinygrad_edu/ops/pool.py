@@ -12,7 +12,7 @@ Each pair is linear in G, so the adjoint's derivative is the pooling op again.
 """
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 
 
 def _window_slices(kernel: tuple, stride: tuple, out_hw: tuple):
@@ -72,7 +72,7 @@ def _crop(x: np.ndarray, shape: tuple, padding: tuple) -> np.ndarray:
 
 
 class MaxPool(Function):
-    """Window maxima. Keeps, per output element, the offset of the window's first maximum
+    """Window maxima. Saves, per output element, the offset of the window's first maximum
     (`argmax`, one byte each) for the backward pass. Given an `argmax` it picks those elements
     instead (that is the derivative of max_unpool2d)."""
     name, derivative = "max_pool2d", "∂X = G at each window's (first) max"
@@ -80,7 +80,6 @@ class MaxPool(Function):
     argmax = None
 
     def forward(self, x):
-        self.in_shape, self.order = x.shape, memory_order(x)
         xp = _pad(x, self.padding, -np.inf)
         offsets = [xp[index] for _, index in
                    _window_slices(self.kernel, self.stride, _out_hw(x.shape, self.kernel, self.stride, self.padding))]
@@ -88,15 +87,18 @@ class MaxPool(Function):
             best = np.zeros(offsets[0].shape, dtype=x.dtype)
             for k, v in enumerate(offsets):
                 np.copyto(best, v, where=self.argmax == k)
-            return best
-        best = offsets[0].copy(order="K")
-        for v in offsets[1:]:
-            np.maximum(best, v, out=best)
-        self.argmax = _first_max(offsets, best)
+            argmax = self.argmax
+        else:
+            best = offsets[0].copy(order="K")
+            for v in offsets[1:]:
+                np.maximum(best, v, out=best)
+            argmax = _first_max(offsets, best)
+        self.save_for_backward(argmax=argmax, in_shape=x.shape, order=memory_order(x))
         return best
 
     def backward(self, g):
-        return (MaxUnpool.apply(g, argmax=self.argmax, in_shape=self.in_shape, order=self.order,
+        saved = self.saved
+        return (MaxUnpool.apply(g, argmax=saved.argmax, in_shape=saved.in_shape, order=saved.order,
                                 kernel=self.kernel, stride=self.stride, padding=self.padding),)
 
 
@@ -141,7 +143,7 @@ class AvgPool(Function):
     uses_inputs = False
 
     def forward(self, x):
-        self.in_shape, self.order = x.shape, memory_order(x)
+        self.save_for_backward(in_shape=x.shape, order=memory_order(x))
         xp = _pad(x, self.padding, 0.0)
         slices = _window_slices(self.kernel, self.stride, _out_hw(x.shape, self.kernel, self.stride, self.padding))
         _, first = next(slices)
@@ -152,7 +154,7 @@ class AvgPool(Function):
         return total
 
     def backward(self, g):
-        return (AvgPoolBackward.apply(g, in_shape=self.in_shape, order=self.order, kernel=self.kernel,
+        return (AvgPoolBackward.apply(g, in_shape=self.saved.in_shape, order=self.saved.order, kernel=self.kernel,
                                       stride=self.stride, padding=self.padding),)
 
 

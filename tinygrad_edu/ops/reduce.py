@@ -1,7 +1,8 @@
 """Reductions and softmax. The gradient of a reduction is G spread back over the reduced axes."""
 import numpy as np
 
-from ..tensor import Function, Tensor
+from ..function import Function
+from ..tensor import Tensor
 from . import _numerics
 from .elementwise import Mask
 
@@ -47,12 +48,12 @@ class Sum(Function):
     uses_inputs = False
 
     def forward(self, x):
-        self.in_shape = x.shape
+        self.save_for_backward(in_shape=x.shape)
         with _numerics.ieee_results():  # a sum that overflows is inf
-            return x.sum(axis=self.axis, keepdims=self.keepdims)  # np.sum's wrapper costs more than a small sum
+            return x.sum(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
-        return (_spread(g, self.in_shape, self.axis, self.keepdims),)
+        return (_spread(g, self.saved.in_shape, self.axis, self.keepdims),)
 
 
 class Mean(Function):
@@ -61,15 +62,14 @@ class Mean(Function):
     uses_inputs = False
 
     def forward(self, x):
-        self.in_shape = x.shape
-        reduced = x.shape if self.axis is None else [x.shape[a] for a in self.axis]
-        self.count = int(np.prod(reduced))
+        self.save_for_backward(in_shape=x.shape, count=_count(x.shape, self.axis))
         with _numerics.ieee_results():
             return x.mean(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
         # max(count, 1): an empty input (count 0) has an empty gradient, not a division by zero
-        return (_spread(g * (1.0 / max(self.count, 1)), self.in_shape, self.axis, self.keepdims),)
+        count, in_shape = self.saved.count, self.saved.in_shape
+        return (_spread(g * (1.0 / max(count, 1)), in_shape, self.axis, self.keepdims),)
 
 
 class Max(Function):
@@ -93,14 +93,14 @@ class Max(Function):
 
 class Softmax(Function):
     """`given`: the value, when the caller has computed it already (cross_entropy's forward
-    keeps softmax(z) for its backward); used once."""
+    saves softmax(z) for its backward)."""
     name, derivative = "softmax", "∂ = s·(G − Σ G·s)"
     expression, worked = "softmax({x})", ("{out}·({G} − Σ {G}·{out})",)
     uses_inputs, uses_output = False, True
+    given = None
 
     def forward(self, x):
-        given = self.__dict__.pop("given", None)
-        return softmax(x, self.axis) if given is None else given
+        return softmax(x, self.axis) if self.given is None else self.given
 
     def backward(self, g):
         s = self.output
@@ -204,7 +204,7 @@ class Var(Function):
             raise ValueError(f"var: correction={self.correction} needs more than {self.correction} "
                              f"element(s) per reduced slice, but the slices of shape {x.shape} over "
                              f"axis {self.axis} have {n}")
-        self.dof = n - self.correction
+        self.save_for_backward(dof=n - self.correction)
         var = np.var(x, axis=self.axis, ddof=self.correction, keepdims=self.keepdims)
         # a constant slice has variance exactly 0 (np.var may leave ~1e−32 from rounding the
         # mean; std's gradient there is then 0, as PyTorch's, instead of noise / noise)
@@ -215,7 +215,7 @@ class Var(Function):
     def backward(self, g):
         x = self.inputs[0]
         centered = x - x.mean(axis=self.axis, keepdims=True)
-        return (_spread(g, x.shape, self.axis, self.keepdims) * centered * (2.0 / self.dof),)
+        return (_spread(g, x.shape, self.axis, self.keepdims) * centered * (2.0 / self.saved.dof),)
 
 
 class Std(Var):
@@ -232,7 +232,7 @@ class Std(Var):
         zero = Mask.apply(out, rule=lambda s: s == 0)
         safe = out + zero  # 1 where std = 0: no 0/0 (and the gradient there is 0)
         centered = (x - x.mean(axis=self.axis, keepdims=True)) * (1 - zero)
-        return (_spread(g, x.shape, self.axis, self.keepdims) * centered / (safe * self.dof),)
+        return (_spread(g, x.shape, self.axis, self.keepdims) * centered / (safe * self.saved.dof),)
 
 
 class LogSumExp(Function):

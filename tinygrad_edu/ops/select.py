@@ -2,7 +2,8 @@
 Each input's gradient is G where it was chosen (the engine reduces broadcast shapes)."""
 import numpy as np
 
-from ..tensor import Function, Tensor
+from ..function import Function
+from ..tensor import Tensor
 from .elementwise import Mask
 
 
@@ -16,9 +17,16 @@ class Where(Function):
 
     def backward(self, g):
         need_a, need_b = self.needs_input_grad
-        chosen = self.cond.astype(g.dtype)
-        return (g * Tensor._wrap(chosen) if need_a else None,
-                g * Tensor._wrap(1 - chosen) if need_b else None)
+        zero = _read_only_zero(g.dtype)
+        return (Where.apply(g, zero, cond=self.cond) if need_a else None,
+                Where.apply(zero, g, cond=self.cond) if need_b else None)
+
+
+def _read_only_zero(dtype) -> Tensor:
+    """0 as a constant nobody can change (so that tg.compile may treat it as one)."""
+    data = np.zeros((), dtype)
+    data.flags.writeable = False
+    return Tensor._wrap(data)
 
 
 def _share_of_first(a, b):

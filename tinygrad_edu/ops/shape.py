@@ -3,7 +3,7 @@ Forward results are numpy views where numpy can make one (no copies)."""
 import numpy as np
 
 from .. import autograd
-from ..tensor import Function
+from ..function import Function
 
 
 class Reshape(Function):
@@ -12,7 +12,7 @@ class Reshape(Function):
     is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
-        self.in_shape = x.shape
+        self.save_for_backward(in_shape=x.shape)
         try:
             return x.reshape(self.shape)
         except ValueError:
@@ -20,7 +20,7 @@ class Reshape(Function):
                              f"{self.shape} (at most one -1; sizes must multiply to {x.size})") from None
 
     def backward(self, g):
-        return (g.reshape(self.in_shape),)
+        return (g.reshape(self.saved.in_shape),)
 
 
 def transpose_axes(dims: tuple, shape: tuple) -> tuple:
@@ -76,7 +76,7 @@ class BroadcastTo(Function):
     is_view = True  # numpy may return a view: it shares the input's version counter
 
     def forward(self, x):
-        self.in_shape = x.shape
+        self.save_for_backward(in_shape=x.shape)
         if x.ndim == 0:  # one value everywhere (e.g. the gradient of a full sum): a zero-stride
             # view built directly, as np.broadcast_to would make it but without its ~3 µs of setup
             view = np.ndarray(self.shape, x.dtype, x, 0, (0,) * len(self.shape))
@@ -85,4 +85,4 @@ class BroadcastTo(Function):
         return np.broadcast_to(x, self.shape)
 
     def backward(self, g):
-        return (autograd.sum_to_shape(g, self.in_shape),)
+        return (autograd.sum_to_shape(g, self.saved.in_shape),)

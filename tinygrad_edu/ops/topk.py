@@ -1,7 +1,7 @@
 """topk: the k largest (or smallest) entries along an axis, sorted, and where they were."""
 import numpy as np
 
-from ..tensor import Function
+from ..function import Function
 from .indexing import ScatterAdd
 
 

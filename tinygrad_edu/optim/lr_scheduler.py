@@ -73,6 +73,38 @@ class StepLR(LRScheduler):
         return [lr * self.gamma for lr in self._current()]
 
 
+class ExponentialLR(LRScheduler):
+    """lr ← lr · γ every step:  lr_t = initial_lr · γ^t."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float):
+        self.gamma = gamma
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return self._current()
+        return [lr * self.gamma for lr in self._current()]
+
+
+class MultiStepLR(LRScheduler):
+    """lr ← lr · γ at each milestone (a milestone listed twice multiplies by γ²):
+    lr_t = initial_lr · γ^(number of milestones ≤ t)."""
+
+    def __init__(self, optimizer: Optimizer, milestones, gamma: float = 0.1):
+        milestones = list(milestones)
+        for m in milestones:
+            _positive_int("MultiStepLR", "each milestone", m)
+        self.milestones = {m: milestones.count(m) for m in sorted(milestones)}
+        self.gamma = gamma
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        times = self.milestones.get(self.last_epoch, 0)
+        if times == 0:
+            return self._current()
+        return [lr * self.gamma ** times for lr in self._current()]
+
+
 class CosineAnnealingLR(LRScheduler):
     """lr_t = η_min + (initial_lr − η_min)(1 + cos(π t / T_max)) / 2, computed as PyTorch does
     (from the previous lr), so after T_max steps it rises again along the same cosine."""
@@ -109,3 +141,11 @@ class LambdaLR(LRScheduler):
 
     def get_lr(self) -> list[float]:
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+# schedulers with more machinery, in their own files (they build on LRScheduler above)
+from .one_cycle import OneCycleLR  # noqa: E402
+from .plateau import ReduceLROnPlateau  # noqa: E402
+
+__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "MultiStepLR", "CosineAnnealingLR", "LambdaLR",
+           "OneCycleLR", "ReduceLROnPlateau"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor, current_tracer
+from .. import observer
+from .._zero_grad import zero_gradients
+from ..tensor import Tensor
 
 BLOCK = 1 << 18  # elements (1 MB of float32)
 
@@ -74,11 +76,10 @@ class Optimizer:
     def check_group(self, group: dict) -> None:
         """Raise ValueError for hyper-parameters out of range (each optimizer says which)."""
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to None (PyTorch's default)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's gradient to None (PyTorch's default), or to zeros with
+        set_to_none=False."""
+        zero_gradients((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self) -> None:
         states = iter(self.state)
@@ -91,8 +92,9 @@ class Optimizer:
                 if grad.shape != p.shape:
                     raise ValueError(f"{type(self).__name__}.step: parameter {p.name or ''} of shape "
                                      f"{p.shape} has a gradient of shape {grad.shape}")
-                if current_tracer() is not None:  # tg.compile is tracing a step (compile.py)
-                    current_tracer().update(self, p, grad, state, group)
+                watcher = observer.current()
+                if watcher is not None:  # tg.compile is tracing a step
+                    watcher.update(self, p, grad, state, group)
                 self.update(p.data, grad, state, group)
                 p._version[0] += 1
 

@@ -28,7 +28,10 @@ def operand_names(fn) -> tuple:
     """The names the op's templates give its inputs: its own `operands`, else x or a, b, c …"""
     if fn.operands:
         return tuple(fn.operands)
-    return ("x",) if len(fn.inputs) == 1 else tuple(string.ascii_lowercase[:len(fn.inputs)])
+    n = len(fn.inputs)
+    if n <= len(string.ascii_lowercase):
+        return ("x",) if n == 1 else tuple(string.ascii_lowercase[:n])
+    return tuple(f"x{k + 1}" for k in range(n))   # a stack of more tensors than letters (time steps)
 
 
 def expression_name(t, name_of, has_own_name, depth: int = NAME_DEPTH) -> str:
@@ -132,8 +135,9 @@ def _broadcast(fn, output, template: str) -> bool:
 
 
 def _fill(template: str, values: dict, fn=None) -> str | None:
-    """The template with every {name} replaced; names not in `values` are the op's attributes.
-    None when a name has no value (e.g. the bias of a linear op without one)."""
+    """The template with every {name} replaced; names not in `values` are the op's attributes
+    or what it saved for backward. None when a name has no value (e.g. the bias of a linear op
+    without one)."""
     if not template:
         return None
     out = []
@@ -145,6 +149,8 @@ def _fill(template: str, values: dict, fn=None) -> str | None:
             out.append(values[key])
             continue
         value = getattr(fn, key, None) if fn is not None else None
+        if value is None and fn is not None:
+            value = getattr(getattr(fn, "saved", None), key, None)
         if value is None:
             return None
         out.append(_attribute_text(value))

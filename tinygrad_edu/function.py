@@ -1,0 +1,170 @@
+"""`Function`: one op of the graph, and the node that records it.
+
+An op is a subclass that states four things:
+
+    class Exp(Function):
+        name, derivative = "exp", "∂/∂x = G·eˣ"        # shown on the graph and in errors
+        def forward(self, x):                           # the value, in numpy
+            return np.exp(x)
+        def backward(self, g):                          # dL/d(input) for each input, given
+            return (g * self.output,)                   # dL/d(output) = G, in Tensor ops
+
+`apply` runs forward and, when an input requires grad, records the node in the graph; the
+engine (autograd.py) later calls its backward and does everything shared by the ops (broadcast
+reduction, dtype casts, summing the gradients of reused tensors). Writing backward with Tensor
+operations makes the derivative itself differentiable: gradients of gradients need nothing more.
+
+What an op keeps:
+  * its parameters, given to apply by keyword (`Sum.apply(x, axis=1)`), as plain attributes
+    (`self.axis`);
+  * what forward computes for backward (a shape, a mask, a patch matrix), through
+    `self.save_for_backward(name=value, …)`, read back as `self.saved.name` — PyTorch's
+    `ctx.save_for_backward`, with names;
+  * its inputs (`self.inputs`, when `uses_inputs`) and its output (`self.output`, when
+    `uses_output`), which backward may read: the node remembers their version numbers, and the
+    engine refuses to run backward if one was modified in place since.
+"""
+from __future__ import annotations
+
+import itertools
+import types
+import weakref
+
+import numpy as np
+
+from . import grad_mode, observer
+from .grad_mode import state
+
+
+class Function:
+    """One op of the graph, and the node that records it (see this module's docstring)."""
+    name = "op"          # shown on the graph and in error messages
+    derivative = ""      # the local derivative in textbook notation, shown on the graph
+    uses_inputs = True   # backward reads the inputs' values: guard them against in-place edits
+    uses_output = False  # backward reads the output's value (kept through a weak reference)
+    is_view = False      # forward may return a numpy view of its first input (reshape, transpose…)
+    # how the step-through page reads the op (viz/formulas.py); empty: `name` and `derivative`
+    operands: tuple = ()
+    expression = ""
+    worked: tuple = ()
+
+    # The engine's fields are slots; the op's parameters go in the instance __dict__.
+    __slots__ = ("inputs", "needs_input_grad", "sequence_nr", "saved_versions", "output_ref", "saved")
+    inputs: tuple                 # the input Tensors
+    needs_input_grad: tuple       # for each input, whether it requires grad
+    sequence_nr: int              # creation order: the engine runs backward from the newest node
+    saved_versions: tuple         # the inputs' version numbers when recorded (uses_inputs)
+    output_ref: weakref.ref       # the output Tensor (uses_output)
+    saved: types.SimpleNamespace  # what forward saved for backward
+    created_at = None             # the user's line of code, recorded only under detect_anomaly()
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params) -> Tensor:
+        """Run the op on `inputs` with `params`; record it when an input requires grad."""
+        node = cls.__new__(cls)
+        node.__dict__.update(params)
+        data = node._run_forward(inputs)
+        watcher = observer.current()
+        if watcher is not None:  # tg.compile is tracing a step
+            data = watcher.forward(node, inputs, data)
+        if grad_mode.anomaly_threads and state.anomaly:
+            anomaly.check_forward(node, inputs, data)
+        out = Tensor._wrap(data, version=_shared_version(data, inputs[0]) if cls.is_view else None)
+        needs = tuple(bool(t.requires_grad) for t in inputs)
+        if not state.enabled:
+            _mark_under_no_grad(out, inputs)
+            return out
+        if True not in needs:
+            return out
+        node.inputs, node.needs_input_grad = inputs, needs
+        node.sequence_nr = next(_creation_order)
+        if cls.uses_inputs:
+            node.saved_versions = tuple(version_number(t) for t in inputs)
+        if cls.uses_output:
+            node.output_ref = weakref.ref(out)
+        out.grad_fn, out.requires_grad = node, True
+        if grad_mode.anomaly_threads and state.anomaly:
+            anomaly.record_creation(node)
+        return out
+
+    def _run_forward(self, inputs: tuple) -> np.ndarray:
+        """forward on the inputs' arrays; numpy's complaint becomes one that names the op and
+        its inputs (as a built-in exception: numpy's own types need other arguments)."""
+        try:
+            return self.forward(*[t.data for t in inputs])
+        except (ValueError, IndexError, TypeError) as err:
+            kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
+            message = str(err).removeprefix(f"{self.name}: ")
+            raise kind(f"{self.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from err
+
+    def save_for_backward(self, **named) -> None:
+        """Keep what backward needs, by name: `self.save_for_backward(mask=m)` in forward,
+        `self.saved.mask` in backward."""
+        self.saved = types.SimpleNamespace(**named)
+
+    @property
+    def output(self) -> Tensor:
+        out = self.output_ref()
+        if out is None:
+            raise RuntimeError(f"{self.name}: the output this op saved for backward no longer exists")
+        return out
+
+    def forward(self, *arrays: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor) -> tuple:
+        raise NotImplementedError
+
+    def check_saved_versions(self) -> None:
+        """Raise if a tensor this op saved for backward was modified in place since."""
+        if self.uses_inputs:
+            for t, seen in zip(self.inputs, self.saved_versions):
+                if version_number(t) != seen:
+                    raise _modified_error(self, t, seen)
+        if self.uses_output:
+            out = self.output
+            if version_number(out) != 0:
+                raise _modified_error(self, out, 0)
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+_creation_order = itertools.count()  # Function.sequence_nr: a node is always created after its inputs' nodes
+
+
+def _mark_under_no_grad(out: Tensor, inputs: tuple) -> None:
+    """A result that would have had a graph but for no_grad(): backward() will say why it has none."""
+    if any(t.requires_grad or getattr(t, "_under_no_grad", False) for t in inputs):
+        out._under_no_grad = True
+
+
+def version_number(t: Tensor) -> int:
+    """How many times `t` (or a view sharing its memory) was edited in place."""
+    counter = t._counter
+    return 0 if counter is None else counter[0]
+
+
+def _shared_version(data: np.ndarray, source: Tensor) -> list | None:
+    """The source's version counter if `data` is a view of its memory (numpy sets `.base` to the
+    array that owns the memory), so that an in-place edit through either one is seen by both."""
+    x, base = source.data, data.base
+    if data is x or (base is not None and (base is x or base is x.base)):
+        return source._version
+    return None
+
+
+def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
+    where = f" (created at {node.created_at})" if node.created_at else ""
+    return RuntimeError(
+        f"one of the tensors needed for gradient computation has been modified by an in-place "
+        f"operation: {describe(t)}, saved by op '{node.name}'{where}, is at version "
+        f"{t._version[0]}; expected version {seen}. Its gradient would be computed from the new "
+        f"values, so it would be wrong. Call backward() before changing the tensor (e.g. before "
+        f"optimizer.step()), or change it out of place (x = x * 2 makes a new tensor).")
+
+
+# Function makes Tensors, and tensor.py imports the ops, which subclass Function: so Function
+# is defined first and the modules it uses when called are imported last (see tensor.py).
+from . import anomaly  # noqa: E402
+from .tensor import Tensor, describe  # noqa: E402
