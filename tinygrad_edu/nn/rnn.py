@@ -160,6 +160,7 @@ class _RNNBase(Module):
         names = ("hx", "cx") if self.has_cell_state else ("hx",)
         if hx is None:
             zeros = Tensor(np.zeros(expected, dtype=self.weight_ih_l0.dtype))
+            zeros.data.flags.writeable = False   # a constant: tg.compile folds it rather than refusing the step
             return x, (zeros,) * len(names), unbatched
         if self.has_cell_state and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two tensors, got {type(hx).__name__}")
