@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import _random
 from .. import functional as F
+from ..groups import mark_group
 from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor
 from .module import Module
 from .parameter import Parameter
@@ -108,6 +109,11 @@ class _CellBase(Module):
         extra = "" if self.bias_ih is not None else ", bias=False"
         return f"{self.input_size}, {self.hidden_size}{extra}"
 
+    def _marked(self, outputs: tuple, inputs: tuple) -> tuple:
+        """The step's ops form one group, drawn as a cluster "LSTMCell step k" (groups.py)."""
+        mark_group(outputs, inputs, f"{type(self).__name__} step")
+        return outputs
+
     def _input(self, x) -> Tensor:
         owner = type(self).__name__
         x = as_tensor(x, owner)
@@ -152,8 +158,9 @@ class RNNCell(_CellBase):
     def forward(self, x, hx=None):
         x = self._input(x)
         h = self._state(hx, x, "hidden")
-        return rnn_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
-                        self.nonlinearity)
+        h_next = rnn_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
+                          self.nonlinearity)
+        return self._marked((h_next,), (x, h))[0]
 
     def extra_repr(self) -> str:
         extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
@@ -175,7 +182,8 @@ class LSTMCell(_CellBase):
                 raise TypeError(f"LSTMCell: hx must be a tuple (h, c) of two tensors, got "
                                 f"{type(hx).__name__}")
             h, c = self._state(hx[0], x, "hx[0]"), self._state(hx[1], x, "hx[1]")
-        return lstm_step(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return self._marked(lstm_step(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh),
+                            (x, h, c))
 
 
 class GRUCell(_CellBase):
@@ -186,4 +194,5 @@ class GRUCell(_CellBase):
     def forward(self, x, hx=None):
         x = self._input(x)
         h = self._state(hx, x, "hidden")
-        return gru_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        h_next = gru_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return self._marked((h_next,), (x, h))[0]
