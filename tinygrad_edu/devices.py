@@ -3,6 +3,8 @@ is the one device; `tg.cuda.is_available()` is False, and asking for another dev
 that says so (rather than numpy's "data type 'cuda' not understood")."""
 from __future__ import annotations
 
+import functools
+
 
 class device:  # noqa: N801 (torch.device's spelling)
     """`tg.device("cpu")`; `tg.device("cuda")` can be named (as in PyTorch) but not used."""
@@ -45,6 +47,15 @@ def check_device(value, where: str) -> None:
         raise RuntimeError(f"{where}: tinygrad_edu runs on the CPU only (it computes in numpy), so there is "
                            f"no {kind!r} device; use 'cpu' or drop the call (a script's "
                            f"`device = 'cuda' if torch.cuda.is_available() else 'cpu'` picks 'cpu' here)")
+
+
+def accepts_device(factory):
+    """Give a tensor factory PyTorch's `device=` keyword (tg.zeros(3, device=device))."""
+    @functools.wraps(factory)
+    def with_device(*args, device=None, **kwargs):
+        check_device(device, f"{factory.__name__}(device={str(device)!r})")
+        return factory(*args, **kwargs)
+    return with_device
 
 
 class cuda:  # noqa: N801 (torch.cuda's spelling)

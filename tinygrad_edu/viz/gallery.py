@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..documents import NETWORKS
 from .graph import draw_graph
 from .html_page import save_html
 from .render import GraphvizNotInstalled, render
@@ -26,7 +27,6 @@ from .vanishing import vanishing_gradient_comparison
 
 def build_network(key: str):
     """A write-up's network after one backward pass (so every tensor holds its gradient)."""
-    from ..documents import NETWORKS
     module = NETWORKS[key]
     net = module.build()
     net.loss.backward()
