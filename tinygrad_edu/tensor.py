@@ -424,13 +424,13 @@ class Tensor:
     @_device.accepts_device
     def zeros_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Zeros of t's shape and (unless given) dtype."""
-        like = t.data if isinstance(t, Tensor) else np.asarray(t)
+        like = array_of(t, "zeros_like")
         return cls._factory(np.zeros(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
     @_device.accepts_device
     def ones_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
-        like = t.data if isinstance(t, Tensor) else np.asarray(t)
+        like = array_of(t, "ones_like")
         return cls._factory(np.ones(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod

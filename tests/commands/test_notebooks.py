@@ -95,3 +95,20 @@ def test_nb05__cnn():
     assert "conv1" in text and "bn2" in text  # the gradient-flow table names the conv layers
     graph = svgs(nb)[-1]
     assert "cluster_conv1" in graph or "conv1" in graph
+
+
+def test_nb06__sequences():
+    nb = run_notebook("06_sequences")
+    text = text_of(nb)
+    graph = svgs(nb)[0]
+    assert graph.count("tanh") >= 3 and "h3" in graph and "weight_hh" in graph   # three steps, one weight
+    first, last = (float(v) for v in re.search(r"validation loss (\d+\.\d+) -> (\d+\.\d+) nats", text).groups())
+    assert last < first - 0.5                                                  # the LSTM learned
+    words = re.search(r"sampled words: (.*)", text).group(1).split()
+    assert len(words) >= 8 and all(w.isalpha() for w in words)
+    first, last = (float(v) for v in re.search(r"parameters; validation loss (\d+\.\d+) -> (\d+\.\d+)", text).groups())
+    assert last < first - 0.5                                                  # the GPT learned
+    assert "rows sum to 1: True | nothing above the diagonal: True" in text
+    images = [o for o in outputs(nb) if "image/png" in o.get("data", {})]
+    assert len(images) >= 2                                                    # the loss curve, the heat maps
+    assert text.count("--- temperature") == 2 and "HAMLET:" in text

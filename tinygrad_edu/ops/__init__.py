@@ -13,7 +13,6 @@ from .elementwise import (
     Clip,
     Cos,
     Exp,
-    Gate,
     LeakyReLU,
     Log,
     Log1p,
@@ -42,7 +41,7 @@ from .topk import TopK
 __all__ = [
     "CumSum", "Einsum",
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
-    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask", "Gate",
+    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "Embedding", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",
