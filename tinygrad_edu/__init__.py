@@ -1,6 +1,7 @@
 """tinygrad_edu: a readable reverse-mode autograd engine for learning backpropagation."""
 from . import functional
 from ._random import manual_seed
+from .anomaly import detect_anomaly
 from .autograd import grad
 from .combine import cat, maximum, minimum, stack, where
 from .compile import CompileError
@@ -38,6 +39,7 @@ from .toplevel import (  # noqa: F401
     bool,
     clamp,
     clip,
+    cumsum,
     double,
     einsum,
     empty,
@@ -85,14 +87,14 @@ __all__ = [
     "Tensor", "Function", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
-    "eye", "cat", "stack", "where", "maximum", "minimum", "CompileError",
+    "eye", "cat", "stack", "where", "maximum", "minimum", "CompileError", "detect_anomaly",
     # PyTorch's spellings (tg.exp, tg.einsum, tg.float32, tg.save …); those named like Python's
     # builtins (sum, max, min, abs, float, int, bool, compile) are left out so `import *` cannot hide them
     "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax", "mean", "argmax", "argmin",
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
     "int64", "long", "int32", "uint8", "save", "load", "device", "cuda", "inference_mode",
     "squeeze", "unsqueeze", "reshape", "transpose", "permute", "mm", "std", "var", "norm", "numel",
-    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty",
+    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum",
     "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 
@@ -102,7 +104,4 @@ def __getattr__(name):
     if name in ("nn", "optim", "viz", "documents", "data", "utils"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
-    if name == "detect_anomaly":
-        from .anomaly import detect_anomaly
-        return detect_anomaly
     raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")

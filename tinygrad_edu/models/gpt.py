@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import functional as F
 from .. import nn
+from ..optim import AdamW
 from ..tensor import Tensor
 
 
@@ -162,7 +163,6 @@ class GPT(nn.Module):
     def configure_optimizer(self, lr: float = 1e-3, weight_decay: float = 0.1, betas=(0.9, 0.99)):
         """nanoGPT's AdamW: weight decay on the matrices (Linear weights, embeddings) only, not on
         biases and LayerNorm gains."""
-        from ..optim import AdamW
         params = self.parameters()
         decay = [p for p in params if p.ndim >= 2]
         no_decay = [p for p in params if p.ndim < 2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..grad_mode import no_grad
+from ..sampling import multinomial
 from ..tensor import Tensor
 
 
@@ -11,7 +12,6 @@ def sample_next(logits, temperature: float = 1.0, top_k: int | None = None) -> n
     """One token per row of `logits` (B, V): softmax(logits / temperature), keeping only the
     top_k largest logits when given, drawn with tg.multinomial (seeded by tg.manual_seed).
     Lower temperature: safer, more repetitive choices; higher: more surprising ones."""
-    from .. import multinomial
     if temperature <= 0:
         raise ValueError(f"sample_next: temperature must be > 0, got {temperature}")
     z = np.asarray(logits.data if isinstance(logits, Tensor) else logits, dtype=np.float64) / temperature

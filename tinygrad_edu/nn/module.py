@@ -23,6 +23,7 @@ from .._zero_grad import zero_gradients
 from ..devices import check_device, is_device
 from ..hooks import HookList, RemovableHandle
 from ..tensor import Tensor
+from . import serialization
 from .parameter import Parameter
 
 
@@ -208,20 +209,17 @@ class Module:
         """Copy the given arrays into the parameters and buffers. Every key, shape and dtype is checked
         before anything is copied, so a dict that does not fit leaves the model untouched.
         strict=False ignores missing and unexpected keys (shapes must still fit)."""
-        from .serialization import check_state_dict
-        for p, value in check_state_dict(self, state_dict, strict):
+        for p, value in serialization.check_state_dict(self, state_dict, strict):
             np.copyto(p.data, value, casting="same_kind")
             p._version[0] += 1
 
     def save(self, path) -> str:
         """Write state_dict() to an .npz file at `path`; returns the path."""
-        from .serialization import save
-        return save(self, path)
+        return serialization.save(self, path)
 
     def load(self, path, strict: bool = True) -> Module:
         """Load parameters from an .npz file written by save()."""
-        from .serialization import load
-        return load(self, path, strict)
+        return serialization.load(self, path, strict)
 
     # --- display ------------------------------------------------------------------------------
     def extra_repr(self) -> str:
