@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import leaf
+from conftest import leaf, np_sigmoid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import arrays, broadcastable_pair, domain_arrays, positive_arrays, shapes
@@ -21,9 +21,6 @@ def first_derivative(f):
     return lambda x: tg.grad(f(x).sum(), [x], create_graph=True)[0]
 
 
-def _sig(x):
-    return 0.5 * (1 + np.tanh(x / 2))
-
 
 
 def _pdf(x):
@@ -37,7 +34,7 @@ SECOND = {
     "log": (lambda t: t.log(), lambda x: -1 / x ** 2, "positive"),
     "sqrt": (lambda t: t.sqrt(), lambda x: -0.25 * x ** -1.5, "positive"),
     "abs": (lambda t: t.abs(), np.zeros_like, "nonzero"),
-    "sigmoid": (lambda t: t.sigmoid(), lambda x: _sig(x) * (1 - _sig(x)) * (1 - 2 * _sig(x)), "any"),
+    "sigmoid": (lambda t: t.sigmoid(), lambda x: np_sigmoid(x) * (1 - np_sigmoid(x)) * (1 - 2 * np_sigmoid(x)), "any"),
     "tanh": (lambda t: t.tanh(), lambda x: -2 * np.tanh(x) * (1 - np.tanh(x) ** 2), "any"),
     "relu": (lambda t: t.relu(), np.zeros_like, "nonzero"),
     "leaky_relu": (lambda t: t.leaky_relu(0.2), np.zeros_like, "nonzero"),
@@ -49,7 +46,7 @@ SECOND = {
     "reciprocal": (lambda t: 1 / t, lambda x: 2 / x ** 3, "positive"),
     "2_pow_x": (lambda t: 2.0 ** t, lambda x: np.log(2.0) ** 2 * 2.0 ** x, "any"),
     "scaled_shift": (lambda t: 3 * t - 1, np.zeros_like, "any"),
-    "f_sigmoid": (F.sigmoid, lambda x: _sig(x) * (1 - _sig(x)) * (1 - 2 * _sig(x)), "any"),
+    "f_sigmoid": (F.sigmoid, lambda x: np_sigmoid(x) * (1 - np_sigmoid(x)) * (1 - 2 * np_sigmoid(x)), "any"),
     "f_tanh": (F.tanh, lambda x: -2 * np.tanh(x) * (1 - np.tanh(x) ** 2), "any"),
 }
 
@@ -82,9 +79,10 @@ SMOOTH_SECOND = {
     "sin": (lambda t: t.sin(), lambda x: -np.sin(x), -4, 4),
     "cos": (lambda t: t.cos(), lambda x: -np.cos(x), -4, 4),
     "log1p": (lambda t: t.log1p(), lambda x: -1 / (1 + x) ** 2, -0.7, 3),
-    "softplus": (lambda t: t.softplus(), lambda x: _sig(x) * (1 - _sig(x)), -6, 6),
+    "softplus": (lambda t: t.softplus(), lambda x: np_sigmoid(x) * (1 - np_sigmoid(x)), -6, 6),
     "gelu": (lambda t: t.gelu(), lambda x: _pdf(x) * (2 - x * x), -5, 5),
-    "silu": (lambda t: t.silu(), lambda x: _sig(x) * (1 - _sig(x)) * (2 + x * (1 - 2 * _sig(x))), -6, 6),
+    "silu": (lambda t: t.silu(),
+             lambda x: np_sigmoid(x) * (1 - np_sigmoid(x)) * (2 + x * (1 - 2 * np_sigmoid(x))), -6, 6),
     "elu": (lambda t: t.elu(0.5), lambda x: np.where(x > 0, 0.0, 0.5 * np.exp(x)), -3, 3),
     "sign": (lambda t: t.sign(), np.zeros_like, -3, 3),
     "pow": (lambda t: (t * t + 1).pow(1.5), lambda x: 3 * (1 + x * x) ** 0.5 + 3 * x * x * (1 + x * x) ** -0.5, -2, 2),
