@@ -43,7 +43,6 @@ def _spread(g: Tensor, shape: tuple, axis, keepdims: bool) -> Tensor:
 
 class Sum(Function):
     name, derivative = "sum", "∂ = G broadcast back"
-    expression, worked = "Σ({x})", ("{G} broadcast to {in_shape}",)
     uses_inputs = False
 
     def forward(self, x):
@@ -57,7 +56,6 @@ class Sum(Function):
 
 class Mean(Function):
     name, derivative = "mean", "∂ = G / n broadcast back"
-    expression, worked = "mean({x})", ("{G} / {count} broadcast to {in_shape}",)
     uses_inputs = False
 
     def forward(self, x):
@@ -74,7 +72,6 @@ class Mean(Function):
 class Max(Function):
     """Ties share the gradient equally (the subgradient numpy's amax and PyTorch's amax use)."""
     name, derivative = "max", "∂ = G·1[x = max] / #ties"
-    expression = "max({x})"
     uses_output = True
 
     def forward(self, x):
@@ -95,7 +92,6 @@ class Softmax(Function):
     """`given`: the value, when the caller has computed it already (cross_entropy's forward
     saves softmax(z) for its backward)."""
     name, derivative = "softmax", "∂ = s·(G − Σ G·s)"
-    expression, worked = "softmax({x})", ("{out}·({G} − Σ {G}·{out})",)
     uses_inputs, uses_output = False, True
     given = None
 
@@ -139,7 +135,6 @@ def log_softmax(x: np.ndarray, axis) -> np.ndarray:
 
 class LogSoftmax(Function):
     name, derivative = "log_softmax", "∂ = G − softmax·Σ G"
-    expression = "log_softmax({x})"
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
