@@ -77,10 +77,10 @@ class Function:
         needs = tuple([t.requires_grad for t in inputs])
         if True not in needs:
             return out
-        node.inputs, node.needs_input_grad = inputs, _shared(needs)
+        node.inputs, node.needs_input_grad = inputs, _shared(needs, _FLAGS)
         node.sequence_nr = next(_creation_order)
         if cls.uses_inputs:
-            node.saved_versions = _shared(tuple([version_number(t) for t in inputs]))
+            node.saved_versions = _shared(tuple([version_number(t) for t in inputs]), _NEVER_EDITED)
         if cls.uses_output:
             node.output_ref = weakref.ref(out)
         out.grad_fn, out.requires_grad = node, True
@@ -134,15 +134,15 @@ def _forward(node: Function, inputs: tuple) -> np.ndarray:
     return node.forward(*[t.data for t in inputs])
 
 
-def _shared(values: tuple) -> tuple:
+def _shared(values: tuple, table: dict) -> tuple:
     """An equal tuple made once, for the few that almost every node holds: (True,), (False, True),
     (0, 0) … (speed: two objects fewer per node for Python's cyclic collector, which keeps
-    revisiting a growing graph; see benchmarks/README.md). As 0 == False, versions (0, 0) may
-    come back as (False, False): the same numbers."""
-    return _SHARED.get(values, values)
+    revisiting a growing graph; see benchmarks/README.md)."""
+    return table.get(values, values)
 
 
-_SHARED = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
+_FLAGS = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
+_NEVER_EDITED = {(0,): (0,), (0, 0): (0, 0)}
 
 
 def _naming_the_op(node: Function, inputs: tuple, err: Exception) -> Exception:
