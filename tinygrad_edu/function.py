@@ -77,10 +77,11 @@ class Function:
         needs = tuple([t.requires_grad for t in inputs])
         if True not in needs:
             return out
-        node.inputs, node.needs_input_grad = inputs, _shared(needs, _FLAGS)
+        node.inputs, node.needs_input_grad = inputs, _SHARED.get(needs, needs)
         node.sequence_nr = next(_creation_order)
         if cls.uses_inputs:
-            node.saved_versions = _shared(tuple([version_number(t) for t in inputs]), _NEVER_EDITED)
+            versions = tuple([version_number(t) for t in inputs])
+            node.saved_versions = _SHARED_VERSIONS.get(versions, versions)
         if cls.uses_output:
             node.output_ref = weakref.ref(out)
         out.grad_fn, out.requires_grad = node, True
@@ -110,7 +111,7 @@ class Function:
         """Raise if a tensor this op saved for backward was modified in place since."""
         if self.uses_inputs:
             for t, seen in zip(self.inputs, self.saved_versions):
-                if version_number(t) != seen:
+                if t._counter is not None and t._counter[0] != seen:   # _counter None: never edited
                     raise _modified_error(self, t, seen)
         if self.uses_output:
             out = self.output
@@ -134,15 +135,11 @@ def _forward(node: Function, inputs: tuple) -> np.ndarray:
     return node.forward(*[t.data for t in inputs])
 
 
-def _shared(values: tuple, table: dict) -> tuple:
-    """An equal tuple made once, for the few that almost every node holds: (True,), (False, True),
-    (0, 0) … (speed: two objects fewer per node for Python's cyclic collector, which keeps
-    revisiting a growing graph; see benchmarks/README.md)."""
-    return table.get(values, values)
-
-
-_FLAGS = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
-_NEVER_EDITED = {(0,): (0,), (0, 0): (0, 0)}
+# The few tuples almost every node holds, made once and shared: (True,), (False, True) … and
+# (0,), (0, 0) (speed: two objects fewer per node for Python's cyclic collector, which keeps
+# revisiting a growing graph; see benchmarks/README.md)
+_SHARED = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
+_SHARED_VERSIONS = {(0,): (0,), (0, 0): (0, 0)}
 
 
 def _naming_the_op(node: Function, inputs: tuple, err: Exception) -> Exception:
