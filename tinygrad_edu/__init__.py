@@ -35,6 +35,7 @@ from .toplevel import (  # noqa: F401
     allclose,
     argmax,
     argmin,
+    argsort,
     bmm,
     bool,
     clamp,
@@ -66,6 +67,7 @@ from .toplevel import (  # noqa: F401
     randint,
     randperm,
     reshape,
+    sort,
     squeeze,
     std,
     sum,
@@ -94,7 +96,7 @@ __all__ = [
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
     "int64", "long", "int32", "uint8", "save", "load", "device", "cuda", "inference_mode",
     "squeeze", "unsqueeze", "reshape", "transpose", "permute", "mm", "std", "var", "norm", "numel",
-    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum",
+    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum", "sort", "argsort",
     "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 

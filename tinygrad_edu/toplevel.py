@@ -204,3 +204,11 @@ def empty(*shape, dtype=None, requires_grad: builtins.bool = False, device=None)
 
 def cumsum(input, dim: builtins.int) -> Tensor:
     return as_tensor(input, "cumsum").cumsum(dim)
+
+
+def sort(input, dim: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False):
+    return as_tensor(input, "sort").sort(dim, descending)
+
+
+def argsort(input, dim: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False):
+    return as_tensor(input, "argsort").argsort(dim, descending)

@@ -179,3 +179,22 @@ def test_fill_zero_and_clamp_in_place_as_pytorch():
     assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [1.0, 1.0]
     with pytest.raises(RuntimeError, match="clamp_"):
         leaf([1.0]).clamp_(min=0.0)               # a leaf that requires grad, outside no_grad
+
+
+@pytest.mark.parametrize("dim, descending", [(-1, False), (0, True), (1, True), (0, False)])
+def test_sort_and_argsort_against_pytorch(dim, descending):
+    torch = pytest.importorskip("torch")
+    a = np.array([[3.0, 1.0, 2.0, 1.0], [0.5, 7.0, -1.0, 4.0], [2.0, 2.0, 0.0, -3.0]])   # ties too
+    x, t = leaf(a), torch.tensor(a, requires_grad=True)
+    (values, indices), ref = x.sort(dim, descending), torch.sort(t, stable=True, dim=dim, descending=descending)
+    np.testing.assert_array_equal(values.numpy(), ref.values.detach().numpy())
+    assert indices.tolist() == ref.indices.tolist() and indices.dtype == np.int64
+    assert tg.argsort(x, dim, descending).tolist() == torch.argsort(t, stable=True, dim=dim,
+                                                                     descending=descending).tolist()
+    w = np.random.default_rng(0).normal(size=a.shape)
+    (tg.sort(x, dim, descending).values * Tensor(w)).sum().backward()
+    (ref.values * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+    with_nan = np.array([0.5, np.nan, -1.0])
+    assert Tensor(with_nan).sort(descending=descending).indices.tolist() == \
+        torch.tensor(with_nan).sort(descending=descending).indices.tolist()
