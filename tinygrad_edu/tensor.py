@@ -1048,6 +1048,9 @@ class Tensor:
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
+    def expand_as(self, other) -> Tensor:
+        return self.expand(*other.shape)
+
     def view_as(self, other) -> Tensor:
         return self.view(*other.shape)
 

@@ -92,3 +92,27 @@ def test_new_tensors_and_type_as_pytorch():
         assert x.new_full((2,), 7.0).tolist() == [7.0, 7.0] and x.new_tensor([1, 2]).tolist() == [1.0, 2.0]
         assert str(x.type(lib.float32).dtype).endswith("float32")
     assert tg.ones(2).type() == "tinygrad_edu.float32"
+
+
+def test_apply_named_children_and_requires_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    seen = {}
+    for lib in (tg, torch):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU(), lib.nn.Sequential(lib.nn.Linear(3, 1)))
+        order = []
+        assert model.apply(lambda m: order.append(type(m).__name__)) is model
+        seen[lib.__name__] = (order, [n for n, _ in model.named_children()])
+        assert model.requires_grad_(False) is model
+        assert not any(p.requires_grad for p in model.parameters())
+        model.requires_grad_()
+        assert all(p.requires_grad for p in model.parameters())
+    assert seen["tinygrad_edu"] == seen["torch"]
+
+
+def test_init_weights_through_apply():
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.weight)
+            nn.init.zeros_(m.bias)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)).apply(init_weights)
+    assert all(not p.numpy().any() for p in model.parameters())
