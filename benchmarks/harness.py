@@ -31,6 +31,8 @@ from .workloads.base import Workload
 
 BASE, OURS, TORCH = "numpy", "tinygrad_edu", "torch"
 PEER_PACKAGES = {TORCH: "torch", "mygrad": "mygrad"}   # engines that need an optional package
+# further engines of a peer's package (a workload's second PyTorch version): engine -> peer
+PEER_VARIANTS = {"torch LSTMCell": TORCH}
 
 
 class LossMismatch(AssertionError):
@@ -45,6 +47,7 @@ def available_engines(workload: Workload) -> list:
 
 
 def engine_available(engine: str) -> bool:
+    engine = PEER_VARIANTS.get(engine, engine)
     package = PEER_PACKAGES.get(engine)
     if package is None:
         return True

@@ -12,7 +12,6 @@ is one node, so the graph of this network stays readable.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import time
 
 import numpy as np
@@ -22,6 +21,7 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, nn, optim, viz
 from tinygrad_edu.data import batches, load_mnist_idx, load_split
 from tinygrad_edu.recipes.progress import Progress
+from tinygrad_edu.recipes.threads import one_blas_thread
 
 
 class DigitsCNN(nn.Module):
@@ -57,16 +57,6 @@ def mnist_images(paths, limit: int | None):
         X, y = X[:limit], y[:limit]
     mean, std = X.mean(), X.std()
     return ((X - mean) / std)[:, None], ((X_test - mean) / std)[:, None], y, y_test
-
-
-def one_blas_thread():
-    """Small matrix products run faster on one BLAS thread than on two that share a busy machine
-    (measured: 2 s against over a minute); threadpoolctl comes with scikit-learn."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 def evaluate(model, X, y, batch_size: int = 512) -> float:

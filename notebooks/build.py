@@ -318,6 +318,188 @@ viz.draw_graph(loss, module=model, color_by="grad")
 ]
 
 
+NOTEBOOKS["06_sequences"] = [
+    md("""
+# Sequences: a recurrent cell's graph, an LSTM that learns words, attention, a tiny GPT
+
+A recurrent network applies the same cell at every time step, feeding its hidden state forward:
+unrolled, it is an ordinary graph, and backpropagation through time is ordinary backprop on it.
+Attention replaces the recurrence: every position looks at every earlier one at once, with
+weights it computes itself. Everything below runs on tinygrad_edu's tensor ops, on real text
+that ships with the package (no download).
+"""),
+    code("""
+%matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+
+import tinygrad_edu as tg
+from tinygrad_edu import Tensor, nn, viz
+from tinygrad_edu.data import load_shakespeare, load_words
+from tinygrad_edu.models import generate
+from tinygrad_edu.recipes.language import plot_losses, train_char_rnn, train_gpt
+
+tg.manual_seed(0)
+cell = nn.RNNCell(input_size=2, hidden_size=3)       # h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+xs = Tensor(np.random.default_rng(0).standard_normal((3, 1, 2)).astype(np.float32), name="x")
+h = None
+for t in range(3):
+    h = cell(xs[t], h).named(f"h{t + 1}")
+loss = (h ** 2).sum().named("loss")
+loss.backward()
+print("the same weight_hh at every step; its gradient sums the three steps':")
+print(cell.weight_hh.grad.numpy())
+viz.draw_graph(loss, color_by="grad")
+"""),
+    md("""
+## An LSTM learns English words
+
+makemore's recipe: each word is read one character at a time, "." marks its start and end, and
+the model predicts the next character. The LSTM's cell state carries what it has seen; after a
+few hundred steps on a sample of Webster's word list (2,345 words) it writes words of its own.
+"""),
+    code("""
+words = load_words(full=False)                       # the bundled sample: every 100th word
+run = train_char_rnn(words, cell="lstm", embedding_dim=24, hidden_size=64, steps=600, eval_interval=100,
+                     batch_size=32, lr=5e-3, progress=True, samples=12)
+print(f"{len(words)} words; validation loss {run.evals[0][2]:.3f} -> {run.evals[-1][2]:.3f} nats per character")
+print("sampled words:", " ".join(run.samples))
+plot_losses(run, title="char LSTM on English words")
+"""),
+    md("""
+## A tiny GPT: token and position embeddings, causal self-attention, a GELU MLP
+
+nanoGPT's architecture, two layers, trained for a little while on 45 KB of Hamlet (the
+`text` extra has all 37 plays; `examples/tiny_gpt.py --recipe` is nanoGPT's full CPU recipe).
+"""),
+    code("""
+run = train_gpt(load_shakespeare(full=False), max_iters=400, n_layer=2, n_head=4, n_embd=48, block_size=32,
+                batch_size=16, lr=3e-3, min_lr=3e-4, warmup_iters=20, eval_interval=100, eval_iters=5,
+                progress=True, sample_tokens=200)
+gpt, tok = run.model, run.tokenizer
+print(f"{gpt.num_parameters():,} parameters; validation loss {run.evals[0][2]:.3f} -> {run.evals[-1][2]:.3f}")
+print("sampled:")
+print(run.samples)
+"""),
+    md("""
+## Attention weights as a heat map
+
+Row t is how much position t draws from each position ≤ t (each row sums to 1; the future is
+masked out, so the upper triangle is empty). Each head learns its own pattern.
+"""),
+    code("""
+phrase = "To be, or not to be: that is the"[:gpt.config.block_size]
+attention = gpt.transformer.h[0].attn
+attention.keep_weights = True
+with tg.no_grad():
+    gpt.eval()
+    gpt(tok.encode(phrase)[None, :])
+attention.keep_weights = False
+weights = attention.weights[0]                        # (heads, T, T)
+print("rows sum to 1:", np.allclose(weights.sum(-1), 1), "| nothing above the diagonal:",
+      bool((np.triu(weights, 1) == 0).all()))
+fig, axes = plt.subplots(1, 2, figsize=(11, 5))
+for head, ax in enumerate(axes):
+    ax.imshow(weights[head], cmap="viridis")
+    ax.set_xticks(range(len(phrase)), list(phrase), fontsize=7)
+    ax.set_yticks(range(len(phrase)), list(phrase), fontsize=7)
+    ax.set_title(f"layer 0, head {head}")
+fig.tight_layout()
+"""),
+    md("## Sampling: temperature and top-k"),
+    code("""
+tg.manual_seed(1)
+for temperature in (0.5, 1.0):
+    start = tok.encode("HAMLET:\\n")[None, :]
+    text = tok.decode(generate(gpt, start, 120, temperature=temperature, top_k=10)[0])
+    print(f"--- temperature {temperature}:")
+    print(text)
+"""),
+]
+
+NOTEBOOKS["07_watching_learning"] = [
+    md("""
+# Watching a network learn: gradients through time, and a monitor that names what is wrong
+
+Two views of where gradients vanish or explode. **Through time**: how much of the loss's
+gradient reaches each step of a recurrence, ‖∂L/∂h_t‖. **During training**: the statistics of
+Karpathy's makemore lecture on activations and gradients, recorded every step and read out in
+sentences by `viz.TrainingMonitor`.
+"""),
+    md("""
+## Through time, on your own recurrence
+
+Keep each step's h_t in a list as the loop makes it; `viz.gradient_through_time` returns
+‖∂L/∂h_t‖ for t = 1 … T (no `.grad` is touched).
+"""),
+    code("""
+%matplotlib inline
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, nn, viz
+
+tg.manual_seed(0)
+T, batch = 25, 16
+cell, head = nn.RNNCell(2, 16), nn.Linear(16, 2)
+xs = np.random.default_rng(0).standard_normal((T, batch, 2)).astype(np.float32)
+y = (xs[0, :, 0] > 0).astype(np.int64)        # the answer is in the first input
+hs, h = [], None
+for t in range(T):
+    h = cell(Tensor(xs[t]), h)
+    hs.append(h)
+loss = F.cross_entropy(head(h), y)
+norms = viz.gradient_through_time(loss, hs)
+print(f"tanh RNN: ‖∂L/∂h_1‖ = {norms[0]:.1e}, ‖∂L/∂h_T‖ = {norms[-1]:.1e}, ratio {norms[0] / norms[-1]:.1e}")
+"""),
+    code("""
+viz.plot_gradient_through_time({"tanh RNN (PyTorch's init)": norms})
+"""),
+    md("""
+## Four models on the same task
+
+`viz.memory_comparison()` trains a tanh RNN, an LSTM, a GRU and an attention layer on a task
+whose answer is the first of 30 inputs, and measures ‖∂L/∂h_t‖ before and after (here a short
+run of 30 Adam steps; the docs' picture uses 100). The third panel: exploding gradients, and
+what `nn.utils.clip_grad_norm_` does to the step.
+"""),
+    code("""
+comparison = viz.memory_comparison(steps=30, examples=32)
+print(comparison.table())
+"""),
+    code("""
+comparison.plot()
+"""),
+    md("""
+## During training: the monitor
+
+A tanh MLP on the digits with a careless initialisation (every weight ~ N(0, 1)), then fixed one
+step at a time. Each network is trained alike with a `TrainingMonitor` recording every step;
+`diagnose()` names what it saw.
+"""),
+    code("""
+from tinygrad_edu.recipes import fix_step_by_step, stages_table
+
+stages = fix_step_by_step(epochs=2)
+print(stages_table(stages))
+"""),
+    code("""
+careless = stages[0]
+for finding in careless.findings:
+    print(f"{finding.kind} ({finding.where}): {finding.message}")
+print("after gain/√fan_in:", stages[2].findings)
+"""),
+    md("In Jupyter the monitor shows itself as a table of its last step, with its findings:"),
+    code("""
+careless.monitor
+"""),
+    code("""
+careless.monitor.plot()
+"""),
+]
+
+
 def build() -> list[Path]:
     written = []
     for name, cells in NOTEBOOKS.items():

@@ -131,6 +131,9 @@ class TinygradOps:
     def cross_entropy_nd(self, t, target, reduction, weight, ignore_index):
         return self.F.cross_entropy(t, target, reduction=reduction, weight=weight, ignore_index=ignore_index)
 
+    def attention(self, q, k, v, mask, causal):
+        return self.F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal)
+
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.F, kind)(t, kernel, stride, padding)
 
@@ -257,6 +260,7 @@ class TorchOps:
         return self.torch.einsum(equation, *ts)
 
     def repeat(self, t, *sizes): return t.repeat(*sizes)
+    def cumsum(self, t, dim): return t.cumsum(dim)
     def conv2d(self, x, w, b, stride, padding):
         b = None if b is None else self.const(b)
         return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
@@ -275,6 +279,10 @@ class TorchOps:
         weight = None if weight is None else self.const(weight)
         return self.torch.nn.functional.cross_entropy(t, self.torch.as_tensor(target), reduction=reduction,
                                                       weight=weight, ignore_index=ignore_index)
+
+    def attention(self, q, k, v, mask, causal):
+        mask = None if mask is None else self.torch.as_tensor(mask)
+        return self.torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal)
 
     def pool(self, kind, t, kernel, stride, padding):
         return getattr(self.torch.nn.functional, kind)(t, kernel, stride, padding)
@@ -417,11 +425,18 @@ def apply_step(ops, step: Step, nodes: list):
     if op == "cross_entropy_nd":
         return ops.cross_entropy_nd(ops.reshape(x[0], p["shape"]), p["target"], p["reduction"],
                                     p["weight"], p["ignore_index"])
+    if op == "attention":  # the node as the queries (L, E); keys and values the node or constants
+        q = ops.reshape(x[0], p["shape"])
+        k = q if p["keys"] is None else ops.const(p["keys"])
+        v = q if p["values"] is None else ops.const(p["values"])
+        return ops.attention(q, k, v, p["mask"], p["causal"])
     # added for PyTorch's habits (issue 22)
     if op == "einsum":
         return ops.einsum(p["equation"], *x)
     if op == "repeat":
         return ops.repeat(x[0], *p["sizes"])
+    if op == "cumsum":
+        return ops.cumsum(x[0], p["dim"])
     raise ValueError(op)
 
 
@@ -451,9 +466,9 @@ NEW_BINARY = ["where", "maximum", "minimum"]
 NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
              "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad"]
 # added for sequences and attention (issue 19)
-SEQUENCE_OPS = ["masked_fill", "tril", "triu", "topk", "cross_entropy_nd"]
+SEQUENCE_OPS = ["masked_fill", "tril", "triu", "topk", "cross_entropy_nd", "attention"]
 # added for PyTorch's habits (issue 22)
-HABIT_OPS = ["einsum", "repeat"]
+HABIT_OPS = ["einsum", "repeat", "cumsum"]
 ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER + SEQUENCE_OPS + HABIT_OPS
 
 
@@ -620,6 +635,20 @@ def _sequence_step(draw, op: str, sa: tuple, rng: np.random.Generator, a: int):
         dim = draw(st.integers(-nd, nd - 1))
         return Step(op, (a,), {"k": draw(st.integers(0, sa[dim])), "dim": dim, "largest": draw(st.booleans()),
                                "offsets": (rng.permutation(int(np.prod(sa))) * 0.05).reshape(sa)})
+    if op == "attention":
+        size = int(np.prod(sa))
+        length, e = pick([(d, size // d) for d in range(1, size + 1) if size % d == 0])
+        keys = None if draw(st.booleans()) else rng.uniform(-1, 1, (draw(st.integers(1, 3)), e))
+        source = length if keys is None else keys.shape[0]
+        values = None if keys is None and draw(st.booleans()) else rng.uniform(-1, 1, (source, draw(st.integers(1, 3))))
+        kind = pick(["none", "causal", "bool", "float"])
+        mask = None
+        if kind == "bool":
+            mask = rng.uniform(size=(length, source)) > 0.4
+        elif kind == "float":
+            mask = rng.uniform(-1, 1, (length, source))
+        return Step(op, (a,), {"shape": (length, e), "keys": keys, "values": values, "mask": mask,
+                               "causal": kind == "causal"})
     # cross_entropy_nd: the node read as logits (N, C, d) with targets (N, d), some ignored
     size = int(np.prod(sa))
     shapes3 = [(n, c, size // (n * c)) for n in range(1, size + 1) for c in range(2, size + 1)
@@ -736,6 +765,8 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         return Step(op, (a,), {"sizes": tuple(draw(st.integers(1, 2)) for _ in range(count))})
     if op == "einsum":
         return Step(op, *draw(_einsum_equation(a, shapes_so_far)))
+    if op == "cumsum":
+        return None if nd == 0 else Step(op, (a,), {"dim": draw(st.integers(-nd, nd - 1))})
     raise ValueError(op)
 
 

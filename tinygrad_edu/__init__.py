@@ -1,12 +1,13 @@
 """tinygrad_edu: a readable reverse-mode autograd engine for learning backpropagation."""
 from . import functional
 from ._random import manual_seed
+from .anomaly import detect_anomaly
 from .autograd import grad
 from .combine import cat, maximum, minimum, stack, where
 from .compile import CompileError
 from .compile import compile as compile  # tg.compile; left out of __all__ (see there)
 from .derivation import GradientCheck, check_gradients
-from .devices import cuda, device
+from .devices import backends, cuda, device
 from .function import Function
 from .functional import (
     abs,  # noqa: F401
@@ -15,11 +16,13 @@ from .functional import (
     log_softmax,
     relu,
     sigmoid,
+    sign,
     softmax,
     sqrt,
     tanh,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import no_grad as inference_mode  # torch.inference_mode: here, no_grad
 from .gradcheck import GradcheckError, gradcheck
 from .sampling import multinomial
 from .selection import masked_fill, topk, tril, triu
@@ -29,28 +32,54 @@ from .tensor import Tensor
 # PyTorch's top-level names; those that are also Python builtins (tg.sum, tg.max, tg.abs, tg.float
 # …) are kept out of __all__ (below)
 from .toplevel import (  # noqa: F401
+    allclose,
     argmax,
     argmin,
+    argsort,
     bmm,
     bool,
     clamp,
     clip,
+    cumsum,
     double,
     einsum,
+    empty,
     flatten,
     float,
     float32,
     float64,
     from_numpy,
+    full_like,
     int,
     int32,
     int64,
+    is_tensor,
+    isnan,
+    linalg,
+    logsumexp,
     long,
     matmul,
     max,
     mean,
     min,
+    mm,
+    norm,
+    numel,
+    permute,
+    pow,
+    rand_like,
+    randint,
+    randn_like,
+    randperm,
+    reshape,
+    sort,
+    squeeze,
+    std,
     sum,
+    transpose,
+    uint8,
+    unsqueeze,
+    var,
 )
 
 # creation functions, as torch.<name> (also Tensor.<name>)
@@ -65,12 +94,15 @@ __all__ = [
     "Tensor", "Function", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "gradcheck", "GradcheckError", "manual_seed", "functional", "check_gradients", "GradientCheck",
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
-    "eye", "cat", "stack", "where", "maximum", "minimum", "CompileError",
+    "eye", "cat", "stack", "where", "maximum", "minimum", "CompileError", "detect_anomaly",
     # PyTorch's spellings (tg.exp, tg.einsum, tg.float32, tg.save …); those named like Python's
-    # builtins (sum, max, min, abs, float, int, bool, compile) are left out so `import *` cannot hide them
+    # builtins (sum, max, min, abs, pow, float, int, bool, compile) are left out so `import *` cannot hide them
     "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax", "mean", "argmax", "argmin",
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
-    "int64", "long", "int32", "save", "load", "device", "cuda",
+    "int64", "long", "int32", "uint8", "save", "load", "device", "cuda", "inference_mode",
+    "squeeze", "unsqueeze", "reshape", "transpose", "permute", "mm", "std", "var", "norm", "numel",
+    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum", "sort", "argsort",
+    "backends", "full_like", "linalg", "logsumexp", "rand_like", "randn_like",
     "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 
@@ -80,7 +112,4 @@ def __getattr__(name):
     if name in ("nn", "optim", "viz", "documents", "data", "utils"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
-    if name == "detect_anomaly":
-        from .anomaly import detect_anomaly
-        return detect_anomaly
     raise AttributeError(f"module 'tinygrad_edu' has no attribute {name!r}")

@@ -179,6 +179,8 @@ def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
         # a view): make them read-only so that an in-place edit fails loudly instead of
         # silently changing another tensor's gradient. Accumulation is always out of place.
         g.data.setflags(write=False)
+        if t.grad is None:  # its own Tensor object (the array may be shared): t.grad.zero_() changes t's alone
+            g = Tensor._wrap(g.data)
     else:
         g = _differentiable(g)
     t.grad = g if t.grad is None else _add_grads(t.grad, g)

@@ -8,7 +8,8 @@ import sys
 COMMANDS = {
     "demo": "train the write-ups' networks and a digits MLP, check the formulas, draw the graphs",
     "check": "compare the write-ups' hand-derived gradients with autograd, or grade a student's "
-             "script (check PATH.py) (exit 1 on disagreement)",
+             "script (check PATH.py), or a class (check FOLDER/ or several files) (exit 1 on "
+             "disagreement, 2 when a script does not run)",
     "exercise": "list the derivation exercises, or start one: write a file with the forward pass "
                 "done and a TODO per gradient (exercise start NAME [PATH])",
     "graph": "render a write-up network's backprop graph (SVG/PNG/HTML)",

@@ -3,6 +3,8 @@ is the one device; `tg.cuda.is_available()` is False, and asking for another dev
 that says so (rather than numpy's "data type 'cuda' not understood")."""
 from __future__ import annotations
 
+import functools
+
 
 class device:  # noqa: N801 (torch.device's spelling)
     """`tg.device("cpu")`; `tg.device("cuda")` can be named (as in PyTorch) but not used."""
@@ -47,6 +49,15 @@ def check_device(value, where: str) -> None:
                            f"`device = 'cuda' if torch.cuda.is_available() else 'cpu'` picks 'cpu' here)")
 
 
+def accepts_device(factory):
+    """Give a tensor factory PyTorch's `device=` keyword (tg.zeros(3, device=device))."""
+    @functools.wraps(factory)
+    def with_device(*args, device=None, **kwargs):
+        check_device(device, f"{factory.__name__}(device={str(device)!r})")
+        return factory(*args, **kwargs)
+    return with_device
+
+
 class cuda:  # noqa: N801 (torch.cuda's spelling)
     """`tg.cuda.is_available()` is False: scripts that check it choose the CPU."""
 
@@ -63,3 +74,21 @@ class cuda:  # noqa: N801 (torch.cuda's spelling)
         return None
 
     manual_seed_all = manual_seed
+
+
+class _Flags:
+    """Settings scripts write for reproducibility on a GPU (`torch.backends.cudnn.deterministic =
+    True`): accepted, and without effect on the CPU."""
+
+    def __init__(self, **flags):
+        vars(self).update(flags)
+
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+
+class backends:  # noqa: N801 (torch.backends' spelling)
+    """`tg.backends.cudnn.deterministic = True` and `tg.backends.mps.is_available()` (False)."""
+    cudnn = _Flags(deterministic=False, benchmark=False, enabled=False)
+    mps = _Flags()

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _random, ops
+from . import ops
 from ._keywords import dim_keywords
-from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
+from .attention import scaled_dot_product_attention  # noqa: F401  (attention, op by op)
+from .combine import where as ops_where
+from .dropout import _check_probability, dropout, dropout2d  # noqa: F401
+from .spatial import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, array_of, as_tensor, describe
 
 
@@ -110,7 +113,8 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None,
         target_data = target.data
     else:
         _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # errors say where
-        target = target_data = target_data.reshape(-1)
+        target = target.reshape(-1) if isinstance(target, Tensor) else target_data.reshape(-1)
+        target_data = array_of(target, "cross_entropy", "target")
     loss = _cross_entropy_rows(rows, target, target_data, reduction, weight, ignore_index)
     return loss.reshape(kept_shape) if reduction == "none" else loss
 
@@ -138,21 +142,10 @@ def _cross_entropy_rows(logits: Tensor, target, target_data: np.ndarray, reducti
     if target_data.shape[0] != n:
         raise ValueError(f"cross_entropy: logits have N={n} rows (shape {logits.shape}) but target "
                          f"has {target_data.shape[0]} entries (shape {target_data.shape})")
-    ignored = target_data == ignore_index
-    if not ignored.any():
-        classes = _class_indices(target_data, c)
-        return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
-    _class_indices(np.where(ignored, 0, target_data), c)  # the others must be classes
-    if reduction == "none":  # every row, the ignored ones read as class 0, then their loss set to 0
-        classes = _class_indices(np.where(ignored, 0, target_data), c)
-        loss = ops.CrossEntropy.apply(logits, reduction="none", classes=classes, weight=weight, **extra)
-        return loss.masked_fill(ignored, 0.0)
-    kept = np.flatnonzero(~ignored)
-    classes = _class_indices(target_data[kept], c)
-    if kept.size == 0 and reduction == "mean":  # 0 / 0, as PyTorch: NaN (and zero gradients)
-        return ops.CrossEntropy.apply(logits[kept], reduction="sum", classes=classes, weight=weight,
-                                      **extra) * np.nan
-    return ops.CrossEntropy.apply(logits[kept], reduction=reduction, classes=classes, weight=weight, **extra)
+    classes = _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # (errors say where)
+    classes = target_data if classes.dtype == target_data.dtype else np.asarray(target_data, classes.dtype)
+    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight,
+                                  ignore_index=ignore_index, **extra)
 
 
 def one_hot(indices, num_classes: int = -1) -> Tensor:
@@ -239,6 +232,40 @@ def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     return squared
 
 
+def l1_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
+    """Σ or mean of |pred − target|."""
+    diff = _difference("l1_loss", pred, target, reduction)
+    return _reduced(diff.abs(), reduction)
+
+
+def huber_loss(pred: Tensor, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """½d² where |d| < δ, else δ(|d| − ½δ) (d = pred − target): squared near 0, linear beyond δ."""
+    diff = _difference("huber_loss", pred, target, reduction)
+    size = diff.abs()
+    return _reduced(ops_where(size < delta, diff * diff * 0.5, (size - 0.5 * delta) * delta), reduction)
+
+
+def smooth_l1_loss(pred: Tensor, target, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """½d²/β where |d| < β, else |d| − ½β: the Huber loss divided by β (β = 0: the L1 loss)."""
+    if beta == 0:
+        return l1_loss(pred, target, reduction)
+    diff = _difference("smooth_l1_loss", pred, target, reduction)
+    size = diff.abs()
+    return _reduced(ops_where(size < beta, diff * diff * (0.5 / beta), size - 0.5 * beta), reduction)
+
+
+def _difference(op: str, pred, target, reduction: str) -> Tensor:
+    _check_reduction(op, reduction)
+    pred = as_tensor(pred, op)
+    target = as_tensor(target, op, dtype=pred.dtype, arg="target")
+    _same_shape(op, pred, target)
+    return pred - target
+
+
+def _reduced(values: Tensor, reduction: str) -> Tensor:
+    return values.mean() if reduction == "mean" else values.sum() if reduction == "sum" else values
+
+
 # --- the layers' functional forms: normalisation, dropout, embedding, nll_loss ---------------
 
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training: bool = False,
@@ -323,27 +350,6 @@ def _affine_inputs(weight, bias, affine_shape: tuple):
     affine = [as_tensor(v, "affine parameter") for v in (weight, bias) if v is not None]
     return affine, {"has_weight": weight is not None, "has_bias": bias is not None,
                     "affine_shape": affine_shape}
-
-
-def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
-    """Inverted dropout: in training, each element is kept with probability 1 − p and scaled by
-    1/(1 − p) — a multiplication by a constant mask drawn from the library's generator
-    (tg.manual_seed), shown in the graph as 'dropout mask'. Identity when not training."""
-    _check_probability("dropout", p)
-    x = as_tensor(x, "dropout")
-    if not training or p == 0:
-        return x
-    if x.dtype.kind != "f":
-        raise TypeError(f"dropout: expected a floating tensor, got {describe(x)}")
-    keep = _random.generator().random(x.shape) >= p
-    mask = keep.astype(x.dtype) * (1.0 / (1.0 - p)) if p < 1 else np.zeros(x.shape, x.dtype)
-    return x * Tensor(mask, dtype=x.dtype, name="dropout mask")  # no dot in it: viz groups dotted names
-
-
-def _check_probability(who: str, p) -> None:
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p <= 1:
-        raise ValueError(f"{who}: p is the probability of zeroing an element and must be in [0, 1], "
-                         f"got p={p!r}")
 
 
 def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:

@@ -11,8 +11,9 @@ def forward_order(root, last_input_first: bool = False) -> list:
     code reads in. Iterative, so graphs of any depth work.
 
     last_input_first: each op's inputs from the last to the first instead. Reversed, that is the
-    order a derivation reads from the loss down: each tensor before its inputs, and the results
-    an op takes in argument order (for `a + b`, da before db)."""
+    order a derivation reads from the loss down: each tensor before its inputs, the results an op
+    takes in argument order (for `a + b`, da before db), and a parameter right after the op
+    that uses it (dZ2, dW2, then dA1)."""
     computed, seen = [], set()   # the non-leaf tensors, each after the tensors it is computed from
     stack = [(root, False)]
     while stack:

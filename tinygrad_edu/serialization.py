@@ -76,6 +76,11 @@ def _encode(value, where: tuple, arrays: dict):
                           _encode(v, where + (str(k),), arrays)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
         return {type(value).__name__: [_encode(v, where + (str(i),), arrays) for i, v in enumerate(value)]}
+    if hasattr(value, "state_dict"):  # torch.save(model, path): a whole model, or an optimizer
+        raise TypeError(f"save: a {type(value).__name__} (at {_place(where)}) cannot be stored whole (that "
+                        f"would need pickle, which can run code when loaded); save its weights, "
+                        f"tg.save(model.state_dict(), path), and load them into a new one with "
+                        f"model.load_state_dict(tg.load(path))")
     raise TypeError(f"save: cannot store a {type(value).__name__} (at {_place(where)}); tg.save holds "
                     f"Tensors, numpy arrays, numbers, strings, None and dicts, lists and tuples of them. "
                     f"Other objects would need pickle, and loading a pickle can run code")

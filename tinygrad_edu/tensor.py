@@ -359,19 +359,23 @@ class Tensor:
         return tuple(shape)
 
     @classmethod
+    @_device.accepts_device
     def zeros(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         return cls._factory(np.zeros(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def ones(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         return cls._factory(np.ones(cls._shape(shape), dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def randn(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         data = _random.generator().standard_normal(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def uniform(cls, *shape, low=-1.0, high=1.0, requires_grad=False, dtype=None, name=None) -> Tensor:
         data = _random.generator().uniform(low, high, cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
@@ -387,6 +391,7 @@ class Tensor:
     # Python ints (or bools) give int64 (bool), as torch.tensor / torch.full / torch.arange do.
 
     @classmethod
+    @_device.accepts_device
     def tensor(cls, data, requires_grad=False, dtype=None, name=None) -> Tensor:
         """torch.tensor: infers the dtype from the data (unlike Tensor(data), which makes lists
         of ints float32): Python ints → int64, bools → bool, Python floats → float32, a numpy
@@ -400,12 +405,14 @@ class Tensor:
         return cls(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
     @classmethod
+    @_device.accepts_device
     def rand(cls, *shape, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Uniform on [0, 1), from the generator seeded by tg.manual_seed."""
         data = _random.generator().random(cls._shape(shape)).astype(dtype or DEFAULT_DTYPE)
         return cls._factory(data, requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def full(cls, shape, fill_value, requires_grad=False, dtype=None, name=None) -> Tensor:
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         if dtype is None:
@@ -414,17 +421,20 @@ class Tensor:
         return cls._factory(np.full(shape, fill_value, dtype=dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def zeros_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
         """Zeros of t's shape and (unless given) dtype."""
-        like = t.data if isinstance(t, Tensor) else np.asarray(t)
+        like = array_of(t, "zeros_like")
         return cls._factory(np.zeros(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def ones_like(cls, t, requires_grad=False, dtype=None, name=None) -> Tensor:
-        like = t.data if isinstance(t, Tensor) else np.asarray(t)
+        like = array_of(t, "ones_like")
         return cls._factory(np.ones(like.shape, dtype=dtype or like.dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def arange(cls, start, stop=None, step=1, requires_grad=False, dtype=None, name=None) -> Tensor:
         """[start, stop) in steps of step (arange(n) = 0 … n−1): int64 when every argument is an
         int, else float32, as torch.arange."""
@@ -440,6 +450,7 @@ class Tensor:
         return cls._factory(data.astype(dtype), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def linspace(cls, start, end, steps, requires_grad=False, dtype=None, name=None) -> Tensor:
         """`steps` evenly spaced values from start to end, both included (float32 unless given)."""
         if not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -447,6 +458,7 @@ class Tensor:
         return cls._factory(np.linspace(start, end, steps).astype(dtype or DEFAULT_DTYPE), requires_grad, name)
 
     @classmethod
+    @_device.accepts_device
     def eye(cls, n, m=None, requires_grad=False, dtype=None, name=None) -> Tensor:
         """The n × m (default n × n) identity matrix."""
         return cls._factory(np.eye(n, m, dtype=dtype or DEFAULT_DTYPE), requires_grad, name)
@@ -656,6 +668,14 @@ class Tensor:
         return ops.Std.apply(self, axis=ops.normalize_axis(axis, self.ndim, "std"), correction=correction,
                              keepdims=keepdims)
 
+    def cumsum(self, dim: int) -> Tensor:
+        """Running sums along `dim`, as PyTorch's (y_i = Σ_{j ≤ i} x_j)."""
+        if self.ndim == 0:
+            ops.normalize_axis(dim, 1, "cumsum")
+            return self.clone()
+        (axis,) = ops.normalize_axis(dim, self.ndim, "cumsum")
+        return ops.CumSum.apply(self, axis=axis)
+
     @dim_keywords
     def logsumexp(self, axis=None, keepdims: bool = False):
         return ops.LogSumExp.apply(self, axis=ops.normalize_axis(axis, self.ndim, "logsumexp"),
@@ -816,6 +836,15 @@ class Tensor:
         """(values, indices) of the k largest entries along `dim`, as PyTorch's."""
         return selection.topk(self, k, dim, largest, sorted)
 
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+        """(values, indices) along `dim` in order, as PyTorch's (NaN counts as the largest; ties keep
+        their order): the topk of every entry, so the graph shows a topk node."""
+        n = self.shape[ops.normalize_axis(dim, self.ndim, "sort")[0]] if self.ndim else 1
+        return self.topk(n, dim, largest=descending)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return self.sort(dim, descending).indices
+
     # --- in-place ops: change the data, bump the version counter ------------------------------
     # `_version` is a one-element list shared by every tensor that views the same memory
     # (detach(), reshape, transpose, basic indexing). Ops that saved a tensor for backward
@@ -964,6 +993,86 @@ class Tensor:
     def cpu(self) -> Tensor:
         """The tensor itself: the engine runs on the CPU."""
         return self
+
+    is_cuda = False
+
+    # comparisons and in-place arithmetic by name, as PyTorch's (the operators are the ops)
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def add_(self, other):
+        return self.__iadd__(other)
+
+    def sub_(self, other):
+        return self.__isub__(other)
+
+    def mul_(self, other):
+        return self.__imul__(other)
+
+    def div_(self, other):
+        return self.__itruediv__(other)
+
+    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
+        self._check_inplace("clamp_", "t = t.clamp(min, max)")
+        np.clip(self.data, min, max, out=self.data)
+        self._version[0] += 1
+        return self
+
+    def fill_(self, value) -> Tensor:
+        """Every element set to `value`, in place. A read-only array (a gradient's, which may be
+        shared with other gradients) is replaced by a new one, so the manual-SGD habit
+        `w.grad.zero_()` works and changes no other tensor."""
+        if not self.data.flags.writeable and not (state.enabled and self.requires_grad):
+            self.data = np.full_like(self.data, value)
+        else:
+            self._check_inplace("fill_", "t = tg.full(t.shape, value)")
+            self.data[...] = value
+        self._version[0] += 1
+        return self
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def expand_as(self, other) -> Tensor:
+        return self.expand(*other.shape)
+
+    def view_as(self, other) -> Tensor:
+        return self.view(*other.shape)
+
+    def type_as(self, other) -> Tensor:
+        return self.to(other.dtype)
+
+    def type(self, dtype=None):
+        """`t.type(dtype)`: a cast, as t.to(dtype); `t.type()`: the dtype's name ('tinygrad_edu.float32')."""
+        return f"tinygrad_edu.{self.data.dtype}" if dtype is None else self.to(dtype)
+
+    # new tensors of this one's dtype, as PyTorch's t.new_zeros(…)
+    def new_zeros(self, *shape, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.zeros(*shape, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *shape, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.ones(*shape, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_full(self, shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.full(shape, fill_value, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor(data, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
 
     def long(self) -> Tensor:
         return self.to(np.int64)

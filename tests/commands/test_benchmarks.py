@@ -14,9 +14,9 @@ from benchmarks import harness  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
 
 
-def test_seven_workloads_with_numpy_and_tinygrad_versions():
-    assert len(WORKLOADS) == 7
-    assert len({w.name for w in WORKLOADS}) == 7
+def test_nine_workloads_with_numpy_and_tinygrad_versions():
+    assert len(WORKLOADS) == 9
+    assert len({w.name for w in WORKLOADS}) == 9
     for w in WORKLOADS:
         assert {"numpy", "tinygrad_edu"} <= set(w.engines)
 
@@ -272,8 +272,10 @@ def test_runs_must_be_positive():
 
 
 def test_the_readme_header_names_every_engine_the_workloads_define():
-    assert harness.COLUMNS == harness.columns(["tinygrad_edu", "tinygrad_edu compiled", "torch", "mygrad"])
+    assert harness.COLUMNS == harness.columns(["tinygrad_edu", "tinygrad_edu compiled", "torch", "mygrad",
+                                               "torch LSTMCell"])
     assert "torch ratio" in harness.COLUMNS and "mygrad ratio" in harness.COLUMNS
+    assert "torch LSTMCell ratio" in harness.COLUMNS   # the lstm workload's second PyTorch version
 
 
 def test_cli_bench_help_lists_runs(capsys):

@@ -70,3 +70,22 @@ def test_rows_have_one_name_per_field_and_the_table_one_writer():
 def test_check_has_no_test_only_flag():
     for path in (PACKAGE / "commands" / "check.py", PACKAGE / "documents" / "compare.py"):
         assert "inject" not in path.read_text(), path
+
+
+def test_writeup_001_A_for_A_prev_is_no_false_extra_sum(monkeypatch):
+    from tinygrad_edu.documents import NETWORKS, compare_network
+    module = NETWORKS["001"]
+    net = module.build()
+    right = module.formulas
+
+    def slip(n):
+        hand = dict(right(n))
+        m = n.tensor("X").shape[1]
+        hand["dW3"] = hand["dZ3"] @ n.tensor("A3").data.T / m      # A3 where A2 belongs
+        return hand
+    monkeypatch.setattr(module, "formulas", slip)
+    rows = compare_network("001", net)
+    first = next(r for r in rows if not r.ok)
+    assert first.formula == "dW3"
+    assert "extra sum" not in first.diagnosis and "summed over" not in first.diagnosis, first.diagnosis
+    assert first.diagnosis.startswith("has shape (1, 1); autograd's is (1, 4)"), first.diagnosis

@@ -78,3 +78,17 @@ def test_the_course_convention_is_recognised_and_scale_is_suggested(tmp_path):
 def test_the_forgotten_attention_scale_is_named_root_d(tmp_path):
     _, first, _ = _graded(tmp_path, _slip("attention", "forgot_scale"))
     assert first.diagnosis.startswith("is √3 × autograd: √3 = √d, the attention scale"), first.diagnosis
+
+
+def test_in_float32_every_slip_is_still_caught_and_named(tmp_path):
+    """float32's rounding tolerance hides no slip: the same rows, the same names."""
+    wrong_row, unnamed = [], []
+    for s in SLIPS:
+        (check,) = grade(tmp_path, s.exercise, with_slip(s), "float32")
+        first = check.first_wrong
+        if first is None or first.name != s.row:
+            wrong_row.append(f"{s.exercise}/{s.name}: {first.name if first else None}")
+        elif not any(w in first.diagnosis for w in s.named):
+            unnamed.append(f"{s.exercise}/{s.name}: {first.diagnosis}")
+    assert not wrong_row, wrong_row
+    assert len(unnamed) <= 0.1 * len(SLIPS), "\n".join(unnamed)

@@ -10,7 +10,12 @@ from pathlib import Path
 
 
 class CannotGrade(Exception):
-    """The script could not be graded; the message says why, in the student's terms."""
+    """The script could not be graded; the message says why, in the student's terms, and
+    `.reason` in one line (a class's summary table)."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def grade(path: str) -> int:
@@ -64,9 +69,9 @@ def run_script(path: Path) -> list:
                     raise CannotGrade(f"{path} exited with status {err.code}") from None
             except AssertionError as err:
                 if not any(not c.ok for c in checks):    # not a check's assert_ok(): a crash
-                    raise CannotGrade(_crash(path, err)) from None
+                    raise _crash(path, err) from None
             except Exception as err:  # the student's error, reported in their terms
-                raise CannotGrade(_crash(path, err)) from None
+                raise _crash(path, err) from None
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     if not checks:
@@ -75,14 +80,15 @@ def run_script(path: Path) -> list:
     return checks
 
 
-def _crash(path: Path, err: BaseException) -> str:
+def _crash(path: Path, err: BaseException) -> CannotGrade:
     frames = [f for f in traceback.extract_tb(err.__traceback__) if _same_file(f.filename, path)]
-    where = ""
+    where = line = ""
     if frames:
         f = frames[-1]
-        where = f", line {f.lineno}" + (f": {f.line.strip()}" if f.line else "")
-    return (f"{path}{where}\n  {type(err).__name__}: {err}\n"
-            f"the script stopped before it finished, so it could not be graded")
+        where, line = f", line {f.lineno}" + (f": {f.line.strip()}" if f.line else ""), f" (line {f.lineno})"
+    return CannotGrade(f"{path}{where}\n  {type(err).__name__}: {err}\n"
+                       f"the script stopped before it finished, so it could not be graded",
+                       f"{type(err).__name__}: {err}{line}")
 
 
 def _same_file(a, b) -> bool:

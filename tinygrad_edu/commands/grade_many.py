@@ -37,7 +37,7 @@ def grade_file(path: Path) -> Outcome:
         try:
             checks = run_script(path)
         except CannotGrade as err:
-            return Outcome(path, 2, first=str(err).splitlines()[-2 if "\n" in str(err) else 0].strip())
+            return Outcome(path, 2, first=err.reason)
     rows = [r for c in checks for r in c.rows]
     todo = sum(not r.derived for r in rows)
     first = next((c.first_wrong for c in checks if c.first_wrong is not None), None)
@@ -53,13 +53,19 @@ def grade_many(paths: list[str]) -> int:
         print(f"tinygrad-edu check: no .py files in {', '.join(paths)}")
         return 2
     outcomes = [grade_file(f) for f in files]
-    body = [(o.path.name, STATUS[o.status] + (" (unfinished)" if o.todo and o.status == 1 else ""),
-             f"{o.agree}/{o.rows}" if o.status != 2 else "—", _short(o.first)) for o in outcomes]
+    body = [(o.path.name, _verdict(o), f"{o.agree}/{o.rows}" if o.status != 2 else "—", _short(o.first))
+            for o in outcomes]
     print("\n".join(aligned(("file", "verdict", "rows ok", "first wrong (or why it does not run)"), body)))
     counts = {k: sum(o.status == k for o in outcomes) for k in STATUS}
     print(f"\n{len(outcomes)} file(s): {counts[0]} agree, {counts[1]} disagree or unfinished, "
           f"{counts[2]} do not run (exit status {max(o.status for o in outcomes)}).")
     return max(o.status for o in outcomes)
+
+
+def _verdict(o: Outcome) -> str:
+    if o.status == 1 and o.todo:
+        return "unfinished" if o.agree + o.todo == o.rows else "disagrees (unfinished)"
+    return STATUS[o.status]
 
 
 def _short(text: str, width: int = 110) -> str:

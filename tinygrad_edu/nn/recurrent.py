@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import _random
 from .. import functional as F
+from ..groups import mark_group
 from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor
 from .module import Module
 from .parameter import Parameter
@@ -79,6 +80,14 @@ def uniform_parameter(shape: tuple, hidden_size: int, dtype) -> Parameter:
     return Parameter(_random.generator().uniform(-bound, bound, shape).astype(dtype))
 
 
+def zero_state(shape: tuple, dtype) -> Tensor:
+    """The initial state when none is given: zeros, read-only, so that tg.compile sees a constant
+    (equal values that nothing can change) rather than data made inside the step."""
+    zeros = np.zeros(shape, dtype=dtype)
+    zeros.flags.writeable = False
+    return Tensor._wrap(zeros)
+
+
 def floating_dtype(owner: str, dtype) -> np.dtype:
     dtype = np.dtype(dtype or DEFAULT_DTYPE)
     if dtype.kind != "f":
@@ -108,6 +117,11 @@ class _CellBase(Module):
         extra = "" if self.bias_ih is not None else ", bias=False"
         return f"{self.input_size}, {self.hidden_size}{extra}"
 
+    def _marked(self, outputs: tuple, inputs: tuple) -> tuple:
+        """The step's ops form one group, drawn as a cluster "LSTMCell step k" (groups.py)."""
+        mark_group(outputs, inputs, f"{type(self).__name__} step")
+        return outputs
+
     def _input(self, x) -> Tensor:
         owner = type(self).__name__
         x = as_tensor(x, owner)
@@ -123,8 +137,7 @@ class _CellBase(Module):
         """The hidden (or cell) state for input x: zeros when None, else checked against x."""
         owner = type(self).__name__
         if state is None:
-            shape = x.shape[:-1] + (self.hidden_size,)
-            return Tensor(np.zeros(shape, dtype=self.weight_ih.dtype))
+            return zero_state(x.shape[:-1] + (self.hidden_size,), self.weight_ih.dtype)
         state = as_tensor(state, owner)
         expected = x.shape[:-1] + (self.hidden_size,)
         if state.ndim != x.ndim:
@@ -152,8 +165,9 @@ class RNNCell(_CellBase):
     def forward(self, x, hx=None):
         x = self._input(x)
         h = self._state(hx, x, "hidden")
-        return rnn_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
-                        self.nonlinearity)
+        h_next = rnn_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
+                          self.nonlinearity)
+        return self._marked((h_next,), (x, h))[0]
 
     def extra_repr(self) -> str:
         extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
@@ -175,7 +189,8 @@ class LSTMCell(_CellBase):
                 raise TypeError(f"LSTMCell: hx must be a tuple (h, c) of two tensors, got "
                                 f"{type(hx).__name__}")
             h, c = self._state(hx[0], x, "hx[0]"), self._state(hx[1], x, "hx[1]")
-        return lstm_step(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return self._marked(lstm_step(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh),
+                            (x, h, c))
 
 
 class GRUCell(_CellBase):
@@ -186,4 +201,5 @@ class GRUCell(_CellBase):
     def forward(self, x, hx=None):
         x = self._input(x)
         h = self._state(hx, x, "hidden")
-        return gru_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        h_next = gru_step(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return self._marked((h_next,), (x, h))[0]

@@ -19,7 +19,8 @@ import numpy as np
 
 from .. import functional as F
 from ..combine import cat, stack
-from ..tensor import Tensor, as_tensor
+from ..groups import mark_group
+from ..tensor import as_tensor
 from .module import Module
 from .recurrent import (
     check_nonlinearity,
@@ -29,6 +30,7 @@ from .recurrent import (
     lstm_step,
     rnn_step,
     uniform_parameter,
+    zero_state,
 )
 
 
@@ -103,7 +105,9 @@ class _RNNBase(Module):
             for direction, suffix in enumerate(self._suffixes):
                 index = layer * self.num_directions + direction
                 state = tuple(s[index] for s in states)
-                steps, last = self._run_direction(x, state, self._weights(layer, suffix), reverse=direction == 1)
+                where = f"l{layer}{suffix} · " if self.num_layers > 1 or self.bidirectional else ""
+                steps, last = self._run_direction(x, state, self._weights(layer, suffix),
+                                                  reverse=direction == 1, where=where)
                 outputs.append(stack(steps, 0))
                 finals.append(last)
             x = outputs[0] if len(outputs) == 1 else cat(outputs, -1)
@@ -116,13 +120,22 @@ class _RNNBase(Module):
             last = tuple(s.squeeze(1) for s in last)
         return output, (last if self.has_cell_state else last[0])
 
-    def _run_direction(self, x, state: tuple, weights: tuple, reverse: bool):
+    def _run_direction(self, x, state: tuple, weights: tuple, reverse: bool, where: str = ""):
         """One layer in one direction: the cell applied at t = 1 … L (or L … 1); returns the
-        h_t in time order and the final state."""
+        h_t in time order and the final state. Each step's states are named h_t (c_t) and its
+        ops marked as one group, which viz.draw_graph draws as a cluster "t = …"."""
         order = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
         steps = [None] * x.shape[0]
+        for name, s in zip(("h", "c"), state):
+            s.name = f"{name}_0" if s.name is None else s.name
         for t in order:
-            state = self._step(x[t], state, weights)
+            x_t = x[t]
+            x_t.name = f"x_{t + 1}" if x_t.name is None else x_t.name
+            new = self._step(x_t, state, weights)
+            for name, s in zip(("h", "c"), new):
+                s.name = f"{name}_{t + 1}"
+            mark_group(new, (x_t, *state), f"{where}t = {t + 1}")
+            state = new
             steps[t] = state[0]
         return steps, state
 
@@ -147,7 +160,7 @@ class _RNNBase(Module):
         expected = (self.num_layers * self.num_directions, batch, self.hidden_size)
         names = ("hx", "cx") if self.has_cell_state else ("hx",)
         if hx is None:
-            zeros = Tensor(np.zeros(expected, dtype=self.weight_ih_l0.dtype))
+            zeros = zero_state(expected, self.weight_ih_l0.dtype)
             return x, (zeros,) * len(names), unbatched
         if self.has_cell_state and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two tensors, got {type(hx).__name__}")

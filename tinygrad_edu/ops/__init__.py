@@ -3,6 +3,8 @@ from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
 from .clone import Clone
 from .combine import Cat, Narrow, Pad, Stack
 from .conv import Conv, ConvTranspose, ConvWeight
+from .cumsum import CumSum
+from .einsum import Einsum
 from .elementwise import (
     ELU,
     GELU,
@@ -11,7 +13,6 @@ from .elementwise import (
     Clip,
     Cos,
     Exp,
-    Gate,
     LeakyReLU,
     Log,
     Log1p,
@@ -38,8 +39,9 @@ from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 from .topk import TopK
 
 __all__ = [
+    "CumSum", "Einsum",
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
-    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask", "Gate",
+    "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",
     "Reshape", "Transpose", "transpose_axes", "BroadcastTo", "GetItem", "ScatterAdd", "Embedding", "normalize_index",
     "MatMul", "Linear", "CrossEntropy", "BinaryCrossEntropy", "BCEWithLogits",

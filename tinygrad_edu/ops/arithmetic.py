@@ -4,6 +4,7 @@ import numpy as np
 
 from ..function import Function
 from ._numerics import ieee_results
+from .elementwise import Mask
 
 
 class Add(Function):
@@ -93,7 +94,6 @@ class Pow(Function):
     def backward(self, g):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        from .elementwise import Mask
         grad_a = grad_b = None
         if need_a:  # where b = 0, aᵇ = 1 is constant in a: 0 (not 0·0⁻¹ = nan at a = 0), as PyTorch
             b_or_one = b + Mask.apply(b, rule=_is_zero)   # a^(1 − 1) = 1 there, times b = 0

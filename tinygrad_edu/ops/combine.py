@@ -60,7 +60,12 @@ class Pad(Function):
     uses_inputs = False
 
     def forward(self, x):
-        return np.pad(x, self.widths, mode="constant", constant_values=self.value)
+        # a filled array and one slice assignment: np.pad's Python costs ~30 µs a call, more than
+        # the copy itself for the pieces of a split (every narrow's gradient comes through here)
+        shape = tuple(n + before + after for n, (before, after) in zip(x.shape, self.widths))
+        out = np.full(shape, self.value, dtype=x.dtype) if self.value else np.zeros(shape, dtype=x.dtype)
+        out[tuple(slice(before, before + n) for n, (before, _) in zip(x.shape, self.widths))] = x
+        return out
 
     def backward(self, g):
         out = g

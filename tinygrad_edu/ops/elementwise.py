@@ -75,10 +75,10 @@ class Tanh(Function):
 
 
 class Mask(Function):
-    """A piecewise-constant function of its inputs (e.g. the step 1[x > 0]): its derivative is 0
-    wherever it exists. It is recorded anyway, so a gradient that uses it (max's G·1[x = max])
-    still depends on x and can be differentiated again (to 0). A derivative that is just G times
-    such a mask is one `Gate` node instead."""
+    """A piecewise-constant function of its inputs, `rule(*arrays)` in the first input's dtype:
+    Iverson's bracket [x > 0] (1 where it holds, else 0), sign(x), (1 if x > 0 else α) …. Its
+    derivative is 0 wherever it exists. It is recorded anyway, so a gradient that uses it (relu's
+    G·[x > 0], max's G·[x = max]) still depends on x and can be differentiated again (to 0)."""
     name, derivative = "mask", "∂ = 0"
     uses_inputs = False
 
@@ -89,21 +89,7 @@ class Mask(Function):
         return (None,) * len(self.inputs)
 
 
-class Gate(Function):
-    """G·m(x) for a piecewise-constant m (relu's 1[x > 0], abs's sign(x) …): the form of those
-    ops' derivatives, as one op — one numpy multiply by the (boolean or float) m, instead of a
-    Mask node, a cast and a Mul. Linear in g, constant in x (x stays an input, so a derivative
-    through it is 0 rather than missing)."""
-    name, derivative = "gate", "∂g = G·m(x), ∂x = 0"
-
-    def forward(self, g, x):
-        return np.multiply(g, self.rule(x), dtype=g.dtype)
-
-    def backward(self, gg):
-        return (Gate.apply(gg, self.inputs[1], rule=self.rule) if self.needs_input_grad[0] else None), None
-
-
-def _positive(x):
+def positive(x):
     return x > 0
 
 
@@ -122,7 +108,7 @@ class ReLU(Function):
         return np.maximum(x, out, out=out)
 
     def backward(self, g):
-        return (Gate.apply(g, self.inputs[0], rule=_positive),)
+        return (g * Mask.apply(self.inputs[0], rule=positive),)   # G·[x > 0]
 
 
 class LeakyReLU(Function):
@@ -133,7 +119,7 @@ class LeakyReLU(Function):
 
     def backward(self, g):
         slope = self.negative_slope
-        return (Gate.apply(g, self.inputs[0], rule=lambda x: np.where(x > 0, 1.0, slope)),)
+        return (g * Mask.apply(self.inputs[0], rule=lambda x: np.where(x > 0, 1.0, slope)),)
 
 
 class Abs(Function):
@@ -143,7 +129,7 @@ class Abs(Function):
         return np.abs(x)
 
     def backward(self, g):
-        return (Gate.apply(g, self.inputs[0], rule=np.sign),)
+        return (g * Mask.apply(self.inputs[0], rule=np.sign),)
 
 
 class Clip(Function):
@@ -162,7 +148,7 @@ class Clip(Function):
             if high is not None:
                 keep &= x <= high
             return keep
-        return (Gate.apply(g, self.inputs[0], rule=inside),)
+        return (g * Mask.apply(self.inputs[0], rule=inside),)   # G·[low ≤ x ≤ high]
 
 
 class Cast(Function):
@@ -245,11 +231,14 @@ class Softplus(Function):
 
 
 class NormalCDF(Function):
-    """Φ(x) = ½·erfc(−x/√2), the standard normal distribution function (GELU's gate)."""
+    """Φ(x) = ½·erfc(−x/√2), the standard normal distribution function (GELU's gate).
+    `given`: the value, when the caller has computed it already (GELU's forward saves Φ(x) for
+    its backward)."""
     name, derivative = "normal_cdf", "∂ = G·φ(x) = G·e^(−x²/2)/√(2π)"
+    given = None
 
     def forward(self, x):
-        return 0.5 * _numerics.erfc(-x * _SQRT_HALF)
+        return normal_cdf(x) if self.given is None else self.given
 
     def backward(self, g):
         x = self.inputs[0]
@@ -262,12 +251,22 @@ class GELU(Function):
     name, derivative = "gelu", "∂ = G·(Φ(x) + x·φ(x))"
 
     def forward(self, x):
-        return x * (0.5 * _numerics.erfc(-x * _SQRT_HALF))
+        cdf = normal_cdf(x)
+        self.save_for_backward(cdf=cdf)   # Φ(x) again in the backward: saved (an erfc is ~35 numpy calls)
+        return x * cdf
 
     def backward(self, g):
         x = self.inputs[0]
         density = (x * x * -0.5).exp() * _INV_SQRT_2PI
-        return (g * (NormalCDF.apply(x) + x * density),)
+        return (g * (NormalCDF.apply(x, given=self.saved.cdf) + x * density),)
+
+
+def normal_cdf(x: np.ndarray) -> np.ndarray:
+    """Φ(x) = ½·erfc(−x/√2): erfc keeps Φ's relative accuracy for very negative x, where
+    ½(1 + erf(x/√2)) would cancel to 0."""
+    cdf = _numerics.erfc(x * -_SQRT_HALF)
+    cdf *= 0.5
+    return cdf
 
 
 class SiLU(Function):
@@ -290,6 +289,6 @@ class ELU(Function):
 
     def backward(self, g):
         x = self.inputs[0]
-        positive = Mask.apply(x, rule=_positive)
+        above = Mask.apply(x, rule=positive)
         # e^min(x, 0): no overflow for large x, where the other branch is used anyway
-        return (g * (positive + (1 - positive) * (x.clip(max=0).exp() * self.alpha)),)
+        return (g * (above + (1 - above) * (x.clip(max=0).exp() * self.alpha)),)

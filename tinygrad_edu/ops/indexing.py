@@ -2,11 +2,11 @@
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 
 
 def normalize_index(index):
     """Tensors and lists inside an index become numpy arrays."""
-    from ..tensor import Tensor
     if isinstance(index, tuple):
         return tuple(normalize_index(i) for i in index)
     if isinstance(index, Tensor):

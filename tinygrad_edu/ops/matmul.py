@@ -3,6 +3,15 @@ from ..function import Function
 from .reduce import Sum
 
 
+def matmul(a, b):
+    """a @ b; an N-D a against a 2-D b as ONE product of (rows, k) by (k, n): numpy's @ runs one
+    small product per leading index instead (a GPT's (12, 64, 128) activations by a (128, 512)
+    weight: 0.87 ms against 0.57 ms)."""
+    if a.ndim > 2 and b.ndim == 2 and a.shape[-1] == b.shape[0]:
+        return (a.reshape(-1, a.shape[-1]) @ b).reshape(*a.shape[:-1], b.shape[1])
+    return a @ b
+
+
 def _swap_last(t):
     return t.T if t.ndim == 2 else t.transpose(-2, -1)  # PyTorch's transpose: swaps two axes
 
@@ -16,7 +25,7 @@ class MatMul(Function):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("matmul needs at least 1-D operands; use * for scalars")
         try:
-            return a @ b
+            return matmul(a, b)
         except ValueError:  # numpy's text is about gufunc signatures: say which axes disagree
             raise ValueError(_shape_mismatch(a.shape, b.shape)) from None
 
@@ -61,7 +70,7 @@ class Linear(Function):
     def forward(self, x, w, b=None):
         if x.shape[-1] != w.shape[1]:
             raise ValueError(f"expected input with {w.shape[1]} features (last axis), got {x.shape[-1]}")
-        y = x @ w.T
+        y = matmul(x, w.T)
         if b is not None:
             y += b
         return y

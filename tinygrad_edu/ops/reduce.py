@@ -4,6 +4,7 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from . import _numerics
+from .elementwise import Mask
 
 
 def normalize_axis(axis, ndim: int, op: str):
@@ -82,7 +83,6 @@ class Max(Function):
     def backward(self, g):
         x = self.inputs[0]
         out = _kept_output(self)
-        from .elementwise import Mask
         winners = Mask.apply(x, out, rule=np.equal)
         share = winners / winners.sum(axis=self.axis, keepdims=True)
         return (_spread(g, x.shape, self.axis, self.keepdims) * share,)
@@ -173,7 +173,6 @@ class Prod(Function):
     def backward(self, g):
         x = self.inputs[0]
         axis = self.axis
-        from .elementwise import Mask
         zero = Mask.apply(x, rule=lambda a: a == 0)
         zeros_per_slice = np.sum(zero.data, axis=axis, keepdims=True)
         # x with its zeros replaced by 1: its product is the product of the non-zeros
@@ -224,7 +223,6 @@ class Std(Var):
     def backward(self, g):
         x = self.inputs[0]
         out = _kept_output(self)
-        from .elementwise import Mask
         zero = Mask.apply(out, rule=lambda s: s == 0)
         safe = out + zero  # 1 where std = 0: no 0/0 (and the gradient there is 0)
         centered = (x - x.mean(axis=self.axis, keepdims=True)) * (1 - zero)
@@ -266,6 +264,5 @@ class Norm(Function):
     def backward(self, g):
         x = self.inputs[0]
         out = _kept_output(self)
-        from .elementwise import Mask
         safe = out + Mask.apply(out, rule=lambda n: n == 0)  # 1 where the norm is 0: no 0/0
         return (_spread(g, x.shape, self.axis, self.keepdims) * (x / safe),)

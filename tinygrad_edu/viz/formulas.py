@@ -30,7 +30,10 @@ def operand_names(fn) -> tuple:
     operands = template_of(fn).operands
     if operands:
         return operands
-    return ("x",) if len(fn.inputs) == 1 else tuple(string.ascii_lowercase[:len(fn.inputs)])
+    n = len(fn.inputs)
+    if n <= len(string.ascii_lowercase):
+        return ("x",) if n == 1 else tuple(string.ascii_lowercase[:n])
+    return tuple(f"x{k + 1}" for k in range(n))   # a stack of more tensors than letters (time steps)
 
 
 def expression_name(t, name_of, has_own_name, depth: int = NAME_DEPTH) -> str:

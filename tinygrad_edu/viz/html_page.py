@@ -17,28 +17,36 @@ from .graph import draw_graph
 from .labels import array_text
 from .render import to_svg
 from .steps import backward_steps
+from .walk import GraphWalk
 
+FRAME_NODES = 150   # a bigger graph is shown around each step, not whole, in each frame
 RECEIVED, PRODUCED = "#d32f2f", "#ef6c00"   # outlines: the gradient taken in, the ones given out
 _SVG_PROLOGUE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
 _SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 
 def save_html(root, path, module=None, params=None, title: str = "Backpropagation, step by step",
-              show_data: bool = True, max_steps: int | None = 100, check=None) -> str:
+              show_data: bool = True, max_steps: int | None = 300, check=None) -> str:
     """Write the step-through page for the backward pass from `root` to `path`; returns path.
 
     show_data: show every tensor's forward values (a summary for large ones) beside its
     gradient, so a step can be checked by hand; False for gradients only. max_steps: refuse
-    graphs with more backward steps than this (each step is one rendered picture); None for no
-    limit. check: a `tg.check_gradients` result, shown on every frame (green/red outlines) and
-    at the step that produces each checked gradient.
+    graphs with more backward steps than this; None for no limit. Each step is one picture
+    rendered by `dot`: the whole graph when it has at most FRAME_NODES nodes, else the ops
+    around the step (a 50-step tanh RNN: 203 steps, each picture a few time steps), so the cap
+    is about the page's size and the time to render it (~0.3 s a step), not dot's layout time.
+    check: a `tg.check_gradients` result, shown on every frame (green/red outlines) and at the
+    step that produces each checked gradient.
     """
     steps = backward_steps(root, module=module, params=params)
     if max_steps is not None and len(steps) > max_steps:
         raise ValueError(f"save_html: the backward pass has {len(steps)} steps, more than "
-                         f"max_steps={max_steps} (one rendered graph each); step through a smaller "
-                         f"network, or pass max_steps=None")
-    frames = [_frame(root, step, len(steps), module, params, show_data, check) for step in steps]
+                         f"max_steps={max_steps} (one rendered picture each, ~0.3 s and ~50 kB a "
+                         f"step); step through a smaller network or a shorter sequence, or pass "
+                         f"max_steps=None")
+    walk = GraphWalk(root)
+    big = len(walk.tensors) + len(walk.ops) > FRAME_NODES
+    frames = [_frame(root, step, len(steps), module, params, show_data, check, big) for step in steps]
     page = _PAGE.format(title=html.escape(title), count=len(steps), last=len(steps) - 1,
                         frames="\n".join(frames), style=_STYLE, script=_SCRIPT)
     path = os.fspath(path)
@@ -62,12 +70,12 @@ def _produced(name, g, worked) -> str:
     return f"<div class='grad'>{title}<pre class='worked'>{html.escape(worked)}</pre>{summary}</div>"
 
 
-def _frame(root, step, count, module, params, show_data, check=None) -> str:
+def _frame(root, step, count, module, params, show_data, check=None, big=False) -> str:
     touched = {id(t): PRODUCED for t, g in zip(step.inputs, step.input_grads) if g is not None}
     touched[id(step.output)] = RECEIVED
     graph = draw_graph(root, show_data=show_data, module=module, params=params, max_nodes=None,
                        grads=step.grads_so_far, highlight_op=step.fn, highlight_tensors=touched,
-                       missing_grad="not yet", check=check)
+                       missing_grad="not yet", check=check, around=step.fn if big else None)
     produced = "".join(_produced(name, g, worked) for name, g, worked
                        in zip(step.input_names, step.input_grads, step.worked))
     return f"""<section class="frame" data-step="{step.index}"{'' if step.index == 0 else ' hidden'}>

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 SMALL = 24  # tensors with at most this many elements show every value
+LINE_WIDTH = 64  # characters a row of values may take before it wraps (8 values of 7 characters)
 
 
 def shape_text(shape: tuple) -> str:
@@ -19,7 +20,7 @@ def array_text(a: np.ndarray) -> str:
         width = max(len(_number(x)) for x in a.flat)
         if a.ndim == 2 and a.shape[1] == 1 and a.shape[0] > 1:
             return _row(a[:, 0], width) + "ᵀ"   # a column vector, printed as a row: less tall
-        return np.array2string(a, max_line_width=80, separator=" ",
+        return np.array2string(a, max_line_width=LINE_WIDTH, separator=" ",
                                formatter={"all": lambda x: _number(x).rjust(width)})
     finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
     if finite.size == 0:

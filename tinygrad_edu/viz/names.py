@@ -27,3 +27,27 @@ def named_params(source) -> list:
         else:
             pairs.append((item.name or f"param{i}", item))
     return pairs
+
+
+def counted_labels(module) -> dict:
+    """{module name: the name a person counts it by}. A Sequential's indices (`0`, `2`, `net.4`)
+    become `layer 1`, `layer 2`, `net layer 3` — only modules with a weight matrix (Linear, Conv,
+    Embedding, a block holding them) are counted — and the modules between them are named after
+    the layer they follow: `layer 1 Tanh`, `layer 2 BatchNorm1d`. Named modules keep their names."""
+    labels, counted = {}, {}
+    for name, m in module.named_modules():
+        if not name:
+            continue
+        prefix, _, last = name.rpartition(".")
+        if not last.isdigit():
+            labels[name] = name
+            continue
+        base = f"{prefix} layer" if prefix else "layer"
+        if any(p.ndim >= 2 for p in m.parameters()):
+            counted[prefix] = counted.get(prefix, 0) + 1
+            labels[name] = f"{base} {counted[prefix]}"
+        elif counted.get(prefix):
+            labels[name] = f"{base} {counted[prefix]} {type(m).__name__}"
+        else:
+            labels[name] = f"{type(m).__name__} before {base} 1"
+    return labels

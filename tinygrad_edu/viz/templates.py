@@ -58,12 +58,14 @@ def _cross_entropy_values(fn) -> dict:
     z = fn.inputs[0].data
     count = fn.saved.count   # the weighted mean's denominator; None: the batch size
     if len(fn.inputs) == 2:
-        y = fn.inputs[1].data
+        target = fn.inputs[1].data if fn.weight is None else fn.inputs[1].data * fn.weight
+    elif fn.saved.sample_weight is not None:   # each row's class weight (0 for an ignored target)
+        target = fn.onehot(z) * fn.saved.sample_weight
     else:
-        y = fn.onehot(z)
+        target = fn.onehot(z)
     log_p = log_softmax(z, axis=1)
     return {"n": max(z.shape[0], 1) if count is None else count, "log_softmax_z": log_p,
-            "softmax_z": np.exp(log_p), "target": y if fn.weight is None else y * fn.weight}
+            "softmax_z": np.exp(log_p), "target": target}
 
 
 TEMPLATES = {
@@ -79,7 +81,6 @@ TEMPLATES = {
     ops.Sqrt: Template("√{x}", ("{G} / (2·{out})",)),
     ops.Sigmoid: Template("σ({x})", ("{G}·{out}·(1 − {out})",)),
     ops.Tanh: Template("tanh({x})", ("{G}·(1 − {out}²)",)),
-    ops.Gate: Template("{g}·m({x})", ("{G}·m({x})",), operands=("g", "x")),
     ops.ReLU: Template("relu({x})", ("{G}·1[{x} > 0]",)),
     ops.LeakyReLU: Template("leaky_relu({x})", ("{G}·(1 if {x} > 0 else {negative_slope})",)),
     ops.Abs: Template("|{x}|", ("{G}·sign({x})",)),

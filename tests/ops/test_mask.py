@@ -1,5 +1,6 @@
-"""The gate op G·m(x) (relu's, abs's, leaky_relu's and clip's derivative as one node): its
-values, its own derivatives (linear in G, 0 in x) by finite differences, relu's second
+"""The one mask op m(x), a piecewise-constant function of x (relu's [x > 0], abs's sign(x),
+leaky_relu's and clip's): relu's, abs's, leaky_relu's and clip's derivatives are G times it. Its
+values, the derivatives of G·m(x) (linear in G, 0 in x) by finite differences, relu's second
 derivatives against PyTorch, and the dtype it keeps."""
 import numpy as np
 import pytest
@@ -19,21 +20,24 @@ RULES = {
 
 @settings(max_examples=25, deadline=None)
 @given(data=st.data(), rule=st.sampled_from(sorted(RULES)))
-def test_gate_is_g_times_the_mask_and_linear_in_g(data, rule):
+def test_g_times_the_mask_is_linear_in_g_and_constant_in_x(data, rule):
     shape = data.draw(shapes(min_dims=1))
     g_arr = data.draw(arrays(shape))
     x_arr = data.draw(arrays(shape, away_from_zero=0.05))
     m = RULES[rule]
     g, x = Tensor(g_arr, requires_grad=True), Tensor(x_arr, requires_grad=True)
-    out = ops.Gate.apply(g, x, rule=m)
+    mask = ops.Mask.apply(x, rule=m)
+    np.testing.assert_array_equal(mask.data, m(x_arr).astype(x_arr.dtype))
+    assert mask.dtype == x.dtype and mask.grad_fn.name == "mask"
+    out = g * mask
     np.testing.assert_array_equal(out.data, g_arr * m(x_arr))
     # first derivatives by finite differences (x: 0 away from the kink)
-    assert tg.gradcheck(lambda a, b: ops.Gate.apply(a, b, rule=m), (g, x))
-    # second: the gate of the gate, still by finite differences
+    assert tg.gradcheck(lambda a, b: a * ops.Mask.apply(b, rule=m), (g, x))
+    # second, still by finite differences
     w = Tensor(data.draw(arrays(shape)))
 
     def first(a, b):
-        (d,) = tg.grad((ops.Gate.apply(a, b, rule=m) * w).sum(), [a], create_graph=True)
+        (d,) = tg.grad((a * ops.Mask.apply(b, rule=m) * w).sum(), [a], create_graph=True)
         return d
     assert tg.gradcheck(first, (g, x))
 
@@ -56,12 +60,13 @@ def test_relu_second_derivatives_against_pytorch(data):
 
 
 @pytest.mark.parametrize("op", ["relu", "abs", "leaky_relu", "clip"])
-def test_the_derivatives_are_one_gate_node_in_the_input_dtype(op):
+def test_the_derivatives_are_g_times_one_mask_node_in_the_input_dtype(op):
     x = Tensor(np.array([-2.0, -0.5, 0.5, 2.0], dtype=np.float32), requires_grad=True)
     fn = {"relu": lambda t: t.relu(), "abs": lambda t: t.abs(),
           "leaky_relu": lambda t: t.leaky_relu(0.1), "clip": lambda t: t.clip(-1.0, 1.0)}[op]
     (d,) = tg.grad(fn(x).sum(), [x], create_graph=True)
-    assert d.grad_fn.name == "gate" and d.dtype == np.float32
+    assert d.grad_fn.name == "mul" and d.dtype == np.float32
+    assert [i.grad_fn.name for i in d.grad_fn.inputs if i.grad_fn is not None] == ["mask"]
     expected = {"relu": [0, 0, 1, 1], "abs": [-1, -1, 1, 1], "leaky_relu": [0.1, 0.1, 1, 1],
                 "clip": [0, 1, 1, 0]}[op]
     np.testing.assert_allclose(d.data, np.array(expected, dtype=np.float32))
