@@ -1,9 +1,10 @@
 """Helpers shared by the test files (pytest puts this directory on sys.path, as for
-strategies.py):  from conftest import leaf, strict_numpy, check"""
+strategies.py):  from conftest import leaf, strict_numpy, check, message_of"""
 import contextlib
 import warnings
 
 import numpy as np
+import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
@@ -21,6 +22,19 @@ def strict_numpy():
     with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
         warnings.simplefilter("error")
         yield
+
+
+def message_of(error, fn) -> str:
+    """fn() must raise `error`; its message."""
+    with pytest.raises(error) as info:
+        fn()
+    return str(info.value)
+
+
+def names_shapes(message, *shapes):
+    """Each shape appears in the message, written as Python prints a tuple: (3, 4)."""
+    for shape in shapes:
+        assert str(tuple(shape)) in message, f"{shape} not named in: {message}"
 
 
 def np_sigmoid(x):

@@ -1,14 +1,10 @@
 """The creation functions (zeros, ones, full, arange, linspace, eye, rand…) and Tensor(data):
 dtypes and values as PyTorch's."""
-
 import numpy as np
 import pytest
-from hypothesis import settings
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
-
-FAST = settings(max_examples=20, deadline=None)
 
 
 def test_creation_functions_dtypes_and_values():

@@ -1,16 +1,12 @@
 """A Hessian-vector product of a small two-layer network against finite differences of its
 gradients and against PyTorch (when installed), and a second derivative through a 20,000-op chain."""
-
 import numpy as np
 import pytest
 from conftest import leaf
-from hypothesis import settings
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-
-FAST = settings(max_examples=10, deadline=None)
 
 
 def _network_params(seed=0):

@@ -1,7 +1,6 @@
 """Second derivatives of the reductions, softmax, losses, shape and join ops: gradcheck of their
 (differentiable) gradients tg.grad(create_graph=True), and the cross-entropy Hessian and the
 product with a zero by formula."""
-
 import numpy as np
 import pytest
 from conftest import leaf

@@ -1,7 +1,6 @@
 """The functional losses against their numpy formulas and tg.gradcheck: cross-entropy with class
 indices and with probabilities, binary cross-entropy (with logits), MSE, every reduction, logits of
 1e4 and probabilities at 0 and 1 (finite), float32 kept."""
-
 import numpy as np
 import pytest
 from conftest import check, leaf, np_sigmoid, np_softmax, strict_numpy

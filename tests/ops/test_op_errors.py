@@ -1,15 +1,12 @@
 """Bad input to the ops: the error's type, and a message naming the op, the argument and the
 shapes."""
-
 import numpy as np
 import pytest
-from hypothesis import settings
+from conftest import message_of, names_shapes
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
-
-FAST = settings(max_examples=20, deadline=None)
 
 
 @pytest.mark.parametrize("call, error, words", [
@@ -56,3 +53,59 @@ def test_bad_input_errors_name_the_op_argument_and_shapes(call, error, words):
     message = str(info.value)
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
+
+
+# --- losses: class indices, targets and reductions ------------------------------------------------
+
+
+@pytest.mark.parametrize("target, bad", [([0, 1, 4], "4"), ([0, -1, 2], "-1"), (np.array([0, 9, 1]), "9"),
+                                         (Tensor(np.array([0, 1, 7]), dtype=np.int64), "7")])
+def test_cross_entropy_out_of_range_index_names_it(target, bad):
+    logits = Tensor.ones(3, 4, requires_grad=True)
+    message = message_of((IndexError, ValueError), lambda: F.cross_entropy(logits, target))
+    assert bad in message
+
+
+@pytest.mark.parametrize("target", [[0, 1], np.array([0, 1, 2, 3]), Tensor(np.array([1.0, 0.0])),
+                                    np.full((2, 4), 0.25), Tensor(np.full((5, 4), 0.25))])
+def test_cross_entropy_mismatched_n_is_a_value_error(target):
+    message = message_of(ValueError, lambda: F.cross_entropy(Tensor.ones(3, 4, requires_grad=True), target))
+    assert "3" in message
+
+
+def test_cross_entropy_non_integer_class_index():
+    message_of((ValueError, TypeError), lambda: F.cross_entropy(Tensor.ones(2, 3), [0.5, 1]))
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_cross_entropy_with_a_one_hot_integer_target_says_the_dtype_is_the_problem(as_tensor):
+    onehot = np.eye(3, dtype=np.int64)[[0, 2, 1, 0]]
+    target = Tensor(onehot, dtype=np.int64) if as_tensor else onehot
+    message = message_of(TypeError, lambda: F.cross_entropy(Tensor.randn(4, 3), target))
+    assert "int64" in message and "dtype" in message
+    assert "floating" in message                     # probabilities must be floating
+    assert "class indices of shape (4,)" in message  # integer targets are indices
+    assert "got shape (4, 3)" not in message
+
+
+def test_cross_entropy_still_takes_indices_and_float_probabilities():
+    logits = Tensor.randn(4, 3)
+    onehot = np.eye(3)[[0, 2, 1, 0]]
+    by_index = F.cross_entropy(logits, np.array([0, 2, 1, 0]))
+    by_probs = F.cross_entropy(logits, onehot.astype(np.float32))
+    np.testing.assert_allclose(by_index.data, by_probs.data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                                  "mse_loss"])
+def test_unknown_reduction_is_a_value_error(loss):
+    target = [0, 1] if loss == "cross_entropy" else np.full((2, 3), 0.5)
+    message = message_of(ValueError, lambda: getattr(F, loss)(Tensor(np.full((2, 3), 0.5)),
+                                                          target, reduction="avg"))
+    assert "avg" in message
+
+
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss"])
+def test_elementwise_loss_shape_mismatch_names_both_shapes(loss):
+    message = message_of(ValueError, lambda: getattr(F, loss)(Tensor(np.full((3, 4), 0.5)), np.full((4, 3), 0.5)))
+    names_shapes(message, (3, 4), (4, 3))

@@ -2,7 +2,6 @@
 hypothesis-drawn shapes, axes and dims — sum, mean, max, min, prod, var, std, logsumexp, norm,
 argmax/argmin, max/min with dim (values and indices), the dim=/keepdim= spellings, ties, zeros,
 constants and huge inputs."""
-
 import numpy as np
 import pytest
 from conftest import check, leaf, np_softmax, strict_numpy

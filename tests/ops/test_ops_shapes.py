@@ -2,7 +2,6 @@
 tg.gradcheck with hypothesis-drawn shapes — reshape/view/flatten, transpose/permute, squeeze,
 expand, indexing (repeated indices accumulate), cat/stack/split/chunk/narrow/pad, matmul in
 every rank, F.linear."""
-
 import numpy as np
 import pytest
 from conftest import check, leaf

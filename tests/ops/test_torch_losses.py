@@ -1,10 +1,8 @@
 """The functional losses against PyTorch (float64, every reduction, logits up to 1e4, probabilities
 at 0 and 1), and a float32 network's loss and gradients against PyTorch in float32 (skipped when
 torch is absent)."""
-
 import numpy as np
 import pytest
-from hypothesis import settings
 
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
@@ -14,7 +12,6 @@ from torch_compare import compare  # noqa: E402  (after the skip)
 
 TF = torch.nn.functional
 
-FAST = settings(max_examples=15, deadline=None)
 
 
 REDUCTIONS = ["mean", "sum", "none"]

@@ -2,7 +2,6 @@
 inputs, same upstream gradient): values and every input's gradient, with dim/keepdim, ties of
 max/min (PyTorch's split of the gradient), prod with zeros, std of a constant, norm of zeros
 (skipped when torch is absent)."""
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
