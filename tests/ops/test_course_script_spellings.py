@@ -1,4 +1,4 @@
-"""More habits of course scripts (issue 22, tried beyond the contract): device= on the factories,
+"""PyTorch spellings course scripts use beyond the contract: device= on the factories,
 next(model.parameters()), tg.inference_mode, comparison and in-place methods by name, view_as /
 type_as, and more of torch's top-level functions — each against PyTorch where it is installed."""
 import numpy as np
