@@ -10,7 +10,12 @@
 F.scaled_dot_product_attention is this; nn.MultiheadAttention runs it on every head. A query
 that may attend to no key at all (its whole row blocked) gets weights 0 and output 0, as
 PyTorch's scaled_dot_product_attention: its row of scores is set to 0 before the softmax and its
-weights to 0 after it (two more masked_fill nodes, only when such a row exists)."""
+weights to 0 after it (two more masked_fill nodes, only when such a row exists).
+
+Under tg.compile, a mask is read at each replay when the step passes the same array each call;
+an array this module derives from a mask (¬mask, a reshape, a union) is a constant of the
+replay when the mask is read-only (`mask.flags.writeable = False`; is_causal's mask always is),
+and otherwise the step is refused rather than replayed with a stale mask."""
 from __future__ import annotations
 
 import math
@@ -67,8 +72,17 @@ def check_query_key_value(who: str, q: Tensor, k: Tensor, v: Tensor) -> None:
 
 
 def causal_blocked(length: int, source_length: int) -> np.ndarray:
-    """True above the diagonal: query i may not attend to keys after i (top-left aligned, as PyTorch)."""
-    return np.triu(np.ones((length, source_length), bool), 1)
+    """True above the diagonal: query i may not attend to keys after i (top-left aligned, as
+    PyTorch). Read-only: a constant, so tg.compile can replay a step that makes it."""
+    return fixed_like(np.triu(np.ones((length, source_length), bool), 1))
+
+
+def fixed_like(derived: np.ndarray, *sources: np.ndarray) -> np.ndarray:
+    """Mark an array computed from masks read-only when its sources are (none: always), so that
+    tg.compile reads it as a constant exactly when the masks it came from are constants."""
+    if all(not s.flags.writeable for s in sources):
+        derived.flags.writeable = False
+    return derived
 
 
 def read_mask(who: str, arg: str, mask, shape: tuple, dtype, true_means_blocked: bool):
@@ -87,8 +101,9 @@ def read_mask(who: str, arg: str, mask, shape: tuple, dtype, true_means_blocked:
         raise ValueError(f"{who}: {arg} of shape {array.shape} does not broadcast to the attention scores' "
                          f"shape {shape}")
     if array.dtype.kind == "f":
-        return None, array.astype(dtype, copy=False)
-    return (array if true_means_blocked else ~array), None
+        added = array.astype(dtype, copy=False)
+        return None, (added if added is array else fixed_like(added, array))
+    return (array if true_means_blocked else fixed_like(~array, array)), None
 
 
 def attention_weights(q: Tensor, k: Tensor, scale, blocked, added, empty_rows: float = 0.0) -> Tensor:
@@ -97,7 +112,7 @@ def attention_weights(q: Tensor, k: Tensor, scale, blocked, added, empty_rows: f
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * scale
     if added is not None:
-        scores = scores + Tensor(added, name="attn_mask")
+        scores = scores + Tensor._wrap(added).named("attn_mask")  # the caller's array: no copy
     if blocked is not None:
         scores = scores.masked_fill(blocked, -np.inf)
     empty = _empty_rows(blocked, added)
@@ -114,4 +129,5 @@ def _empty_rows(blocked, added):
     if minus_inf is None:
         return None
     empty = minus_inf.all(axis=-1, keepdims=True)
-    return empty if empty.any() else None
+    sources = [a for a in (blocked, added) if a is not None]
+    return fixed_like(empty, *sources) if empty.any() else None

@@ -112,7 +112,8 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean", weight=None,
         target_data = target.data
     else:
         _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # errors say where
-        target = target_data = target_data.reshape(-1)
+        target = target.reshape(-1) if isinstance(target, Tensor) else target_data.reshape(-1)
+        target_data = array_of(target, "cross_entropy", "target")
     loss = _cross_entropy_rows(rows, target, target_data, reduction, weight, ignore_index)
     return loss.reshape(kept_shape) if reduction == "none" else loss
 
@@ -140,21 +141,10 @@ def _cross_entropy_rows(logits: Tensor, target, target_data: np.ndarray, reducti
     if target_data.shape[0] != n:
         raise ValueError(f"cross_entropy: logits have N={n} rows (shape {logits.shape}) but target "
                          f"has {target_data.shape[0]} entries (shape {target_data.shape})")
-    ignored = target_data == ignore_index
-    if not ignored.any():
-        classes = _class_indices(target_data, c)
-        return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight, **extra)
-    _class_indices(np.where(ignored, 0, target_data), c)  # the others must be classes
-    if reduction == "none":  # every row, the ignored ones read as class 0, then their loss set to 0
-        classes = _class_indices(np.where(ignored, 0, target_data), c)
-        loss = ops.CrossEntropy.apply(logits, reduction="none", classes=classes, weight=weight, **extra)
-        return loss.masked_fill(ignored, 0.0)
-    kept = np.flatnonzero(~ignored)
-    classes = _class_indices(target_data[kept], c)
-    if kept.size == 0 and reduction == "mean":  # 0 / 0, as PyTorch: NaN (and zero gradients)
-        return ops.CrossEntropy.apply(logits[kept], reduction="sum", classes=classes, weight=weight,
-                                      **extra) * np.nan
-    return ops.CrossEntropy.apply(logits[kept], reduction=reduction, classes=classes, weight=weight, **extra)
+    classes = _class_indices(np.where(target_data == ignore_index, 0, target_data), c)  # (errors say where)
+    classes = target_data if classes.dtype == target_data.dtype else np.asarray(target_data, classes.dtype)
+    return ops.CrossEntropy.apply(logits, reduction=reduction, classes=classes, weight=weight,
+                                  ignore_index=ignore_index, **extra)
 
 
 def one_hot(indices, num_classes: int = -1) -> Tensor:

@@ -14,11 +14,12 @@ import weakref
 class Group:
     """A label and the tensors the group's computation starts from (its boundary)."""
 
-    __slots__ = ("label", "boundary", "__weakref__")
+    __slots__ = ("label", "boundary", "first", "__weakref__")
 
-    def __init__(self, label: str, inputs) -> None:
+    def __init__(self, label: str, inputs, first) -> None:
         self.label = label
         self.boundary = frozenset(id(t) for t in inputs)
+        self.first = id(first)   # the first output (h_t): the pictures run the recurrence through it
 
 
 _heads: dict = {}   # id(output tensor) -> (weak reference to it, Group)
@@ -30,7 +31,7 @@ def mark_group(outputs, inputs, label: str) -> None:
     recorded = [t for t in outputs if t.grad_fn is not None]
     if not recorded:   # under no_grad nothing is drawn
         return
-    group = Group(label, inputs)
+    group = Group(label, inputs, recorded[0])
     for t in recorded:
         _heads[id(t)] = (weakref.ref(t), group)
     if len(_heads) > _PRUNE_AT:

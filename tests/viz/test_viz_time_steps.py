@@ -124,13 +124,20 @@ def test_ten_layer_clusters_go_down_the_page_not_across():
 
 
 @needs_dot
-def test_a_recurrent_step_starts_below_the_previous_one():
-    layer, loss = rnn_loss(steps=4)
-    dot = viz.draw_graph(loss, module=layer)
+@pytest.mark.parametrize("kind", [nn.RNN, nn.LSTM, nn.GRU])
+def test_each_time_step_lies_below_the_previous_one(kind):
+    """The steps are stacked down the page (an LSTM's used to stand side by side, ranked
+    cluster by cluster), and each h_t stands where the step's spine puts it."""
+    layer, loss = rnn_loss(kind, steps=4)
+    dot = viz.draw_graph(loss, module=layer, max_nodes=None)
+    assert "newrank=true" in dot.source and "group=recurrence" in dot.source
     where = positions(dot)
     ids = dict(re.findall(r"^\s*(t\d+) \[label=<.*?<B>(h_\d)</B>", dot.source, flags=re.M))
     ys = {name: where[node][1] for node, name in ids.items()}
     assert ys["h_1"] > ys["h_2"] > ys["h_3"] > ys["h_4"]   # y grows upwards in -Tplain
+    xs = [p[0] for p in where.values()]
+    height = max(ys.values()) - min(ys.values())
+    assert max(xs) - min(xs) < height, "the steps drift sideways into a staircase"
 
 
 def test_dot_is_stopped_after_the_time_limit_with_a_message_that_says_what_to_do(monkeypatch):

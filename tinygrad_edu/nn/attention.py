@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import functional as F
-from ..attention import attention_weights, read_mask
+from ..attention import attention_weights, fixed_like, read_mask
 from ..tensor import Tensor, array_of, as_tensor, describe
 from . import init
 from .layers import Linear
@@ -111,18 +111,19 @@ class MultiheadAttention(Module):
                 want = (f"(L, S) = {(length, source_length)} or (N·num_heads, L, S) = "
                         f"{(n * heads, length, source_length)}")
                 raise ValueError(f"{who}: attn_mask must have shape {want}, got {array.shape}")
-            blocked, added = read_mask(who, "attn_mask", array.reshape((-1, heads) + array.shape[-2:])
-                                       if array.ndim == 3 else array, scores, dtype, true_means_blocked=True)
+            per_head = fixed_like(array.reshape((-1, heads) + array.shape[-2:]), array) if array.ndim == 3 else array
+            blocked, added = read_mask(who, "attn_mask", per_head, scores, dtype, true_means_blocked=True)
         if key_padding_mask is not None:
             array = array_of(key_padding_mask, who, "key_padding_mask")
             want = (n, source_length) if batched else (source_length,)
             if array.shape != want:
                 raise ValueError(f"{who}: key_padding_mask must have shape {'(N, S)' if batched else '(S,)'} "
                                  f"= {want}, got {array.shape}")
-            pad_blocked, pad_added = read_mask(who, "key_padding_mask", array.reshape(-1, 1, 1, source_length),
+            pad_blocked, pad_added = read_mask(who, "key_padding_mask",
+                                               fixed_like(array.reshape(-1, 1, 1, source_length), array),
                                                scores, dtype, true_means_blocked=True)
-            blocked = pad_blocked if blocked is None else blocked if pad_blocked is None else blocked | pad_blocked
-            added = pad_added if added is None else added if pad_added is None else added + pad_added
+            blocked = _combine(blocked, pad_blocked, np.logical_or)
+            added = _combine(added, pad_added, np.add)
         return blocked, added
 
     def _project(self, self_attention: bool, q: Tensor, k: Tensor, v: Tensor) -> tuple:
@@ -141,3 +142,10 @@ class MultiheadAttention(Module):
     def extra_repr(self) -> str:
         return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}, "
                 f"batch_first={self.batch_first}")
+
+
+def _combine(a, b, how):
+    """The two masks' union (boolean) or sum (float); either may be None."""
+    if a is None or b is None:
+        return b if a is None else a
+    return fixed_like(how(a, b), a, b)

@@ -80,6 +80,14 @@ def uniform_parameter(shape: tuple, hidden_size: int, dtype) -> Parameter:
     return Parameter(_random.generator().uniform(-bound, bound, shape).astype(dtype))
 
 
+def zero_state(shape: tuple, dtype) -> Tensor:
+    """The initial state when none is given: zeros, read-only, so that tg.compile sees a constant
+    (equal values that nothing can change) rather than data made inside the step."""
+    zeros = np.zeros(shape, dtype=dtype)
+    zeros.flags.writeable = False
+    return Tensor._wrap(zeros)
+
+
 def floating_dtype(owner: str, dtype) -> np.dtype:
     dtype = np.dtype(dtype or DEFAULT_DTYPE)
     if dtype.kind != "f":
@@ -129,8 +137,7 @@ class _CellBase(Module):
         """The hidden (or cell) state for input x: zeros when None, else checked against x."""
         owner = type(self).__name__
         if state is None:
-            shape = x.shape[:-1] + (self.hidden_size,)
-            return Tensor(np.zeros(shape, dtype=self.weight_ih.dtype))
+            return zero_state(x.shape[:-1] + (self.hidden_size,), self.weight_ih.dtype)
         state = as_tensor(state, owner)
         expected = x.shape[:-1] + (self.hidden_size,)
         if state.ndim != x.ndim:

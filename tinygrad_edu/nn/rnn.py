@@ -20,7 +20,7 @@ import numpy as np
 from .. import functional as F
 from ..combine import cat, stack
 from ..groups import mark_group
-from ..tensor import Tensor, as_tensor
+from ..tensor import as_tensor
 from .module import Module
 from .recurrent import (
     check_nonlinearity,
@@ -30,6 +30,7 @@ from .recurrent import (
     lstm_step,
     rnn_step,
     uniform_parameter,
+    zero_state,
 )
 
 
@@ -159,8 +160,7 @@ class _RNNBase(Module):
         expected = (self.num_layers * self.num_directions, batch, self.hidden_size)
         names = ("hx", "cx") if self.has_cell_state else ("hx",)
         if hx is None:
-            zeros = Tensor(np.zeros(expected, dtype=self.weight_ih_l0.dtype))
-            zeros.data.flags.writeable = False   # a constant: tg.compile folds it rather than refusing the step
+            zeros = zero_state(expected, self.weight_ih_l0.dtype)
             return x, (zeros,) * len(names), unbatched
         if self.has_cell_state and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError(f"{owner}: hx must be a tuple (h_0, c_0) of two tensors, got {type(hx).__name__}")

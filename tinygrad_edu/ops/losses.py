@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 from . import _numerics
 from .elementwise import Mask, sigmoid
 from .reduce import Softmax, log_softmax, shifted_exp
@@ -57,22 +58,39 @@ class CrossEntropy(_PerElement, Function):
     derivative_weighted = "∂z = G·w_y·(softmax(z) − y)"
     operands, expression = ("z", "y"), "cross_entropy({z}, {y})"
     per_element = ("{G_each}·({softmax_z} − {target})", "−{G_each}·{log_softmax_z}")
+    ignore_index = None   # class indices equal to it count for nothing (F.cross_entropy passes it)
 
     def forward(self, z, probs=None):
         shifted, e, total = shifted_exp(z, axis=1)
         log_p = shifted - np.log(total)
         with _numerics.underflow_ok():
             softmax = e / total   # which the backward needs: saved, not recomputed
-        count = None   # the weighted mean's denominator; None: N
+        count = sample_weight = classes = None   # count: the mean's denominator (None: N)
         if probs is None:
-            per_sample = -log_p[np.arange(z.shape[0]), self.classes]
-            if self.weight is not None:
-                per_sample = per_sample * self.weight[self.classes]
-                count = np.sum(self.weight[self.classes])
+            rows, classes = np.arange(z.shape[0]), self.classes
+            if self.ignore_index is not None:   # an ignored target: weight 0, class 0 as a stand-in
+                kept = classes != self.ignore_index
+                classes = np.where(kept, classes, 0)
+                sample_weight = kept.astype(z.dtype) if self.weight is None else np.where(kept, self.weight[classes], 0)
+                per_sample = np.where(kept, -log_p[rows, classes], 0)
+            else:
+                per_sample = -log_p[rows, classes]
+                sample_weight = None if self.weight is None else self.weight[classes]
+            if sample_weight is not None:
+                per_sample = per_sample * sample_weight
+                count = np.sum(sample_weight)
         else:
             y = probs if self.weight is None else probs * self.weight
             per_sample = -np.sum(y * log_p, axis=1)
-        self.save_for_backward(softmax=softmax, count=count)
+        # 1/count for the mean's backward, as an array the node keeps (tg.compile replays it). A
+        # zero total weight gives NaN, as PyTorch; every target ignored gives a zero gradient, as PyTorch
+        scale = None
+        if count is not None:
+            nothing_kept = self.ignore_index is not None and not np.any(self.classes != self.ignore_index)
+            scale = np.asarray(0.0 if nothing_kept else 1.0 / count if count != 0 else np.nan, dtype=z.dtype)
+        self.save_for_backward(softmax=softmax, count=count, classes=classes,
+                               sample_weight=None if sample_weight is None else sample_weight.reshape(-1, 1),
+                               scale=scale)
         return reduce_loss(per_sample, self.reduction, count)
 
     @property
@@ -96,25 +114,30 @@ class CrossEntropy(_PerElement, Function):
             y = self.inputs[1].data
         else:
             y = self.onehot(self.inputs[0].data)
+            if self.saved.sample_weight is not None:
+                return y * self.saved.sample_weight
         return y if self.weight is None else y * self.weight
 
     def onehot(self, z: np.ndarray) -> np.ndarray:
         onehot = np.zeros(z.shape, dtype=z.dtype)
-        onehot[np.arange(z.shape[0]), self.classes] = 1
+        onehot[np.arange(z.shape[0]), self.saved.classes] = 1   # (an ignored row's stand-in: weight 0)
         return onehot
 
     def backward(self, g):
         z = self.inputs[0]
         n = z.shape[0]
-        count = self.saved.count
-        g = spread_loss_grad(g, n if count is None else count, self.reduction)
+        saved = self.saved
+        if saved.scale is not None and self.reduction == "mean":
+            g = g * Tensor._wrap(saved.scale)
+        else:
+            g = spread_loss_grad(g, n, self.reduction)
         if self.reduction == "none":
             g = g.reshape(n, 1)
-        p = Softmax.apply(z, axis=1, given=self.saved.softmax)
+        p = Softmax.apply(z, axis=1, given=saved.softmax)
         if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
             onehot = Mask.apply(z, rule=self.onehot)
-            if self.weight is not None:
-                g = g * self.weight[self.classes].reshape(n, 1)
+            if saved.sample_weight is not None:   # w_y (0 for an ignored target), kept by forward
+                g = g * Tensor._wrap(saved.sample_weight)
             return ((p - onehot) * g,)
         y, g_y = self.inputs[1], g
         if self.weight is not None:  # L_i = −Σ_c w_c·y_ic log p_ic: the target becomes w·y

@@ -21,7 +21,14 @@ class MaskedFill(Function):
         need_x = self.needs_input_grad[0]
         need_value = len(self.inputs) == 2 and self.needs_input_grad[1]
         return (MaskedFill.apply(g, mask=self.mask, value=0) if need_x else None,
-                MaskedFill.apply(g, mask=~self.mask, value=0) if need_value else None)[:len(self.inputs)]
+                MaskedFill.apply(g, mask=_inverted(self.mask), value=0) if need_value else None)[:len(self.inputs)]
+
+
+def _inverted(mask: np.ndarray) -> np.ndarray:
+    """¬mask, read-only when mask is (tg.compile then replays it as the constant it is)."""
+    inverted = ~mask
+    inverted.flags.writeable = mask.flags.writeable
+    return inverted
 
 
 class Tril(Function):

@@ -4,6 +4,8 @@ repository's is regenerated from its root with `tinygrad-edu graph --gallery viz
   000_graph.svg, 001_graph.svg, 002_graph.svg   the write-ups' networks, values and gradients
   001_gradient_flow.svg                         001 coloured by gradient norm (its randn·0.01
                                                 init makes the first layer's gradient vanish)
+  rnn_graph.svg                                 a tanh RNN, a cluster per time step, coloured by
+                                                gradient norm (it fades back through time)
   vanishing_gradients.png                       10-layer sigmoid vs ReLU, gradient norm per layer
   gradient_flow_training.png                    per-layer norms and dead ReLUs during training
   backward_steps.html (+ .png screenshot)       step through 002's backward pass in a browser
@@ -39,6 +41,22 @@ def write_network_graph(key: str, path, color_by=None, fmt=None) -> str:
     return render(draw_graph(net.loss, params=net.params, color_by=color_by, title=title), path, fmt)
 
 
+def write_rnn_graph(path, steps: int = 8) -> str:
+    """A tanh RNN unrolled over `steps` time steps, one cluster each, coloured by gradient norm:
+    the loss reads only the last state, so ‖∂L/∂h_t‖ fades step by step back towards t = 1."""
+    from .. import _random, nn
+    from ..tensor import Tensor
+    _random.manual_seed(0)
+    rnn = nn.RNN(2, 3, dtype="float64")
+    xs = Tensor(_random.generator().normal(size=(steps, 1, 2)))
+    out, _ = rnn(xs)
+    loss = (out[-1] ** 2).sum().named("L = ‖h_T‖²")
+    loss.backward()
+    title = f"A tanh RNN over {steps} time steps, coloured by gradient norm: L reads h_{steps} only"
+    return render(draw_graph(loss, module=rnn, color_by="grad", show_data=False, title=title,
+                             max_nodes=None), path)
+
+
 def build_gallery(out_dir, screenshot: bool = True, quiet: bool = False) -> list:
     """Write every gallery picture into the folder `out_dir` (made if missing); returns the paths."""
     out = Path(out_dir)
@@ -50,6 +68,7 @@ def write_graphs(out: Path, screenshot: bool = True) -> list:
     """The write-ups' graphs (SVG) and the step-through page; needs Graphviz's `dot`."""
     written = [write_network_graph(key, out / f"{key}_graph.svg") for key in ("000", "001", "002")]
     written.append(write_network_graph("001", out / "001_gradient_flow.svg", color_by="grad"))
+    written.append(write_rnn_graph(out / "rnn_graph.svg"))
     written.append(write_network_graph("002", out / "backward_steps.html"))
     if screenshot:
         png = screenshot_html(out / "backward_steps.html", out / "backward_steps.png", fragment="fit&step=4")

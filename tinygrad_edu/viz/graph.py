@@ -62,7 +62,10 @@ def draw_graph(root, show_data: bool = True, show_grad: bool = True, color_by=No
         grads = all_gradients(root)   # the check ran tg.grad, which sets no .grad to show
     grad_of = _grad_lookup(grads)
     dot = BackpropGraph("backprop", format="svg")
-    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname=SANS, ordering="in")
+    # newrank: rank the whole graph at once, so a chain of clusters (layers, time steps) is
+    # stacked down the page; ranked cluster by cluster, dot reversed edges between them and
+    # set an LSTM's time steps side by side
+    dot.attr(rankdir=rankdir, nodesep="0.25", ranksep="0.35", fontname=SANS, ordering="in", newrank="true")
     dot.attr("node", fontname=SANS, fontsize="11")
     dot.attr("edge", color="#555555", arrowsize="0.7")
     if title:
@@ -162,27 +165,38 @@ def _grad_lookup(grads):
 
 
 def _recurrence(walk) -> set:
-    """The keys of the nodes on the path from one time step's state (h_(t−1), c_(t−1)) to the
-    next one's, within marked groups: dot keeps nodes of one `group` in a straight line, so the
-    recurrence runs straight down the page instead of drifting sideways step after step."""
-    owner = {id(fn) for fn, _, _ in walk.step_groups()}
+    """The keys of the nodes on each time step's spine: the longest path from the previous
+    step's first state (h_(t−1)) to this one's (h_t), through the step's own ops. dot keeps the
+    nodes of one `group` in a straight line, so the recurrence runs straight down the page
+    instead of drifting sideways step after step; the other branches hang off the spine."""
+    owner = {id(fn): group for fn, group, _ in walk.step_groups()}
     if not owner:
         return set()
-    states = {id(t) for t in walk.tensors if group_of(t) is not None}
-    outputs = {id(t.grad_fn): t for t in walk.tensors if t.grad_fn is not None}
-    fed_ops, fed = set(), set(states)          # ops (and tensors) that a state flows into
-    for fn in walk.ops:
-        out = outputs.get(id(fn))
-        if id(fn) in owner and out is not None and any(id(i) in fed for i in fn.inputs):
-            fed_ops.add(id(fn))
-            fed.add(id(out))
-    on_path, reaching = set(), set(states)    # ... and that flow on into the next state
-    for fn in reversed(walk.ops):
-        out = outputs.get(id(fn))
-        if id(fn) in fed_ops and id(out) in reaching:
-            on_path.add(("op", id(fn)))
-            reaching.update(id(i) for i in fn.inputs if id(i) in fed)
-    return on_path | {("t", k) for k in reaching & fed}
+
+    def is_state(t):
+        group = group_of(t)
+        return group is not None and group.first == id(t)
+
+    best = {}   # id(tensor) -> (ops on the longest path from a previous state to it, input on that path)
+    for t in walk.tensors:   # forward order: every input before the tensors computed from it
+        fn = t.grad_fn
+        if fn is None or id(fn) not in owner:
+            continue
+        for inp in fn.inputs:
+            length = 1 if is_state(inp) and owner.get(id(inp.grad_fn)) != owner[id(fn)] else (
+                best[id(inp)][0] + 1 if id(inp) in best else 0)
+            if length and length > best.get(id(t), (0, None))[0]:
+                best[id(t)] = (length, inp)
+    keys = set()
+    for t in walk.tensors:
+        if not is_state(t) or id(t) not in best:
+            continue
+        u = t
+        while id(u) in best:
+            keys.update({("t", id(u)), ("op", id(u.grad_fn))})
+            u = best[id(u)][1]
+        keys.add(("t", id(u)))
+    return keys
 
 
 def _shared_uses(walk) -> dict:
