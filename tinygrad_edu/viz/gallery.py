@@ -18,7 +18,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import _random, nn
 from ..documents import NETWORKS
+from ..tensor import Tensor
 from .graph import draw_graph
 from .html_page import save_html
 from .render import GraphvizNotInstalled, render
@@ -44,8 +46,6 @@ def write_network_graph(key: str, path, color_by=None, fmt=None) -> str:
 def write_rnn_graph(path, steps: int = 8) -> str:
     """A tanh RNN unrolled over `steps` time steps, one cluster each, coloured by gradient norm:
     the loss reads only the last state, so ‖∂L/∂h_t‖ fades step by step back towards t = 1."""
-    from .. import _random, nn
-    from ..tensor import Tensor
     _random.manual_seed(0)
     rnn = nn.RNN(2, 3, dtype="float64")
     xs = Tensor(_random.generator().normal(size=(steps, 1, 2)))
