@@ -417,6 +417,88 @@ for temperature in (0.5, 1.0):
 """),
 ]
 
+NOTEBOOKS["07_watching_learning"] = [
+    md("""
+# Watching a network learn: gradients through time, and a monitor that names what is wrong
+
+Two views of where gradients vanish or explode. **Through time**: how much of the loss's
+gradient reaches each step of a recurrence, ‖∂L/∂h_t‖. **During training**: the statistics of
+Karpathy's makemore lecture on activations and gradients, recorded every step and read out in
+sentences by `viz.TrainingMonitor`.
+"""),
+    md("""
+## Through time, on your own recurrence
+
+Keep each step's h_t in a list as the loop makes it; `viz.gradient_through_time` returns
+‖∂L/∂h_t‖ for t = 1 … T (no `.grad` is touched).
+"""),
+    code("""
+%matplotlib inline
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, nn, viz
+
+tg.manual_seed(0)
+T, batch = 25, 16
+cell, head = nn.RNNCell(2, 16), nn.Linear(16, 2)
+xs = np.random.default_rng(0).standard_normal((T, batch, 2)).astype(np.float32)
+y = (xs[0, :, 0] > 0).astype(np.int64)        # the answer is in the first input
+hs, h = [], None
+for t in range(T):
+    h = cell(Tensor(xs[t]), h)
+    hs.append(h)
+loss = F.cross_entropy(head(h), y)
+norms = viz.gradient_through_time(loss, hs)
+print(f"tanh RNN: ‖∂L/∂h_1‖ = {norms[0]:.1e}, ‖∂L/∂h_T‖ = {norms[-1]:.1e}, ratio {norms[0] / norms[-1]:.1e}")
+"""),
+    code("""
+viz.plot_gradient_through_time({"tanh RNN (PyTorch's init)": norms})
+"""),
+    md("""
+## Four models on the same task
+
+`viz.memory_comparison()` trains a tanh RNN, an LSTM, a GRU and an attention layer on a task
+whose answer is the first of 30 inputs, and measures ‖∂L/∂h_t‖ before and after (here a short
+run of 30 Adam steps; the docs' picture uses 100). The third panel: exploding gradients, and
+what `nn.utils.clip_grad_norm_` does to the step.
+"""),
+    code("""
+comparison = viz.memory_comparison(steps=30, examples=32)
+print(comparison.table())
+"""),
+    code("""
+comparison.plot()
+"""),
+    md("""
+## During training: the monitor
+
+A tanh MLP on the digits with a careless initialisation (every weight ~ N(0, 1)), then fixed one
+step at a time. Each network is trained alike with a `TrainingMonitor` recording every step;
+`diagnose()` names what it saw.
+"""),
+    code("""
+from tinygrad_edu.recipes import fix_step_by_step, stages_table
+
+stages = fix_step_by_step(epochs=2)
+print(stages_table(stages))
+"""),
+    code("""
+careless = stages[0]
+for finding in careless.findings:
+    print(f"{finding.kind} ({finding.where}): {finding.message}")
+print("after gain/√fan_in:", stages[2].findings)
+"""),
+    md("In Jupyter the monitor shows itself as a table of its last step, with its findings:"),
+    code("""
+careless.monitor
+"""),
+    code("""
+careless.monitor.plot()
+"""),
+]
+
 
 def build() -> list[Path]:
     written = []

@@ -260,6 +260,7 @@ class TorchOps:
         return self.torch.einsum(equation, *ts)
 
     def repeat(self, t, *sizes): return t.repeat(*sizes)
+    def cumsum(self, t, dim): return t.cumsum(dim)
     def conv2d(self, x, w, b, stride, padding):
         b = None if b is None else self.const(b)
         return self.torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
@@ -434,6 +435,8 @@ def apply_step(ops, step: Step, nodes: list):
         return ops.einsum(p["equation"], *x)
     if op == "repeat":
         return ops.repeat(x[0], *p["sizes"])
+    if op == "cumsum":
+        return ops.cumsum(x[0], p["dim"])
     raise ValueError(op)
 
 
@@ -465,7 +468,7 @@ NEW_OTHER = ["min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view"
 # added for sequences and attention (issue 19)
 SEQUENCE_OPS = ["masked_fill", "tril", "triu", "topk", "cross_entropy_nd", "attention"]
 # added for PyTorch's habits (issue 22)
-HABIT_OPS = ["einsum", "repeat"]
+HABIT_OPS = ["einsum", "repeat", "cumsum"]
 ALL_OPS = UNARY + BINARY + OTHER + NEW_UNARY + NEW_BINARY + NEW_OTHER + SEQUENCE_OPS + HABIT_OPS
 
 
@@ -762,6 +765,8 @@ def _new_step(draw, op: str, shapes_so_far: list, rng: np.random.Generator, a: i
         return Step(op, (a,), {"sizes": tuple(draw(st.integers(1, 2)) for _ in range(count))})
     if op == "einsum":
         return Step(op, *draw(_einsum_equation(a, shapes_so_far)))
+    if op == "cumsum":
+        return None if nd == 0 else Step(op, (a,), {"dim": draw(st.integers(-nd, nd - 1))})
     raise ValueError(op)
 
 

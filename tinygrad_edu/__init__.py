@@ -39,6 +39,7 @@ from .toplevel import (  # noqa: F401
     bool,
     clamp,
     clip,
+    cumsum,
     double,
     einsum,
     empty,
@@ -93,7 +94,7 @@ __all__ = [
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
     "int64", "long", "int32", "uint8", "save", "load", "device", "cuda", "inference_mode",
     "squeeze", "unsqueeze", "reshape", "transpose", "permute", "mm", "std", "var", "norm", "numel",
-    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty",
+    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum",
     "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 

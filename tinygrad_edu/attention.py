@@ -117,8 +117,8 @@ def attention_weights(q: Tensor, k: Tensor, scale, blocked, added, empty_rows: f
         scores = scores.masked_fill(blocked, -np.inf)
     empty = _empty_rows(blocked, added)
     if empty is None:
-        return scores.softmax(-1)
-    return scores.masked_fill(empty, 0.0).softmax(-1).masked_fill(empty, empty_rows)
+        return scores.softmax(-1).named("attention weights")
+    return scores.masked_fill(empty, 0.0).softmax(-1).masked_fill(empty, empty_rows).named("attention weights")
 
 
 def _empty_rows(blocked, added):

@@ -17,9 +17,26 @@ def dropout(x, p: float = 0.5, training: bool = True) -> Tensor:
         return x
     if x.dtype.kind != "f":
         raise TypeError(f"dropout: expected a floating tensor, got {describe(x)}")
-    keep = _random.generator().random(x.shape) >= p
-    mask = keep.astype(x.dtype) * (1.0 / (1.0 - p)) if p < 1 else np.zeros(x.shape, x.dtype)
-    return x * Tensor(mask, dtype=x.dtype, name="dropout mask")  # no dot in it: viz groups dotted names
+    return x * _mask(x.shape, p, x.dtype)
+
+
+def dropout2d(x, p: float = 0.5, training: bool = True) -> Tensor:
+    """Channel dropout of an (N, C, H, W) batch: each whole channel of each example is kept with
+    probability 1 − p (and scaled by 1/(1 − p)) or zeroed, as PyTorch's F.dropout2d."""
+    _check_probability("dropout2d", p)
+    x = as_tensor(x, "dropout2d")
+    if not training or p == 0:
+        return x
+    if x.ndim != 4 or x.dtype.kind != "f":
+        raise ValueError(f"dropout2d: expected a floating (N, C, H, W) batch, got {describe(x)}")
+    return x * _mask(x.shape[:2] + (1, 1), p, x.dtype)
+
+
+def _mask(shape: tuple, p: float, dtype) -> Tensor:
+    """Kept (1/(1 − p)) or dropped (0) with probability p, from the library's generator."""
+    keep = _random.generator().random(shape) >= p
+    mask = keep.astype(dtype) * (1.0 / (1.0 - p)) if p < 1 else np.zeros(shape, dtype)
+    return Tensor(mask, dtype=dtype, name="dropout mask")  # no dot in it: viz groups dotted names
 
 
 def _check_probability(who: str, p) -> None:

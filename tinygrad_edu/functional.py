@@ -6,8 +6,8 @@ import numpy as np
 from . import ops
 from ._keywords import dim_keywords
 from .attention import scaled_dot_product_attention  # noqa: F401  (attention, op by op)
-from .dropout import _check_probability, dropout  # noqa: F401
-from .spatial import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
+from .dropout import _check_probability, dropout, dropout2d  # noqa: F401
+from .spatial import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, array_of, as_tensor, describe
 
 

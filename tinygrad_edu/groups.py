@@ -66,6 +66,7 @@ def group_members(tensors) -> dict:
 
 def _prune() -> None:
     global _PRUNE_AT
-    for key in [k for k, (ref, _) in _heads.items() if ref() is None]:
-        del _heads[key]
+    for key, (ref, _) in list(_heads.items()):   # a copy: another thread may be marking
+        if ref() is None:
+            _heads.pop(key, None)
     _PRUNE_AT = max(4096, 2 * len(_heads))

@@ -137,3 +137,21 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
     """The mean of each kernel_size window (stride defaults to kernel_size; padding counts as
     zeros in the mean, PyTorch's count_include_pad=True)."""
     return _pool("avg_pool2d", ops.AvgPool, x, kernel_size, stride, padding)
+
+
+def adaptive_avg_pool2d(x, output_size) -> Tensor:
+    """The mean over windows that tile each (H, W) map into `output_size` (an int, a pair, None
+    keeping a side): torch's F.adaptive_avg_pool2d where the sizes divide (global average pooling
+    is output_size 1), as avg_pool2d with kernel = stride = input size / output size."""
+    x = as_tensor(x, "adaptive_avg_pool2d")
+    if x.ndim not in (3, 4):
+        raise ValueError(f"adaptive_avg_pool2d: expected an (N, C, H, W) or (C, H, W) input, got {describe(x)}")
+    sizes = (output_size, output_size) if not isinstance(output_size, (tuple, list)) else tuple(output_size)
+    sizes = tuple(n if s is None else s for s, n in zip(sizes, x.shape[-2:]))
+    if any(not isinstance(s, (int, np.integer)) or s <= 0 for s in sizes) or len(sizes) != 2:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be a positive int or a pair, got {output_size!r}")
+    if any(n % s for n, s in zip(x.shape[-2:], sizes)):
+        raise ValueError(f"adaptive_avg_pool2d: the input's {x.shape[-2:]} maps do not divide into {sizes}; "
+                         f"only sizes that divide are supported (windows of equal size)")
+    kernel = tuple(int(n // s) for n, s in zip(x.shape[-2:], sizes))
+    return avg_pool2d(x, kernel, kernel)

@@ -666,6 +666,14 @@ class Tensor:
         return ops.Std.apply(self, axis=ops.normalize_axis(axis, self.ndim, "std"), correction=correction,
                              keepdims=keepdims)
 
+    def cumsum(self, dim: int) -> Tensor:
+        """Running sums along `dim`, as PyTorch's (y_i = Σ_{j ≤ i} x_j)."""
+        if self.ndim == 0:
+            ops.normalize_axis(dim, 1, "cumsum")
+            return self.clone()
+        (axis,) = ops.normalize_axis(dim, self.ndim, "cumsum")
+        return ops.CumSum.apply(self, axis=axis)
+
     @dim_keywords
     def logsumexp(self, axis=None, keepdims: bool = False):
         return ops.LogSumExp.apply(self, axis=ops.normalize_axis(axis, self.ndim, "logsumexp"),
@@ -1034,6 +1042,23 @@ class Tensor:
 
     def type_as(self, other) -> Tensor:
         return self.to(other.dtype)
+
+    def type(self, dtype=None):
+        """`t.type(dtype)`: a cast, as t.to(dtype); `t.type()`: the dtype's name ('tinygrad_edu.float32')."""
+        return f"tinygrad_edu.{self.data.dtype}" if dtype is None else self.to(dtype)
+
+    # new tensors of this one's dtype, as PyTorch's t.new_zeros(…)
+    def new_zeros(self, *shape, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.zeros(*shape, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *shape, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.ones(*shape, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_full(self, shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor.full(shape, fill_value, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, requires_grad: bool = False) -> Tensor:
+        return Tensor(data, dtype=dtype or self.data.dtype, requires_grad=requires_grad)
 
     def long(self) -> Tensor:
         return self.to(np.int64)

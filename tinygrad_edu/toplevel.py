@@ -200,3 +200,7 @@ def empty(*shape, dtype=None, requires_grad: builtins.bool = False, device=None)
     """torch.empty's shape and dtype; its values are zeros here (PyTorch leaves them unset)."""
     check_device(device, "empty")
     return Tensor.zeros(*shape, dtype=dtype, requires_grad=requires_grad)
+
+
+def cumsum(input, dim: builtins.int) -> Tensor:
+    return as_tensor(input, "cumsum").cumsum(dim)

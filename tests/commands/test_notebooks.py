@@ -81,7 +81,8 @@ def test_nb04__gradient_flow():
     text = text_of(nb)
     m = re.search(r"sigmoid ([\d.e+-]+), relu ([\d.]+)", text)
     assert float(m.group(1)) < 1e-3 < 0.1 < float(m.group(2))
-    assert any(o.output_type == "display_data" and "image/png" in o.data for o in outputs(nb))
+    chart = [o for o in outputs(nb, 2) if "image/png" in o.get("data", {})]
+    assert len(chart) == 1, "the comparison chart is shown once, not twice"
     assert svgs(nb), "the gradient-coloured graph is shown as SVG"
 
 
@@ -112,3 +113,22 @@ def test_nb06__sequences():
     images = [o for o in outputs(nb) if "image/png" in o.get("data", {})]
     assert len(images) >= 2                                                    # the loss curve, the heat maps
     assert text.count("--- temperature") == 2 and "HAMLET:" in text
+
+
+def test_nb07__watching_learning():
+    nb = run_notebook("07_watching_learning")
+    text = text_of(nb)
+    ratio = float(re.search(r"tanh RNN: .* ratio ([\d.e+-]+)", text).group(1))
+    assert ratio < 1e-4                                           # the tanh RNN's gradient vanishes
+    rows = {m[0]: (float(m[1]), float(m[2]), int(m[3])) for m in re.findall(
+        r"^\s+(tanh RNN|LSTM|GRU|attention)\s+at init\s+([\d.e+-]+)\s+trained\s+([\d.e+-]+)\s+accuracy (\d+)%",
+        text, re.M)}
+    assert rows["tanh RNN"][0] < 1e-6 and rows["LSTM"][0] > 1e-2     # the picture's point, in numbers
+    assert rows["LSTM"][2] >= 80 and rows["tanh RNN"][2] <= 65
+    assert "clip_grad_norm_" in text
+    assert "overconfident_init (None)" in text and "saturated (1)" in text
+    assert "after gain/√fan_in: []" in text
+    html = [o.data["text/html"] for o in outputs(nb) if "text/html" in o.get("data", {})]
+    assert any("TrainingMonitor" in h and "<table" in h and "saturated" in h for h in html)
+    for cell in (3, 6, 12):                                       # each chart shown once
+        assert len([o for o in outputs(nb, cell) if "image/png" in o.get("data", {})]) == 1

@@ -16,8 +16,9 @@ def run_example(name, argv, monkeypatch):
 
 def test_char_rnn_example(tmp_path, monkeypatch, capsys):
     pytest.importorskip("matplotlib")
-    run = run_example("char_rnn.py", ["--steps", "40", "--hidden", "16", "--embedding", "8", "--samples", "5",
-                                      "--no-progress", "--plot", str(tmp_path / "loss.png")], monkeypatch)
+    argv = ["--steps", "40", "--hidden", "16", "--embedding", "8", "--samples", "5", "--sample-words",
+            "--no-progress", "--plot", str(tmp_path / "loss.png")]
+    run = run_example("char_rnn.py", argv, monkeypatch)
     out = capsys.readouterr().out
     assert "char LSTM on 2,345 words: validation loss" in out and "sampled words:" in out
     assert run.evals[-1][2] < run.evals[0][2] and len(run.samples) == 5

@@ -29,7 +29,12 @@ def _same(ours, theirs, keys=("lr",)):
     lambda m, o: m.ExponentialLR(o, gamma=0.9),
     lambda m, o: m.MultiStepLR(o, milestones=[3, 7, 7, 12]),
     lambda m, o: m.MultiStepLR(o, [2, 5], gamma=0.5),
-], ids=["exponential", "multistep", "multistep gamma"])
+    lambda m, o: m.LinearLR(o),
+    lambda m, o: m.LinearLR(o, start_factor=0.1, end_factor=0.5, total_iters=7),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=4),
+    lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01),
+], ids=["exponential", "multistep", "multistep gamma", "linear warm-up", "linear", "warm restarts",
+        "warm restarts doubling"])
 def test_step_schedulers_give_pytorchs_learning_rates(make):
     torch = pytest.importorskip("torch")
     ours, theirs = _pair(torch, groups=2)

@@ -142,4 +142,4 @@ def test_the_fuzzer_covers_every_op_of_the_contract():
             # added for sequences and attention (issue 19)
             "masked_fill", "tril", "triu", "topk", "cross_entropy_nd", "attention",
             # added for PyTorch's habits (issue 22)
-            "einsum", "repeat"} == set(ALL_OPS)
+            "einsum", "repeat", "cumsum"} == set(ALL_OPS)

@@ -113,6 +113,7 @@ CASES = {
     "triu": [(lambda a: tg.triu(a, 1) * a, (M,))],
     "topk": [(lambda a: a.topk(4).values * 1e4, (X,)), (lambda a: a.topk(2, dim=0, largest=False).values, (M,))],
     # added for PyTorch's habits (issue 22)
+    "cumsum": [(lambda a: a.cumsum(0), (X,)), (lambda a: a.cumsum(dim=-1) * 1e-4, (M,))],
     "einsum": [(lambda a, b: tg.einsum("ij,kj->ik", a, b), (M, M[:, ::-1] * 1e-4)),
                (lambda a: tg.einsum("ii->i", a), (M[:, :2],)), (lambda a: tg.einsum("ij->j", a), (M,))],
 }

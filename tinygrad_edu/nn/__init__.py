@@ -6,9 +6,9 @@ import sys
 from .. import functional
 from . import init, utils
 from .attention import MultiheadAttention
-from .containers import ModuleList
-from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
-from .dropout import Dropout
+from .containers import ModuleDict, ModuleList
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
+from .dropout import Dropout, Dropout2d
 from .embedding import Embedding
 from .layers import (
     GELU,
@@ -38,8 +38,8 @@ sys.modules[__name__ + ".functional"] = functional
 
 __all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "LeakyReLU",
            "save", "load", "ModelFileNotFoundError", "init", "utils",
-           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Embedding", "Flatten", "Identity",
-           "ModuleList", "Softmax", "LogSoftmax", "GELU", "SiLU",
+           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Dropout2d", "Embedding", "Flatten", "Identity",
+           "ModuleList", "ModuleDict", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
-           "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "AdaptiveAvgPool2d", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
            "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "MultiheadAttention"]

@@ -62,12 +62,13 @@ class MultiheadAttention(Module):
             q, k, v = q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1)
         n, length, source_length = q.shape[0], q.shape[1], k.shape[1]
         blocked, added = self._masks(who, attn_mask, key_padding_mask, batched, n, length, source_length, q.dtype)
-        q, k, v = (self._heads(t) for t in self._project(query is key and key is value, q, k, v))
+        q, k, v = (self._heads(t).named(name) for t, name in
+                   zip(self._project(query is key and key is value, q, k, v), "QKV"))
         weights = attention_weights(q, k, 1.0 / math.sqrt(self.head_dim), blocked, added,
                                     empty_rows=np.nan if need_weights else 0.0)
         if self.training and self.dropout > 0:
             weights = F.dropout(weights, self.dropout)
-        out = (weights @ v).transpose(1, 2).reshape(n, length, self.embed_dim)  # the heads side by side
+        out = (weights @ v).transpose(1, 2).reshape(n, length, self.embed_dim).named("heads joined")
         out = self.out_proj(out)
         if not batched:
             out = out.squeeze(0)

@@ -1,4 +1,5 @@
-"""ModuleList: a list of modules whose parameters are found (named '0', '1', … as in PyTorch)."""
+"""ModuleList and ModuleDict: a list (named '0', '1', …) or a dict (named by its keys) of modules
+whose parameters are found, as in PyTorch."""
 from __future__ import annotations
 
 from .module import Module
@@ -55,3 +56,57 @@ class ModuleList(Module):
 
     def __iadd__(self, modules) -> ModuleList:
         return self.extend(modules)
+
+
+class ModuleDict(Module):
+    """Holds sub-modules by name (insertion order kept); no forward of its own."""
+
+    def __init__(self, modules=None):
+        self.modules_dict = {}
+        if modules is not None:
+            self.update(modules)
+
+    def _members(self):
+        yield from self.modules_dict.items()
+        yield from ((k, v) for k, v in vars(self).items() if k != "modules_dict")  # a subclass's own
+
+    def _member_prefix(self, attribute: str) -> str:
+        return "" if attribute == "modules_dict" else attribute
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ModuleDict: keys are strings, got {type(key).__name__}")
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict: '{key}' is a {type(module).__name__}, not a Module")
+        self.modules_dict[key] = module
+
+    def update(self, modules) -> None:
+        for key, module in (modules.items() if hasattr(modules, "items") else modules):
+            self[key] = module
+
+    def __getitem__(self, key: str) -> Module:
+        return self.modules_dict[key]
+
+    def __delitem__(self, key: str) -> None:
+        del self.modules_dict[key]
+
+    def pop(self, key: str) -> Module:
+        return self.modules_dict.pop(key)
+
+    def __contains__(self, key) -> bool:
+        return key in self.modules_dict
+
+    def __len__(self) -> int:
+        return len(self.modules_dict)
+
+    def __iter__(self):
+        return iter(self.modules_dict)
+
+    def keys(self):
+        return self.modules_dict.keys()
+
+    def values(self):
+        return self.modules_dict.values()
+
+    def items(self):
+        return self.modules_dict.items()

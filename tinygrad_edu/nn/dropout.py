@@ -19,3 +19,11 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout of (N, C, H, W) batches: whole feature maps zeroed with probability p in
+    training (F.dropout2d), the identity in eval."""
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training)

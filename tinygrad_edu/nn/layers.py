@@ -40,17 +40,33 @@ class Sequential(Module):
     """Modules applied one after another; indexable, and named '0', '1', … as in PyTorch."""
 
     def __init__(self, *modules: Module):
+        names = None
+        if len(modules) == 1 and isinstance(modules[0], dict):  # Sequential(OrderedDict([("fc1", …), …]))
+            names, modules = [str(k) for k in modules[0]], tuple(modules[0].values())
         for i, m in enumerate(modules):
             if not isinstance(m, Module) and not callable(m):
                 raise TypeError(f"Sequential: item {i} is a {type(m).__name__}, not a Module")
+        if names is not None:
+            object.__setattr__(self, "layer_names", names)  # before the layers: they are named by it
         self.layers = list(modules)
 
+    def _names(self) -> list:
+        names = vars(self).get("layer_names")
+        return names if names is not None else [str(i) for i in range(len(vars(self).get("layers", ())))]
+
     def _members(self):
-        yield from ((str(i), m) for i, m in enumerate(vars(self).get("layers", ())))  # () before __init__ sets it
-        yield from ((k, v) for k, v in vars(self).items() if k != "layers")  # a subclass's own
+        yield from zip(self._names(), vars(self).get("layers", ()))  # () before __init__ sets it
+        yield from ((k, v) for k, v in vars(self).items() if k not in ("layers", "layer_names"))  # a subclass's own
 
     def _member_prefix(self, attribute: str) -> str:
         return "" if attribute == "layers" else attribute
+
+    def __getattr__(self, name: str):
+        """A layer by the name given in an OrderedDict: model.fc1."""
+        names = vars(self).get("layer_names") or ()
+        if name in names:
+            return self.layers[names.index(name)]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def forward(self, x):
         for layer in self.layers:

@@ -3,6 +3,8 @@ from .arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, Sub
 from .clone import Clone
 from .combine import Cat, Narrow, Pad, Stack
 from .conv import Conv, ConvTranspose, ConvWeight
+from .cumsum import CumSum
+from .einsum import Einsum
 from .elementwise import (
     ELU,
     GELU,
@@ -37,6 +39,7 @@ from .shape import BroadcastTo, Reshape, Transpose, transpose_axes
 from .topk import TopK
 
 __all__ = [
+    "CumSum", "Einsum",
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowScalar",
     "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Clip", "Cast", "Mask",
     "Sum", "Mean", "Max", "Softmax", "LogSoftmax", "normalize_axis",

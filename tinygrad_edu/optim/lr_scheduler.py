@@ -105,6 +105,28 @@ class MultiStepLR(LRScheduler):
         return [lr * self.gamma ** times for lr in self._current()]
 
 
+class LinearLR(LRScheduler):
+    """The lr multiplied by a factor going linearly from start_factor to end_factor over
+    total_iters steps (a warm-up by default: 1/3 → 1 over 5 steps), then kept."""
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5):
+        if not 0 < start_factor <= 1 or not 0 <= end_factor <= 1:
+            raise ValueError(f"LinearLR: start_factor must be in (0, 1] and end_factor in [0, 1], got "
+                             f"{start_factor} and {end_factor}")
+        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        t, n, a, b = self.last_epoch, self.total_iters, self.start_factor, self.end_factor
+        if t == 0:
+            return [lr * a for lr in self._current()]
+        if t > n:
+            return self._current()
+        # PyTorch's recursive form: the ratio of this step's factor to the last one's
+        return [lr * (1.0 + (b - a) / (n * a + (t - 1) * (b - a))) for lr in self._current()]
+
+
 class CosineAnnealingLR(LRScheduler):
     """lr_t = η_min + (initial_lr − η_min)(1 + cos(π t / T_max)) / 2, computed as PyTorch does
     (from the previous lr), so after T_max steps it rises again along the same cosine."""
@@ -123,6 +145,27 @@ class CosineAnnealingLR(LRScheduler):
                     for lr, base in zip(self._current(), self.base_lrs)]
         return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (lr - low) + low
                 for lr in self._current()]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR (Loshchilov & Hutter): a cosine from initial_lr down to η_min over T_i steps, then a
+    restart; the first period is T_0 steps and each next one T_mult times longer:
+    lr = η_min + (initial_lr − η_min)(1 + cos(π T_cur / T_i)) / 2."""
+
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0):
+        self.T_0 = _positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
+        self.T_mult = _positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
+        self.eta_min, self.T_i, self.T_cur = eta_min, T_0, 0
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch > 0:  # one step further along the period, restarting at its end
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur -= self.T_i
+                self.T_i *= self.T_mult
+        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                for base in self.base_lrs]
 
 
 class LambdaLR(LRScheduler):
@@ -147,5 +190,5 @@ class LambdaLR(LRScheduler):
 from .one_cycle import OneCycleLR  # noqa: E402
 from .plateau import ReduceLROnPlateau  # noqa: E402
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "MultiStepLR", "CosineAnnealingLR", "LambdaLR",
-           "OneCycleLR", "ReduceLROnPlateau"]
+__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "MultiStepLR", "LinearLR", "CosineAnnealingLR",
+           "CosineAnnealingWarmRestarts", "LambdaLR", "OneCycleLR", "ReduceLROnPlateau"]

@@ -21,7 +21,8 @@ from .. import _random, nn, optim
 from ..data import text as text_data
 from ..grad_mode import no_grad
 from ..models import GPT, CharRNN, GPTConfig, generate
-from ..viz.flow import _finished, _pyplot
+from ..viz.figures import finished as _finished
+from ..viz.figures import pyplot as _pyplot
 from .progress import Progress
 from .threads import one_blas_thread
 

@@ -6,8 +6,12 @@ repository's is regenerated from its root with `tinygrad-edu graph --gallery viz
                                                 init makes the first layer's gradient vanish)
   rnn_graph.svg                                 a tanh RNN, a cluster per time step, coloured by
                                                 gradient norm (it fades back through time)
-  vanishing_gradients.png                       10-layer sigmoid vs ReLU, gradient norm per layer
+  vanishing_gradients.png                       10-layer sigmoid vs ReLU (He and PyTorch init), per layer
   gradient_flow_training.png                    per-layer norms and dead ReLUs during training
+  gradients_through_time.png                    tanh RNN, LSTM, GRU, attention: ‖∂L/∂h_t‖ over t;
+                                                exploding gradients and clip_grad_norm_
+  training_monitor_careless.png, _fixed.png     TrainingMonitor's four panels, before and after
+                                                the lecture's fixes (recipes.careless_init)
   backward_steps.html (+ .png screenshot)       step through 002's backward pass in a browser
 """
 from __future__ import annotations
@@ -23,8 +27,11 @@ from ..documents import NETWORKS
 from ..tensor import Tensor
 from .graph import draw_graph
 from .html_page import save_html
+from .memory_task import memory_comparison
 from .render import GraphvizNotInstalled, render
 from .vanishing import vanishing_gradient_comparison
+
+DEMO_MEMORY = {"steps": 30, "examples": 32}   # the demo's shorter run of memory_comparison (a few seconds)
 
 
 def build_network(key: str):
@@ -78,15 +85,27 @@ def write_graphs(out: Path, screenshot: bool = True) -> list:
     return [str(p) for p in written]
 
 
-def write_charts(out: Path, quiet: bool = False) -> list:
-    """The vanishing-gradient comparison and the training chart (PNG with matplotlib; without
-    it the tables are printed and nothing is written)."""
+def write_charts(out: Path, quiet: bool = False, demo: bool = False) -> list:
+    """The vanishing-gradient comparison, the training chart, the comparison through time and
+    (not in the demo) the monitor's pictures: PNG with matplotlib; without it the tables are
+    printed and nothing is written. demo: a shorter training of the comparison through time."""
     comparison = vanishing_gradient_comparison(steps=30)
+    memory = memory_comparison(**(DEMO_MEMORY if demo else {}))
     if not quiet:
         print(comparison.table())
+        print(memory.table())
+    charts = [(out / "vanishing_gradients.png", comparison.plot),
+              (out / "gradient_flow_training.png", _training_plot(comparison)),
+              (out / "gradients_through_time.png", memory.plot)]
+    if not demo:
+        from ..recipes import fix_step_by_step, stages_table
+        stages = fix_step_by_step()
+        if not quiet:
+            print(stages_table(stages))
+        charts += [(out / "training_monitor_careless.png", stages[0].monitor.plot),
+                   (out / "training_monitor_fixed.png", stages[2].monitor.plot)]
     written = []
-    for fig_path, figure in ((out / "vanishing_gradients.png", comparison.plot),
-                             (out / "gradient_flow_training.png", _training_plot(comparison))):
+    for fig_path, figure in charts:
         fig = figure(fig_path)
         if fig is not None:
             _close(fig)
@@ -105,10 +124,12 @@ def write_demo_pictures(out) -> list:
     except GraphvizNotInstalled:
         print("(backprop graphs skipped: Graphviz's `dot` is not installed — "
               "apt-get/brew/conda/winget install graphviz)")
-    written += write_charts(out, quiet=True)
+    written += write_charts(out, quiet=True, demo=True)
     names = {Path(p).name for p in written}
     if "vanishing_gradients.png" in names:
         print("Vanishing gradients (10-layer sigmoid vs ReLU network): vanishing_gradients.png")
+    if "gradients_through_time.png" in names:
+        print("Through time (tanh RNN, LSTM, GRU, attention; exploding): gradients_through_time.png")
     if "backward_steps.html" in names:
         print("Step through a backward pass: open backward_steps.html in a browser")
     return [Path(p) for p in written]
@@ -117,7 +138,7 @@ def write_demo_pictures(out) -> list:
 def _training_plot(comparison):
     recorder = comparison.recorders["relu"]
     return lambda path: recorder.plot(
-        path, title="10-layer ReLU network: ‖dL/dW‖ per layer over SGD steps")
+        path, title="10-layer ReLU network (He init): ‖dL/dW‖ of each layer over 30 SGD steps")
 
 
 def screenshot_html(html_path, png_path, size=(1300, 1100), fragment: str = ""):

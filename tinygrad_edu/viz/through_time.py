@@ -45,7 +45,7 @@ def gradient_through_time(loss, states) -> np.ndarray:
     for t, h in enumerate(states, 1):
         if not isinstance(h, Tensor):
             raise TypeError(f"{who}: state h_{t} is a {type(h).__name__}, not a Tensor")
-    below = {id(t) for t in forward_order(loss)}
+    below = {id(t) for t in forward_order(loss) if t.requires_grad}
     missing = [t for t, h in enumerate(states, 1) if id(h) not in below]
     if missing:
         raise ValueError(f"{who}: the loss does not depend on {_steps(missing)} of {len(states)} "

@@ -1,12 +1,16 @@
 """The vanishing-gradient comparison: write-up 001's deep all-sigmoid network against the same
-network with ReLU hidden layers.
+network with ReLU hidden layers, each with two initialisations.
 
 The network is 001's: columns are examples, Z[l] = W[l] A[l-1] + b[l], a sigmoid output and
-binary cross-entropy. Initialisation: W[l] = randn(n[l], n[l-1]) · √(2 / n[l-1]) (He), b = 0,
-for BOTH networks. 001 itself uses randn · 0.01, with which every hidden layer shrinks the
-signal ~100× and the first layer's gradient vanishes to ~1e-20 for ReLU as well; with He
-initialisation ReLU keeps the gradient norm roughly constant through the layers, so what is
-left is the sigmoid's own effect: σ' ≤ 1/4 shrinks the gradient at every layer.
+binary cross-entropy. Initialisations:
+  "he"       W[l] = randn(n[l], n[l-1]) · √(2 / n[l-1]), b = 0 (He et al. 2015): a ReLU layer keeps
+             the signal's variance, so ReLU keeps the gradient norm roughly constant through the
+             layers and what is left is the sigmoid's own effect: σ' ≤ 1/4 at every layer;
+  "pytorch"  nn.Linear's default, W and b ~ U(±1/√n[l-1]): Var W = 1/(3 n[l-1]), six times less
+             than He's, so every ReLU layer shrinks the signal and the gradient by ~√6 and ReLU's
+             gradient fades towards the input too (less than the sigmoid's).
+001 itself uses randn · 0.01, with which every hidden layer shrinks the signal ~100× and the
+first layer's gradient vanishes to ~1e-20 for ReLU as well.
 """
 from __future__ import annotations
 
@@ -17,22 +21,32 @@ from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .flow import GradientFlowRecorder, curves_table, plot_gradient_flow
 
+INITS = ("he", "pytorch")
+
 
 def build_deep_network(activation: str = "sigmoid", layers: int = 10, width: int = 16,
-                       n_in: int = 4, examples: int = 64, seed: int = 0, dtype=np.float64):
+                       n_in: int = 4, examples: int = 64, seed: int = 0, dtype=np.float64, init: str = "he"):
     """(params {W1, b1, …}, forward() → loss): 001's L-layer network with the given hidden
-    activation ('sigmoid' or 'relu') and a sigmoid output."""
+    activation ('sigmoid' or 'relu'), a sigmoid output, and init 'he' or 'pytorch'."""
     if activation not in ("sigmoid", "relu"):
         raise ValueError(f"build_deep_network: activation must be 'sigmoid' or 'relu', not {activation!r}")
+    if init not in INITS:
+        raise ValueError(f"build_deep_network: init must be 'he' or 'pytorch', not {init!r}")
     rng = np.random.default_rng(seed)
     X = Tensor(rng.standard_normal((n_in, examples)).astype(dtype), name="X")
     Y = Tensor((X.data[0] * X.data[1] > 0).astype(dtype)[None, :], name="Y")
     dims = [n_in] + [width] * (layers - 1) + [1]
     params = {}
     for l in range(1, layers + 1):
-        W = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2.0 / dims[l - 1])
+        if init == "he":
+            W = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2.0 / dims[l - 1])
+            b = np.zeros((dims[l], 1))
+        else:
+            bound = 1 / np.sqrt(dims[l - 1])
+            W = rng.uniform(-bound, bound, (dims[l], dims[l - 1]))
+            b = rng.uniform(-bound, bound, (dims[l], 1))
         params[f"W{l}"] = Tensor(W.astype(dtype), requires_grad=True, name=f"W{l}")
-        params[f"b{l}"] = Tensor(np.zeros((dims[l], 1), dtype=dtype), requires_grad=True, name=f"b{l}")
+        params[f"b{l}"] = Tensor(b.astype(dtype), requires_grad=True, name=f"b{l}")
 
     def forward():
         A = X
@@ -48,8 +62,12 @@ def build_deep_network(activation: str = "sigmoid", layers: int = 10, width: int
     return params, forward
 
 
+PYTORCH = ", PyTorch init"   # the recorders' key suffix of the networks with nn.Linear's default init
+
+
 class VanishingComparison:
-    """Gradient-flow recorders of the sigmoid and the ReLU network, trained side by side."""
+    """Gradient-flow recorders of the sigmoid and the ReLU network, trained side by side: keys
+    'sigmoid', 'relu' (He init) and 'sigmoid, PyTorch init', 'relu, PyTorch init'."""
 
     def __init__(self, recorders: dict, layers: int):
         self.recorders = recorders
@@ -67,17 +85,23 @@ class VanishingComparison:
 
     def table(self) -> str:
         curves = {f"{name} network": self.weight_norms(name) for name in self.recorders}
-        ratios = "   ".join(f"{name}: layer1/layer{self.layers} = {self.first_last_ratio(name):.1e}"
-                           for name in self.recorders)
+        ratios = "\n".join(f"{name}: layer1/layer{self.layers} = {self.first_last_ratio(name):.1e}"
+                            for name in self.recorders)
         return curves_table(curves) + "\n" + ratios
 
     def plot(self, path=None):
-        curves = {f"{name} (layer 1 / layer {self.layers} = {self.first_last_ratio(name):.0e})":
-                  self.weight_norms(name) for name in self.recorders}
+        curves, styles = {}, {}
+        for name in self.recorders:
+            init = "U(±1/√fan_in), PyTorch's default" if name.endswith(PYTORCH) else "He: randn·√(2/fan_in)"
+            label = (f"{name.removesuffix(PYTORCH)}, {init}   "
+                     f"(layer 1 / layer {self.layers} = {self.first_last_ratio(name):.0e})")
+            curves[label] = self.weight_norms(name)
+            styles[label] = {"color": "tab:red" if name.startswith("sigmoid") else "tab:blue",
+                             "ls": "--" if name.endswith(PYTORCH) else "-"}
         return plot_gradient_flow(
-            curves, path, title=f"{self.layers}-layer network of write-up 001 at initialisation:\n"
-                                "gradient norm per layer, sigmoid vs ReLU hidden layers",
-            xlabel="layer (1 = next to the input)      init: W = randn · √(2 / fan_in), b = 0")
+            curves, path, title=f"{self.layers}-layer network of write-up 001 at initialisation: gradient norm "
+                                "per layer,\nsigmoid vs ReLU hidden layers, He vs PyTorch's default initialisation",
+            xlabel="layer (1 = next to the input)", styles=styles)
 
 
 def vanishing_gradient_comparison(layers: int = 10, width: int = 16, steps: int = 5,
@@ -85,8 +109,8 @@ def vanishing_gradient_comparison(layers: int = 10, width: int = 16, steps: int 
     """Train 001's deep network with sigmoid and with ReLU hidden layers for a few SGD steps,
     recording each layer's gradient norm; step 0 is the network at initialisation."""
     recorders = {}
-    for activation in ("sigmoid", "relu"):
-        params, forward = build_deep_network(activation, layers=layers, width=width, seed=seed)
+    for init, activation in ((i, a) for i in INITS for a in ("sigmoid", "relu")):
+        params, forward = build_deep_network(activation, layers=layers, width=width, seed=seed, init=init)
         recorder = GradientFlowRecorder(params, batch_axis=1)
         for _ in range(steps):
             loss = forward()
@@ -97,5 +121,5 @@ def vanishing_gradient_comparison(layers: int = 10, width: int = 16, steps: int 
             with no_grad():
                 for p in params.values():
                     p -= lr * p.grad
-        recorders[activation] = recorder
+        recorders[activation + (PYTORCH if init == "pytorch" else "")] = recorder
     return VanishingComparison(recorders, layers)

@@ -36,6 +36,7 @@ class GraphWalk:
         self.param_names = named_tensors(module, params)
         self.tensors = forward_order(root)
         self.ops = [t.grad_fn for t in self.tensors if t.grad_fn is not None]
+        self._sequence = {id(fn): fn.sequence_nr for fn in self.ops}
         self.all_tensors = self.tensors    # before max_nodes cuts: groups are numbered over all
         self.left_out_tensors = self.left_out_ops = 0
         if around is not None:
@@ -70,12 +71,16 @@ class GraphWalk:
     def step_groups(self) -> list:
         """(op node, group, label) for each drawn op of a marked group (a recurrent layer's time
         step, see groups.py). Groups that share a label (a cell called in a loop) are numbered
-        in forward order over the whole graph: "GRUCell step 1", "GRUCell step 2", …"""
+        in the order they were computed, over the whole graph: "GRUCell step 1", "GRUCell
+        step 2", … (not in the walk's order: step 3's input projection, which does not depend
+        on the state, is listed before step 1's)."""
         owner = group_members(self.all_tensors)
         if not owner:
             return []
-        in_order = list({id(owner[id(t.grad_fn)]): owner[id(t.grad_fn)] for t in self.all_tensors
-                         if t.grad_fn is not None and id(t.grad_fn) in owner}.values())
+        last_op = {}   # id(group) -> (the newest sequence number among its ops, group)
+        for fn_id, group in owner.items():
+            last_op[id(group)] = max(last_op.get(id(group), (-1, group))[0], self.sequence_of(fn_id)), group
+        in_order = [group for _, group in sorted(last_op.values(), key=lambda pair: pair[0])]
         counts = Counter(g.label for g in in_order)
         seen: Counter = Counter()
         labels = {}
@@ -83,6 +88,10 @@ class GraphWalk:
             seen[g.label] += 1
             labels[id(g)] = g.label if counts[g.label] == 1 else f"{g.label} {seen[g.label]}"
         return [(fn, id(owner[id(fn)]), labels[id(owner[id(fn)])]) for fn in self.ops if id(fn) in owner]
+
+    def sequence_of(self, fn_id: int) -> int:
+        """When the op with this id was recorded (its sequence number): the order of computation."""
+        return self._sequence.get(fn_id, -1)
 
     def forward_keys(self) -> list:
         """("t", id) and ("op", id) of every drawn node in forward order: an op's inputs, the
