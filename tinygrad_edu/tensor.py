@@ -76,7 +76,7 @@ def _nested_list_array(value, op: str, arg: str) -> np.ndarray:
 
 def _ragged(value, where: str = "") -> str:
     """Where a nested list's lengths first differ: 'item [0] has length 2, item [1] has length 3'."""
-    sizes = [f"has length {len(v)}" if isinstance(v, (list, tuple)) else "is a number" for v in value]
+    sizes = [f"has length {len(v)}" if isinstance(v, (list, tuple)) else "has a number" for v in value]
     for i, size in enumerate(sizes):
         if size != sizes[0]:
             return f"item {where}[0] {sizes[0]}, item {where}[{i}] {size}"
