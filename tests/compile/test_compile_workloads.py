@@ -1,6 +1,7 @@
 """Every benchmark workload with a compiled engine (the LSTM and the tiny GPT among them):
 its replays give bitwise the losses of the eager step, call after call."""
 import pytest
+
 from benchmarks.workloads import WORKLOADS
 from benchmarks.workloads.base import COMPILED
 
