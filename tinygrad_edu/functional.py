@@ -232,6 +232,22 @@ def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     return squared
 
 
+def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖₂, eps) along `dim` (unit vectors; PyTorch's F.normalize with p=2)."""
+    x = as_tensor(x, "normalize")
+    if p != 2:
+        raise ValueError(f"normalize: only p=2 (the Euclidean norm) is supported, got p={p!r}")
+    return x / x.norm(dim=dim, keepdim=True).clip(min=eps)
+
+
+def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along `dim`, each norm clamped to at least eps (PyTorch's formula)."""
+    a, b = as_tensor(x1, "cosine_similarity"), as_tensor(x2, "cosine_similarity")
+    a_unit = a / a.norm(dim=dim, keepdim=True).clip(min=eps)
+    b_unit = b / b.norm(dim=dim, keepdim=True).clip(min=eps)
+    return (a_unit * b_unit).sum(dim=dim)
+
+
 def l1_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     """Σ or mean of |pred − target|."""
     diff = _difference("l1_loss", pred, target, reduction)

@@ -138,7 +138,7 @@ def _refuse_integer_array_with_grad(data) -> None:
 # sigmoid's derivative, makes one constant, not one per op. Two tables (zero is never shared:
 # 0.0 == -0.0 as keys, but their products differ in sign):
 _graph_constants: dict = {}    # weak: freed with the last graph that uses them
-_no_grad_constants: dict = {}  # strong: no graph holds these; rebuilding them made backward ~15% slower
+_no_grad_constants: dict = {}  # strong: no graph holds these (speed: see benchmarks/README.md)
 
 
 def _constant(value, dtype) -> Tensor:
