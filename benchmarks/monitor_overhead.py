@@ -2,7 +2,7 @@
 10, Adam, batches of 32) trained one epoch at a time with and without a monitor recording,
 in one process, alternating A and B, timed in CPU time.
 
-    python -m benchmarks.monitor_overhead            # every=1, 2, 10; 9 rounds
+    python -m benchmarks.monitor_overhead            # every=1, 2, 5, 10; 9 rounds
     python -m benchmarks.monitor_overhead --rounds 15
 
 Prints the median time of a training step without the monitor, with it, and the median of
@@ -33,7 +33,7 @@ def train_epoch(model, optimizer, X, y, monitor=None) -> int:
     return steps
 
 
-def measure(rounds: int = 9, everies=(1, 2, 10), epochs: int = 3) -> dict:
+def measure(rounds: int = 9, everies=(1, 2, 5, 10), epochs: int = 3) -> dict:
     """Each round trains `epochs` epochs without a monitor and with each monitor (made once,
     before the rounds, so that what is timed is what recording costs per step, the statistics
     computed every 100 recorded steps included)."""
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     r = measure(args.rounds)
     print(f"digits MLP, one training step without the monitor: {r['step_us']:.0f} µs (CPU time; median of "
           f"{args.rounds} rounds of {r['steps']} steps, A and B alternating)")
-    for e in (1, 2, 10):
+    for e in (1, 2, 5, 10):
         print(f"  TrainingMonitor(every={e:<2d}): {r[e]['step_us']:.0f} µs per step, overhead {r[e]['overhead']:+.1%}")
     print(f"  reading it once: history + diagnose() + table() after {r['recorded']} recorded steps: "
           f"{r['read_ms']:.0f} ms")

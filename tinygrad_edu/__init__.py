@@ -7,7 +7,7 @@ from .combine import cat, maximum, minimum, stack, where
 from .compile import CompileError
 from .compile import compile as compile  # tg.compile; left out of __all__ (see there)
 from .derivation import GradientCheck, check_gradients
-from .devices import cuda, device
+from .devices import backends, cuda, device
 from .function import Function
 from .functional import (
     abs,  # noqa: F401
@@ -35,6 +35,7 @@ from .toplevel import (  # noqa: F401
     allclose,
     argmax,
     argmin,
+    argsort,
     bmm,
     bool,
     clamp,
@@ -48,11 +49,14 @@ from .toplevel import (  # noqa: F401
     float32,
     float64,
     from_numpy,
+    full_like,
     int,
     int32,
     int64,
     is_tensor,
     isnan,
+    linalg,
+    logsumexp,
     long,
     matmul,
     max,
@@ -63,9 +67,12 @@ from .toplevel import (  # noqa: F401
     numel,
     permute,
     pow,
+    rand_like,
     randint,
+    randn_like,
     randperm,
     reshape,
+    sort,
     squeeze,
     std,
     sum,
@@ -89,12 +96,13 @@ __all__ = [
     "tensor", "zeros", "ones", "randn", "rand", "full", "zeros_like", "ones_like", "arange", "linspace",
     "eye", "cat", "stack", "where", "maximum", "minimum", "CompileError", "detect_anomaly",
     # PyTorch's spellings (tg.exp, tg.einsum, tg.float32, tg.save …); those named like Python's
-    # builtins (sum, max, min, abs, float, int, bool, compile) are left out so `import *` cannot hide them
+    # builtins (sum, max, min, abs, pow, float, int, bool, compile) are left out so `import *` cannot hide them
     "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softmax", "log_softmax", "mean", "argmax", "argmin",
     "matmul", "bmm", "clamp", "clip", "flatten", "einsum", "from_numpy", "float32", "float64", "double",
     "int64", "long", "int32", "uint8", "save", "load", "device", "cuda", "inference_mode",
     "squeeze", "unsqueeze", "reshape", "transpose", "permute", "mm", "std", "var", "norm", "numel",
-    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum",
+    "is_tensor", "allclose", "randint", "randperm", "sign", "isnan", "empty", "cumsum", "sort", "argsort",
+    "backends", "full_like", "linalg", "logsumexp", "rand_like", "randn_like",
     "tril", "triu", "masked_fill", "topk", "multinomial",
 ]
 

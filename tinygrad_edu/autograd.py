@@ -159,14 +159,9 @@ def _wait(t: Tensor, waiting: list, leaf_order) -> None:
 
 
 class _cyclic_gc_paused:
-    """Pause Python's cyclic garbage collector during a backward pass.
-
-    Backward allocates a few objects per node, and every ~700 allocations the collector
-    traverses the live objects again — the whole (possibly huge) graph — to look for
-    reference cycles. A pass makes none (a node refers only to its inputs, and to its output
-    weakly), so refcounting frees its garbage; anything else only waits until the collector
-    resumes. On a 100,000-op chain the traversals took about half of the time. Nested passes
-    leave the collector as they found it."""
+    """Pause Python's cyclic garbage collector during a backward pass (speed: it would revisit
+    the whole graph again and again; a pass makes no cycles, see benchmarks/README.md). Nested
+    passes leave the collector as they found it."""
 
     def __enter__(self):
         self.was_enabled = gc.isenabled()

@@ -345,6 +345,8 @@ def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar:
     the node's array parameters taken from their slots first, and the arrays forward saves
     for backward put in theirs after."""
     forward, params = node.forward, vars(node)
+    if not (arrays or saved or scalar) and len(ins) <= 2:
+        return _plain_op(forward, ins, out)
 
     def run(slots):
         for k, s in arrays.items():
@@ -355,6 +357,22 @@ def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar:
             kept = vars(node.saved)
             for k, s in saved:
                 slots[s] = kept[k]
+    return run
+
+
+def _plain_op(forward, ins: list, out: int):
+    """Most ops: one or two inputs and nothing else to move (the replay of the chain200
+    benchmark spends most of its Python time here: each step fewer counts)."""
+    if len(ins) == 2:
+        a, b = ins
+
+        def run(slots):
+            slots[out] = forward(slots[a], slots[b])
+    else:
+        a, = ins
+
+        def run(slots):
+            slots[out] = forward(slots[a])
     return run
 
 

@@ -74,3 +74,21 @@ class cuda:  # noqa: N801 (torch.cuda's spelling)
         return None
 
     manual_seed_all = manual_seed
+
+
+class _Flags:
+    """Settings scripts write for reproducibility on a GPU (`torch.backends.cudnn.deterministic =
+    True`): accepted, and without effect on the CPU."""
+
+    def __init__(self, **flags):
+        vars(self).update(flags)
+
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+
+class backends:  # noqa: N801 (torch.backends' spelling)
+    """`tg.backends.cudnn.deterministic = True` and `tg.backends.mps.is_available()` (False)."""
+    cudnn = _Flags(deterministic=False, benchmark=False, enabled=False)
+    mps = _Flags()

@@ -43,10 +43,6 @@ class Function:
     uses_inputs = True   # backward reads the inputs' values: guard them against in-place edits
     uses_output = False  # backward reads the output's value (kept through a weak reference)
     is_view = False      # forward may return a numpy view of its first input (reshape, transpose…)
-    # how the step-through page reads the op (viz/formulas.py); empty: `name` and `derivative`
-    operands: tuple = ()
-    expression = ""
-    worked: tuple = ()
 
     # The engine's fields are slots; the op's parameters go in the instance __dict__.
     __slots__ = ("inputs", "needs_input_grad", "sequence_nr", "saved_versions", "output_ref", "saved")
@@ -62,40 +58,36 @@ class Function:
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
         """Run the op on `inputs` with `params`; record it when an input requires grad."""
         node = cls.__new__(cls)
-        node.__dict__.update(params)
-        data = node._run_forward(inputs)
-        watcher = observer.current()
-        if watcher is not None:  # tg.compile is tracing a step
-            data = watcher.forward(node, inputs, data)
+        if params:
+            node.__dict__.update(params)
+        try:
+            data = _forward(node, inputs)
+        except (ValueError, IndexError, TypeError) as err:
+            raise _naming_the_op(node, inputs, err) from err
+        if observer.watching and observer.current() is not None:  # tg.compile is tracing a step
+            data = observer.current().forward(node, inputs, data)
         if grad_mode.anomaly_threads and state.anomaly:
             anomaly.check_forward(node, inputs, data)
-        out = Tensor._wrap(data, version=_shared_version(data, inputs[0]) if cls.is_view else None)
-        needs = tuple(bool(t.requires_grad) for t in inputs)
+        out = Tensor._wrap(data)
+        if cls.is_view:
+            out._counter = _shared_version(data, inputs[0])
         if not state.enabled:
             _mark_under_no_grad(out, inputs)
             return out
+        needs = tuple([t.requires_grad for t in inputs])
         if True not in needs:
             return out
-        node.inputs, node.needs_input_grad = inputs, needs
+        node.inputs, node.needs_input_grad = inputs, _SHARED.get(needs, needs)
         node.sequence_nr = next(_creation_order)
         if cls.uses_inputs:
-            node.saved_versions = tuple(version_number(t) for t in inputs)
+            versions = tuple([version_number(t) for t in inputs])
+            node.saved_versions = _SHARED_VERSIONS.get(versions, versions)
         if cls.uses_output:
             node.output_ref = weakref.ref(out)
         out.grad_fn, out.requires_grad = node, True
         if grad_mode.anomaly_threads and state.anomaly:
             anomaly.record_creation(node)
         return out
-
-    def _run_forward(self, inputs: tuple) -> np.ndarray:
-        """forward on the inputs' arrays; numpy's complaint becomes one that names the op and
-        its inputs (as a built-in exception: numpy's own types need other arguments)."""
-        try:
-            return self.forward(*[t.data for t in inputs])
-        except (ValueError, IndexError, TypeError) as err:
-            kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
-            message = str(err).removeprefix(f"{self.name}: ")
-            raise kind(f"{self.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})") from err
 
     def save_for_backward(self, **named) -> None:
         """Keep what backward needs, by name: `self.save_for_backward(mask=m)` in forward,
@@ -119,7 +111,7 @@ class Function:
         """Raise if a tensor this op saved for backward was modified in place since."""
         if self.uses_inputs:
             for t, seen in zip(self.inputs, self.saved_versions):
-                if version_number(t) != seen:
+                if t._counter is not None and t._counter[0] != seen:   # _counter None: never edited
                     raise _modified_error(self, t, seen)
         if self.uses_output:
             out = self.output
@@ -133,10 +125,37 @@ class Function:
 _creation_order = itertools.count()  # Function.sequence_nr: a node is always created after its inputs' nodes
 
 
+def _forward(node: Function, inputs: tuple) -> np.ndarray:
+    """node.forward on the inputs' arrays; one or two inputs by name (speed: the general
+    call's argument list made the 200-op chain 14 % slower, see benchmarks/README.md)."""
+    if len(inputs) == 1:
+        return node.forward(inputs[0].data)
+    if len(inputs) == 2:
+        return node.forward(inputs[0].data, inputs[1].data)
+    return node.forward(*[t.data for t in inputs])
+
+
+# The few tuples almost every node holds, made once and shared: (True,), (False, True) … and
+# (0,), (0, 0) (speed: two objects fewer per node for Python's cyclic collector, which keeps
+# revisiting a growing graph; see benchmarks/README.md)
+_SHARED = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
+_SHARED_VERSIONS = {(0,): (0,), (0, 0): (0, 0)}
+
+
+def _naming_the_op(node: Function, inputs: tuple, err: Exception) -> Exception:
+    """numpy's complaint about an op's inputs, as one that names the op and its inputs (a
+    built-in exception: numpy's own types take other arguments)."""
+    kind = next(k for k in (ValueError, IndexError, TypeError) if isinstance(err, k))
+    message = str(err).removeprefix(f"{node.name}: ")
+    return kind(f"{node.name}: {message} (inputs: {', '.join(describe(t) for t in inputs)})")
+
+
 def _mark_under_no_grad(out: Tensor, inputs: tuple) -> None:
     """A result that would have had a graph but for no_grad(): backward() will say why it has none."""
-    if any(t.requires_grad or getattr(t, "_under_no_grad", False) for t in inputs):
-        out._under_no_grad = True
+    for t in inputs:
+        if t.requires_grad or getattr(t, "_under_no_grad", False):
+            out._under_no_grad = True
+            return
 
 
 def version_number(t: Tensor) -> int:

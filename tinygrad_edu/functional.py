@@ -6,6 +6,7 @@ import numpy as np
 from . import ops
 from ._keywords import dim_keywords
 from .attention import scaled_dot_product_attention  # noqa: F401  (attention, op by op)
+from .combine import where as ops_where
 from .dropout import _check_probability, dropout, dropout2d  # noqa: F401
 from .spatial import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
 from .tensor import Tensor, array_of, as_tensor, describe
@@ -229,6 +230,56 @@ def mse_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
     if reduction == "sum":
         return squared.sum()
     return squared
+
+
+def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖₂, eps) along `dim` (unit vectors; PyTorch's F.normalize with p=2)."""
+    x = as_tensor(x, "normalize")
+    if p != 2:
+        raise ValueError(f"normalize: only p=2 (the Euclidean norm) is supported, got p={p!r}")
+    return x / x.norm(dim=dim, keepdim=True).clip(min=eps)
+
+
+def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along `dim`, each norm clamped to at least eps (PyTorch's formula)."""
+    a, b = as_tensor(x1, "cosine_similarity"), as_tensor(x2, "cosine_similarity")
+    a_unit = a / a.norm(dim=dim, keepdim=True).clip(min=eps)
+    b_unit = b / b.norm(dim=dim, keepdim=True).clip(min=eps)
+    return (a_unit * b_unit).sum(dim=dim)
+
+
+def l1_loss(pred: Tensor, target, reduction: str = "mean") -> Tensor:
+    """Σ or mean of |pred − target|."""
+    diff = _difference("l1_loss", pred, target, reduction)
+    return _reduced(diff.abs(), reduction)
+
+
+def huber_loss(pred: Tensor, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """½d² where |d| < δ, else δ(|d| − ½δ) (d = pred − target): squared near 0, linear beyond δ."""
+    diff = _difference("huber_loss", pred, target, reduction)
+    size = diff.abs()
+    return _reduced(ops_where(size < delta, diff * diff * 0.5, (size - 0.5 * delta) * delta), reduction)
+
+
+def smooth_l1_loss(pred: Tensor, target, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """½d²/β where |d| < β, else |d| − ½β: the Huber loss divided by β (β = 0: the L1 loss)."""
+    if beta == 0:
+        return l1_loss(pred, target, reduction)
+    diff = _difference("smooth_l1_loss", pred, target, reduction)
+    size = diff.abs()
+    return _reduced(ops_where(size < beta, diff * diff * (0.5 / beta), size - 0.5 * beta), reduction)
+
+
+def _difference(op: str, pred, target, reduction: str) -> Tensor:
+    _check_reduction(op, reduction)
+    pred = as_tensor(pred, op)
+    target = as_tensor(target, op, dtype=pred.dtype, arg="target")
+    _same_shape(op, pred, target)
+    return pred - target
+
+
+def _reduced(values: Tensor, reduction: str) -> Tensor:
+    return values.mean() if reduction == "mean" else values.sum() if reduction == "sum" else values
 
 
 # --- the layers' functional forms: normalisation, dropout, embedding, nll_loss ---------------

@@ -11,8 +11,8 @@ of every call that computes or reads numbers in that thread:
   * `read(tensor, how)`  from Tensor.item() ("item") and bool(tensor) ("bool"): a value leaves
     the graph for the program's Python.
 
-Nothing is replaced or patched: the engine asks `current()` and, when it is None (always,
-unless a step is being compiled), carries on.
+Nothing is replaced or patched: the engine tests the plain global `watching` (how many threads
+have an observer: 0 unless a step is being compiled), then asks `current()`.
 """
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ class _Watching(threading.local):
 
 
 _watching = _Watching()
+watching = 0   # threads with an observer installed
+_count_lock = threading.Lock()
 
 
 def current() -> Observer | None:
@@ -54,9 +56,15 @@ class observing:
         self.observer = observer
 
     def __enter__(self):
+        global watching
         self.previous, _watching.observer = _watching.observer, self.observer
+        with _count_lock:
+            watching += 1
         return self.observer
 
     def __exit__(self, *exc):
+        global watching
         _watching.observer = self.previous
+        with _count_lock:
+            watching -= 1
         return False

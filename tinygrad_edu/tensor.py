@@ -136,7 +136,7 @@ def _refuse_integer_array_with_grad(data) -> None:
 # sigmoid's derivative, makes one constant, not one per op. Two tables (zero is never shared:
 # 0.0 == -0.0 as keys, but their products differ in sign):
 _graph_constants: dict = {}    # weak: freed with the last graph that uses them
-_no_grad_constants: dict = {}  # strong: no graph holds these; rebuilding them made backward ~15% slower
+_no_grad_constants: dict = {}  # strong: no graph holds these (speed: see benchmarks/README.md)
 
 
 def _constant(value, dtype) -> Tensor:
@@ -834,6 +834,15 @@ class Tensor:
         """(values, indices) of the k largest entries along `dim`, as PyTorch's."""
         return selection.topk(self, k, dim, largest, sorted)
 
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> ValuesIndices:
+        """(values, indices) along `dim` in order, as PyTorch's (NaN counts as the largest; ties keep
+        their order): the topk of every entry, so the graph shows a topk node."""
+        n = self.shape[ops.normalize_axis(dim, self.ndim, "sort")[0]] if self.ndim else 1
+        return self.topk(n, dim, largest=descending)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return self.sort(dim, descending).indices
+
     # --- in-place ops: change the data, bump the version counter ------------------------------
     # `_version` is a one-element list shared by every tensor that views the same memory
     # (detach(), reshape, transpose, basic indexing). Ops that saved a tensor for backward
@@ -1036,6 +1045,9 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
+
+    def expand_as(self, other) -> Tensor:
+        return self.expand(*other.shape)
 
     def view_as(self, other) -> Tensor:
         return self.view(*other.shape)

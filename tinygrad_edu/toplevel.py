@@ -204,3 +204,44 @@ def empty(*shape, dtype=None, requires_grad: builtins.bool = False, device=None)
 
 def cumsum(input, dim: builtins.int) -> Tensor:
     return as_tensor(input, "cumsum").cumsum(dim)
+
+
+def sort(input, dim: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False):
+    return as_tensor(input, "sort").sort(dim, descending)
+
+
+def argsort(input, dim: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False):
+    return as_tensor(input, "argsort").argsort(dim, descending)
+
+
+def logsumexp(input, *args, **kwargs) -> Tensor:
+    return as_tensor(input, "logsumexp").logsumexp(*args, **kwargs)
+
+
+def randn_like(input, dtype=None, requires_grad: builtins.bool = False, device=None) -> Tensor:
+    """Standard normal values of input's shape and (unless given) dtype, from tg.manual_seed's generator."""
+    check_device(device, "randn_like")
+    like = as_tensor(input, "randn_like")
+    return Tensor.randn(*like.shape, dtype=dtype or like.dtype, requires_grad=requires_grad)
+
+
+def rand_like(input, dtype=None, requires_grad: builtins.bool = False, device=None) -> Tensor:
+    check_device(device, "rand_like")
+    like = as_tensor(input, "rand_like")
+    return Tensor.rand(*like.shape, dtype=dtype or like.dtype, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, requires_grad: builtins.bool = False, device=None) -> Tensor:
+    check_device(device, "full_like")
+    like = as_tensor(input, "full_like")
+    return Tensor.full(like.shape, fill_value, dtype=dtype or like.dtype, requires_grad=requires_grad)
+
+
+class linalg:  # noqa: N801 (torch.linalg's spelling)
+    """`tg.linalg.norm(t, dim=None)`: the 2-norm (PyTorch's default for vectors and 'fro' for matrices)."""
+
+    @staticmethod
+    def norm(input, ord=None, dim=None, keepdim: builtins.bool = False) -> Tensor:  # noqa: A002
+        if ord not in (None, 2, "fro"):
+            raise ValueError(f"linalg.norm: only the 2-norm (ord=None, 2 or 'fro') is supported, got ord={ord!r}")
+        return as_tensor(input, "linalg.norm").norm(dim=dim, keepdim=keepdim)

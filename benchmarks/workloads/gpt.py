@@ -16,7 +16,7 @@ import numpy as np
 
 from tinygrad_edu.ops._numerics import erfc
 
-from .base import Workload, training_step
+from .base import COMPILED, Workload, compiled, training_step
 
 LR, BETAS, EPS, WEIGHT_DECAY = 1e-3, (0.9, 0.99), 1e-8, 0.1
 LN_EPS = 1e-5
@@ -181,11 +181,11 @@ def numpy_step(p: dict):
 # --- tinygrad_edu and PyTorch: the model as a user writes it ---------------------------------------
 
 def tinygrad_step(p: dict):
-    from tinygrad_edu import optim
+    from tinygrad_edu import Tensor, optim
     from tinygrad_edu.models import GPT
     model = GPT(p["config"])
     model.load_state_dict(p["weights"], strict=False)
-    idx, targets = p["idx"], p["targets"]
+    idx, targets = p["idx"], Tensor(p["targets"], dtype=np.int64)   # made once: tg.compile reads the same one
     opt = optim.AdamW(model.parameters(), lr=LR, betas=BETAS, eps=EPS, weight_decay=WEIGHT_DECAY)
 
     def step() -> float:
@@ -297,6 +297,6 @@ def mygrad_step(p: dict):
 
 GPT_STEP = Workload(
     name="gpt", title="tiny GPT: vocab 65, block 64, 64 wide, 4 heads, 2 layers, batch 16, AdamW",
-    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, "torch": torch_step,
-                          "mygrad": mygrad_step},
+    build=build, engines={"numpy": numpy_step, "tinygrad_edu": tinygrad_step, COMPILED: compiled(tinygrad_step),
+                          "torch": torch_step, "mygrad": mygrad_step},
     goal=1.3, float64=False)

@@ -126,3 +126,30 @@ def test_an_lstm_cell_loop_compiles_and_replays_bitwise():
                 Tensor(rng.integers(0, 2, 5), dtype=np.int64)) for _ in range(5)]
     fast = _run_both(_lstm_model, batches)
     assert fast.replays == 3, fast.reason
+
+
+def _lstm_cell_model(hidden=4, steps=3):
+    """nn.LSTMCell in a loop, its state starting from hx=None (zeros)."""
+    tg.manual_seed(3)
+    cell, head = nn.LSTMCell(3, hidden), nn.Linear(hidden, 2)
+    params = list(cell.parameters()) + list(head.parameters())
+    opt = optim.Adam(params, lr=0.01)
+
+    def step(xs, y):
+        state = None
+        for t in range(steps):
+            state = cell(xs[t], state)
+        loss = F.cross_entropy(head(state[0]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+    return step, params
+
+
+def test_an_lstm_cell_module_loop_compiles_and_replays_bitwise():
+    rng = np.random.default_rng(4)
+    batches = [(Tensor(rng.standard_normal((3, 5, 3)).astype(np.float32)),
+                Tensor(rng.integers(0, 2, 5), dtype=np.int64)) for _ in range(5)]
+    fast = _run_both(_lstm_cell_model, batches)
+    assert fast.replays == 3, fast.reason

@@ -1,19 +1,16 @@
 """numpy's protocols on a Tensor: np.asarray gives the values; ufuncs of the engine's ops
 dispatch to them and are recorded in the graph; every other numpy function is a TypeError
-naming the Tensor method to use."""
+naming the Tensor method to use — except on a tensor outside any graph (a gradient, data),
+which goes through numpy's functions as its array."""
 import warnings
 
 import numpy as np
 import pytest
+from conftest import leaf
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
 from tinygrad_edu.interop import UFUNC_METHODS
-
-
-def leaf(a):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
-
 
 # --- np.asarray ---------------------------------------------------------------------------------
 
@@ -170,3 +167,33 @@ def test_every_table_entry_dispatches_to_an_op_with_numpys_values_or_is_refused(
     if out.dtype.kind == "f" and ufunc_name != "sign":
         assert out.requires_grad
         assert tg.gradcheck(lambda t: ufunc(t, *args[1:]), [x])
+
+
+# --- a tensor outside any graph (a gradient, data) goes through numpy's functions as its array ------
+
+
+def test_numpy_functions_on_a_gradient_work_as_numpys():
+    x = tg.tensor([3.0, -4.0], requires_grad=True)
+    (x * x).sum().backward()
+    assert np.linalg.norm(x.grad) == pytest.approx(10.0)
+    assert np.linalg.norm(x.grad) == np.linalg.norm(x.grad.numpy())
+    assert np.percentile(x.grad, 50) == pytest.approx(-1.0)
+    assert np.allclose(np.floor(Tensor([1.5, -0.5])), [1.0, -1.0])
+    assert np.concatenate([Tensor([1.0]), Tensor([2.0])]).tolist() == [1.0, 2.0]
+    assert float(np.sum(x.detach())) == pytest.approx(-1.0)
+    grads = [Tensor(np.ones(2)), np.ones(2)]
+    assert np.stack(grads).shape == (2, 2)
+    assert isinstance(np.exp(Tensor([0.0])), Tensor)   # ufuncs with an op stay Tensor ops
+
+
+@pytest.mark.parametrize("call, hint", [
+    (lambda t: np.linalg.norm(t), r"np\.linalg\.norm\(t\): .* requires grad .* t\.norm"),
+    (lambda t: np.sum(t), "t.sum"),
+    (lambda t: np.concatenate([t, t]), "tg.cat"),
+    (lambda t: np.floor(t), "t.numpy()"),
+])
+def test_a_tensor_in_a_graph_is_still_refused(call, hint):
+    x = tg.tensor([3.0, -4.0], requires_grad=True)
+    for t in (x, x * 2):
+        with pytest.raises(TypeError, match=hint):
+            call(t)

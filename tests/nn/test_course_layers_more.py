@@ -92,3 +92,54 @@ def test_new_tensors_and_type_as_pytorch():
         assert x.new_full((2,), 7.0).tolist() == [7.0, 7.0] and x.new_tensor([1, 2]).tolist() == [1.0, 2.0]
         assert str(x.type(lib.float32).dtype).endswith("float32")
     assert tg.ones(2).type() == "tinygrad_edu.float32"
+
+
+def test_apply_named_children_and_requires_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    seen = {}
+    for lib in (tg, torch):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU(), lib.nn.Sequential(lib.nn.Linear(3, 1)))
+        order = []
+        assert model.apply(lambda m: order.append(type(m).__name__)) is model
+        seen[lib.__name__] = (order, [n for n, _ in model.named_children()])
+        assert model.requires_grad_(False) is model
+        assert not any(p.requires_grad for p in model.parameters())
+        model.requires_grad_()
+        assert all(p.requires_grad for p in model.parameters())
+    assert seen["tinygrad_edu"] == seen["torch"]
+
+
+def test_init_weights_through_apply():
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.weight)
+            nn.init.zeros_(m.bias)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)).apply(init_weights)
+    assert all(not p.numpy().any() for p in model.parameters())
+
+
+@pytest.mark.parametrize("name, kw", [("L1Loss", {}), ("HuberLoss", {}), ("HuberLoss", {"delta": 0.3}),
+                                      ("SmoothL1Loss", {}), ("SmoothL1Loss", {"beta": 0.4}),
+                                      ("SmoothL1Loss", {"beta": 0.0})])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_regression_losses_against_pytorch(name, kw, reduction):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    x, t = leaf(a), torch.tensor(a, requires_grad=True)
+    ours = getattr(nn, name)(reduction=reduction, **kw)(x, tg.tensor(b))
+    theirs = getattr(torch.nn, name)(reduction=reduction, **kw)(t, torch.tensor(b))
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12)
+    w = rng.normal(size=ours.shape)
+    (ours * tg.tensor(w)).sum().backward()
+    (theirs * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+    assert tg.gradcheck(lambda v: getattr(nn, name)(reduction=reduction, **kw)(v, tg.tensor(b)), [leaf(a)])
+
+
+def test_softplus_elu_and_unflatten_modules_against_pytorch():
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(0).normal(size=(2, 6))
+    for ours, theirs in [(nn.Softplus(beta=2.0), torch.nn.Softplus(beta=2.0)), (nn.ELU(0.5), torch.nn.ELU(0.5)),
+                         (nn.Unflatten(1, (2, 3)), torch.nn.Unflatten(1, (2, 3)))]:
+        np.testing.assert_allclose(ours(tg.tensor(a)).numpy(), theirs(torch.tensor(a)).numpy(), rtol=1e-12)

@@ -10,7 +10,7 @@ import os
 import numpy as np
 import pytest
 from conftest import strict_numpy
-from fuzz_graphs import ALL_OPS, TinygradOps, TorchOps, recipes, run
+from fuzz_graphs import ALL_OPS, Recipe, Step, TinygradOps, TorchOps, recipes, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,13 +31,51 @@ def _leaves(recipe):
     return [Tensor(a, requires_grad=True, name=f"leaf{i}") for i, a in enumerate(recipe.leaves)]
 
 
+STEP = 1e-6   # gradcheck's h
+
+
+def _gradcheck(recipe, leaves):
+    """tg.gradcheck of the recipe's output, with an absolute tolerance at the output's scale.
+
+    The central difference (f(x+h) − f(x−h)) / 2h is computed from two float64 evaluations of
+    f = Σ w·node, each exact only to the rounding of its terms, about k·ε·S with S = Σ|w·node|
+    (ε = 2⁻⁵²; k = 16 covers the few ulps of the ops and a sum of up to 48 elements), and the
+    division by 2h multiplies that by 1/2h = 5e5. For an output of order 1 this is ~1e-9, far
+    below atol 1e-5; but a draw where exp, max over a dim and prod make S ≈ 3.3e6 puts the
+    estimate's own error near 1e-4 for every element — also for a small derivative that autograd
+    gets right (PyTorch's to 1e-14 relative) — so a fixed atol of 1e-5 failed it. The
+    absolute tolerance is therefore 1e-5 plus this rounding bound; rtol stays 1e-4."""
+    nodes, _ = run(TinygradOps(), recipe, leaves)
+    scale = sum(float(np.abs(nodes[i].data * w).sum()) for i, w in zip(recipe.sinks, recipe.weights))
+    rounding = 16 * np.finfo(np.float64).eps * scale / (2 * STEP)
+    return tg.gradcheck(lambda *xs: run(TinygradOps(), recipe, xs)[1], leaves, eps=STEP,
+                        atol=1e-5 + rounding, rtol=1e-4)
+
+
 @fuzz_settings(150)
 @given(recipe=recipes())
 def test_random_graphs_match_finite_differences(recipe):
     leaves = _leaves(recipe)
-    ops = TinygradOps()
     with strict_numpy():
-        assert tg.gradcheck(lambda *xs: run(ops, recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
+        assert _gradcheck(recipe, leaves)
+
+
+def test_finite_differences_of_a_large_output_are_judged_at_its_scale():
+    """A graph of the kind of draw that failed with a fixed atol: exp, max over a dim and prod make an output of
+    ~4.6e6 next to a small term; the small term's derivative (right in autograd) is off by ~8e-5
+    in finite differences, which the scale-aware tolerance allows."""
+    rng = np.random.default_rng(0)
+    recipe = Recipe(leaves=[rng.uniform(1.5, 2.0, (2, 16)), rng.uniform(-2, 2, (3,))])
+    offsets = np.arange(32.0).reshape(2, 16) * 1e-3
+    recipe.steps = [Step("exp", (0,), {}), Step("max_dim", (2,), {"offsets": offsets, "dim": 0, "keepdim": False}),
+                    Step("prod", (3,), {"dim": None, "keepdim": False}), Step("tanh", (1,), {})]
+    recipe.sinks, recipe.weights = [4, 5], [np.array(1.0), rng.uniform(0.5, 1.5, 3)]
+    leaves = _leaves(recipe)
+    _, out = run(TinygradOps(), recipe, leaves)
+    assert out.item() > 1e6
+    with pytest.raises(tg.GradcheckError):   # the fixed tolerance: finite differences' own rounding
+        tg.gradcheck(lambda *xs: run(TinygradOps(), recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
+    assert _gradcheck(recipe, leaves)
 
 
 def _torch_run(recipe, create_graph=False):
@@ -115,7 +153,7 @@ def test_each_op_is_fuzzed_in_every_run(op, data):
     whatever the random mix above drew: finite differences, and PyTorch when installed."""
     recipe = data.draw(recipes(max_steps=3, ops=[op]))
     leaves = _leaves(recipe)
-    assert tg.gradcheck(lambda *xs: run(TinygradOps(), recipe, xs)[1], leaves, atol=1e-5, rtol=1e-4)
+    assert _gradcheck(recipe, leaves)
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -133,13 +171,13 @@ def test_the_fuzzer_covers_every_op_of_the_contract():
             "mul", "div", "pow", "pow_number", "number_on_left", "sum", "mean", "max", "softmax",
             "log_softmax", "reshape", "transpose", "index", "matmul", "linear", "loss",
             "batch_norm", "layer_norm",
-            # added for the PyTorch-style API (issue 10)
+            # the PyTorch-style API's ops
             "sin", "cos", "log1p", "sign", "softplus", "gelu", "silu", "elu", "where", "maximum", "minimum",
             "min", "max_dim", "prod", "var", "std", "logsumexp", "norm", "view", "flatten", "squeeze",
             "unsqueeze", "expand", "permute", "cat", "stack", "split", "chunk", "pad",
             "conv2d", "max_pool2d", "avg_pool2d",
             "clone", "embedding",
-            # added for sequences and attention (issue 19)
+            # sequences and attention
             "masked_fill", "tril", "triu", "topk", "cross_entropy_nd", "attention",
-            # added for PyTorch's habits (issue 22)
+            # PyTorch's habits
             "einsum", "repeat", "cumsum"} == set(ALL_OPS)

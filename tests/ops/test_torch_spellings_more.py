@@ -179,3 +179,46 @@ def test_fill_zero_and_clamp_in_place_as_pytorch():
     assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [1.0, 1.0]
     with pytest.raises(RuntimeError, match="clamp_"):
         leaf([1.0]).clamp_(min=0.0)               # a leaf that requires grad, outside no_grad
+
+
+@pytest.mark.parametrize("dim, descending", [(-1, False), (0, True), (1, True), (0, False)])
+def test_sort_and_argsort_against_pytorch(dim, descending):
+    torch = pytest.importorskip("torch")
+    a = np.array([[3.0, 1.0, 2.0, 1.0], [0.5, 7.0, -1.0, 4.0], [2.0, 2.0, 0.0, -3.0]])   # ties too
+    x, t = leaf(a), torch.tensor(a, requires_grad=True)
+    (values, indices), ref = x.sort(dim, descending), torch.sort(t, stable=True, dim=dim, descending=descending)
+    np.testing.assert_array_equal(values.numpy(), ref.values.detach().numpy())
+    assert indices.tolist() == ref.indices.tolist() and indices.dtype == np.int64
+    assert tg.argsort(x, dim, descending).tolist() == torch.argsort(t, stable=True, dim=dim,
+                                                                     descending=descending).tolist()
+    w = np.random.default_rng(0).normal(size=a.shape)
+    (tg.sort(x, dim, descending).values * Tensor(w)).sum().backward()
+    (ref.values * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+    with_nan = np.array([0.5, np.nan, -1.0])
+    assert Tensor(with_nan).sort(descending=descending).indices.tolist() == \
+        torch.tensor(with_nan).sort(descending=descending).indices.tolist()
+
+
+def test_like_factories_linalg_logsumexp_expand_as_and_backends():
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(0).normal(size=(2, 3))
+    x, t = leaf(a), torch.tensor(a, requires_grad=True)
+    for name in ("randn_like", "rand_like"):
+        ours = getattr(tg, name)(x)
+        assert ours.shape == x.shape and ours.dtype == np.float64 and not ours.requires_grad
+    assert tg.full_like(x, 2.5).tolist() == torch.full_like(t, 2.5).tolist()
+    tg.manual_seed(1)
+    first = tg.randn_like(x).numpy()
+    tg.manual_seed(1)
+    np.testing.assert_array_equal(tg.randn_like(x).numpy(), first)
+    for ours, theirs in [(tg.linalg.norm(x), torch.linalg.norm(t)),
+                         (tg.linalg.norm(x, dim=1), torch.linalg.norm(t, dim=1)),
+                         (tg.logsumexp(x, dim=1), torch.logsumexp(t, dim=1))]:
+        np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12)
+    assert tg.ones(1, 3).expand_as(tg.zeros(4, 3)).shape == tuple(torch.ones(1, 3).expand_as(torch.zeros(4, 3)).shape)
+    tg.backends.cudnn.deterministic = True       # the reproducibility lines of a script: accepted
+    tg.backends.cudnn.benchmark = False
+    assert tg.backends.mps.is_available() is False
+    with pytest.raises(ValueError, match="only the 2-norm"):
+        tg.linalg.norm(x, ord=1)

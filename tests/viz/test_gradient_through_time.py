@@ -3,8 +3,9 @@ errors for states the loss does not depend on; plot_gradient_through_time by suf
 import numpy as np
 import pytest
 
+import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, viz
+from tinygrad_edu import Tensor, nn, viz
 
 
 def rnn_weights(hidden=6, inputs=3, seed=0, scale=1.0):
@@ -128,3 +129,30 @@ def test_plot_without_matplotlib_prints_the_table(monkeypatch, capsys):
     assert viz.plot_gradient_through_time({"rnn": [1e-4, 1e-2, 1.0]}) is None
     out = capsys.readouterr().out
     assert "h_1/h_T" in out and "1.0e-04" in out and "matplotlib" in out
+
+
+@pytest.mark.parametrize("cell_name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_norms_match_pytorch_for_the_library_cells(cell_name):
+    torch = pytest.importorskip("torch")
+    tg.manual_seed(0)
+    ours, head = getattr(nn, cell_name)(3, 5), nn.Linear(5, 2)
+    theirs, their_head = getattr(torch.nn, cell_name)(3, 5).double(), torch.nn.Linear(5, 2).double()
+    with torch.no_grad():
+        for name, p in list(ours.named_parameters()):
+            getattr(theirs, name).copy_(torch.tensor(p.data, dtype=torch.float64))
+        their_head.weight.copy_(torch.tensor(head.weight.data, dtype=torch.float64))
+        their_head.bias.copy_(torch.tensor(head.bias.data, dtype=torch.float64))
+    rng = np.random.default_rng(5)
+    xs, y = rng.standard_normal((15, 4, 3)), np.array([0, 1, 1, 0])
+    state, hs = None, []
+    for x_t in xs:
+        state = ours(Tensor(x_t.astype(np.float32)), state)
+        hs.append(state[0] if isinstance(state, tuple) else state)
+    norms = viz.gradient_through_time(F.cross_entropy(head(hs[-1]), y), hs)
+    state, their_hs = None, []
+    for x_t in torch.tensor(xs):
+        state = theirs(x_t, state)
+        their_hs.append(state[0] if isinstance(state, tuple) else state)
+    loss = torch.nn.functional.cross_entropy(their_head(their_hs[-1]), torch.tensor(y))
+    expected = np.array([g.norm().item() for g in torch.autograd.grad(loss, their_hs)])
+    np.testing.assert_allclose(norms, expected, rtol=2e-4)  # ours in float32, theirs in float64

@@ -14,6 +14,7 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, viz
 from tinygrad_edu.viz.formulas import WORKED_MAX, gradient_name
 from tinygrad_edu.viz.labels import inline_text
+from tinygrad_edu.viz.templates import template_of, values_of
 from tinygrad_edu.viz.walk import GraphWalk
 
 rng = np.random.default_rng(0)
@@ -24,7 +25,8 @@ def leaf(shape, name, low=-2.0, high=2.0):
 
 
 def template_as_numpy(template: str) -> str:
-    """A `worked` template as a numpy expression over G, out, the operands and fn (the op)."""
+    """A `worked` template as a numpy expression over G, out, the operands and fn (the op: its
+    parameters, what it saved, its templates' values)."""
     text = re.sub(r"\} \{", "} @ {", template)                # juxtaposition: a matrix product
     text = re.sub(r"\}ᵀ \{", "}.T @ {", text)
     text = re.sub(r"(?:ln|log) \{(\w+)\}", r"np.log({\1})", text)
@@ -52,17 +54,33 @@ def assert_worked_is_the_backward(step):
     """Each input's template, evaluated in numpy on the step's own numbers, gives the gradient
     the engine produced (summed back over broadcast axes)."""
     fn = step.fn
-    names = fn.operands or (("x",) if len(fn.inputs) == 1 else ("a", "b", "c")[:len(fn.inputs)])
-    env = {"np": np, "fn": fn, "G": step.grad, "out": step.output.data}
+    template_set = template_of(fn)
+    names = template_set.operands or (("x",) if len(fn.inputs) == 1 else ("a", "b", "c")[:len(fn.inputs)])
+    env = {"np": np, "fn": _Named(fn), "G": step.grad, "out": step.output.data}
     env.update((k, t.data) for k, t in zip(names, fn.inputs))
-    assert fn.worked, f"{fn.name} has no worked templates"
-    for template, inp, produced in zip(fn.worked, fn.inputs, step.input_grads):
+    assert template_set.worked, f"{fn.name} has no worked templates"
+    for template, inp, produced in zip(template_set.worked, fn.inputs, step.input_grads):
         if produced is None:
             continue
         value = eval(template_as_numpy(template), env)  # noqa: S307 (our own templates)
         np.testing.assert_allclose(sum_to(np.broadcast_to(value, np.broadcast_shapes(
             np.shape(value), inp.shape)), inp.shape), produced, rtol=1e-10, atol=1e-12,
             err_msg=f"{fn.name}: {template}")
+
+
+class _Named:
+    """The names a template may use besides the operands: the templates' values, the op's
+    parameters, what its forward saved."""
+
+    def __init__(self, fn):
+        self.fn, self.values = fn, values_of(fn)
+
+    def __getattr__(self, key):
+        if key in self.values:
+            return self.values[key]
+        if hasattr(self.fn, key):
+            return getattr(self.fn, key)
+        return getattr(self.fn.saved, key)
 
 
 def step_of(root, op):

@@ -11,6 +11,7 @@ from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .dropout import Dropout, Dropout2d
 from .embedding import Embedding
 from .layers import (
+    ELU,
     GELU,
     Flatten,
     Identity,
@@ -22,9 +23,20 @@ from .layers import (
     Sigmoid,
     SiLU,
     Softmax,
+    Softplus,
     Tanh,
+    Unflatten,
 )
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
@@ -41,5 +53,6 @@ __all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ReLU", 
            "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Dropout", "Dropout2d", "Embedding", "Flatten", "Identity",
            "ModuleList", "ModuleDict", "Softmax", "LogSoftmax", "GELU", "SiLU",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
+           "L1Loss", "HuberLoss", "SmoothL1Loss", "Softplus", "ELU", "Unflatten",
            "AdaptiveAvgPool2d", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
            "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "MultiheadAttention"]

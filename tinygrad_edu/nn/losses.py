@@ -69,6 +69,28 @@ class MSELoss(_Loss):
     function = F.mse_loss
 
 
+class L1Loss(_Loss):
+    function = F.l1_loss
+
+
+class HuberLoss(_Loss):
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input, target):  # noqa: A002 (PyTorch's argument name)
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class SmoothL1Loss(_Loss):
+    def __init__(self, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input, target):  # noqa: A002 (PyTorch's argument name)
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
 class BCELoss(_Loss):
     """Binary cross-entropy of probabilities in [0, 1]."""
     function = F.binary_cross_entropy

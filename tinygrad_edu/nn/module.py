@@ -106,6 +106,23 @@ class Module:
     def children(self) -> Iterator[Module]:
         return (m for _, m in _walk(self._members()) if isinstance(m, Module))
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((n, m) for n, m in _walk(self._members()) if isinstance(m, Module))
+
+    def apply(self, fn) -> Module:
+        """Call fn(m) on every sub-module, children first, then on this module, as PyTorch's
+        (the habit `model.apply(init_weights)`); returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set requires_grad on every parameter (False freezes the model); returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) pairs in the order the attributes were assigned (depth
         first), each parameter once: where it is first found."""

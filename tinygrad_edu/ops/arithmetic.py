@@ -9,7 +9,6 @@ from .elementwise import Mask
 
 class Add(Function):
     name, derivative = "add", "∂a = G, ∂b = G"
-    expression, worked = "{a} + {b}", ("{G}", "{G}")
     uses_inputs = False
 
     def forward(self, a, b):
@@ -21,7 +20,6 @@ class Add(Function):
 
 class Sub(Function):
     name, derivative = "sub", "∂a = G, ∂b = −G"
-    expression, worked = "{a} − {b}", ("{G}", "−{G}")
     uses_inputs = False
 
     def forward(self, a, b):
@@ -33,7 +31,6 @@ class Sub(Function):
 
 class Mul(Function):
     name, derivative = "mul", "∂a = G·b, ∂b = G·a"
-    expression, worked = "{a}·{b}", ("{G}·{b}", "{G}·{a}")
 
     def forward(self, a, b):
         return a * b
@@ -46,7 +43,6 @@ class Mul(Function):
 
 class Div(Function):
     name, derivative = "div", "∂a = G / b, ∂b = −G·a / b²"
-    expression, worked = "{a} / {b}", ("{G} / {b}", "−{G}·{a} / {b}²")
 
     def forward(self, a, b):
         with ieee_results():  # 1/0 = inf, 0/0 = nan, as PyTorch
@@ -60,7 +56,6 @@ class Div(Function):
 
 class Neg(Function):
     name, derivative = "neg", "∂ = −G"
-    expression, worked = "−{x}", ("−{G}",)
     uses_inputs = False
 
     def forward(self, a):
@@ -73,11 +68,6 @@ class Neg(Function):
 class PowScalar(Function):
     """x ** p for a Python number p."""
     name, derivative = "pow", "∂ = G·p·x^(p−1)"
-    worked = ("{G}·{exponent}·{x}^({exponent} − 1)",)
-
-    @property
-    def expression(self) -> str:
-        return "{x}²" if self.exponent == 2 else "{x}^{exponent}"
 
     def forward(self, x):
         with ieee_results():  # (1e−200)² = 0, 0⁻¹ = inf, (−1)^½ = nan
@@ -95,7 +85,6 @@ class PowScalar(Function):
 class Pow(Function):
     """a ** b for tensors: d/da = b·a^(b−1), d/db = a^b·ln a."""
     name, derivative = "pow", "∂a = G·b·a^(b−1), ∂b = G·a^b·ln a"
-    expression, worked = "{a}^{b}", ("{G}·{b}·{a}^({b} − 1)", "{G}·{out}·ln {a}")
     uses_output = True
 
     def forward(self, a, b):

@@ -9,7 +9,6 @@ from . import _numerics
 
 class Exp(Function):
     name, derivative = "exp", "∂ = G·eˣ"
-    expression, worked = "exp({x})", ("{G}·{out}",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -21,7 +20,6 @@ class Exp(Function):
 
 class Log(Function):
     name, derivative = "log", "∂ = G / x"
-    expression, worked = "log({x})", ("{G} / {x}",)
 
     def forward(self, x):
         with _numerics.ieee_results():  # log 0 = −inf, log(−1) = nan, as PyTorch
@@ -33,7 +31,6 @@ class Log(Function):
 
 class Sqrt(Function):
     name, derivative = "sqrt", "∂ = G / (2√x)"
-    expression, worked = "√{x}", ("{G} / (2·{out})",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -55,7 +52,6 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 class Sigmoid(Function):
     name, derivative = "sigmoid", "∂ = G·σ(1 − σ)"
-    expression, worked = "σ({x})", ("{G}·{out}·(1 − {out})",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -68,7 +64,6 @@ class Sigmoid(Function):
 
 class Tanh(Function):
     name, derivative = "tanh", "∂ = G·(1 − tanh²)"
-    expression, worked = "tanh({x})", ("{G}·(1 − {out}²)",)
     uses_inputs, uses_output = False, True
 
     def forward(self, x):
@@ -105,7 +100,6 @@ def _zeros_like(x: np.ndarray) -> np.ndarray:
 
 class ReLU(Function):
     name, derivative = "relu", "∂ = G·1[x > 0]"
-    expression, worked = "relu({x})", ("{G}·1[{x} > 0]",)
 
     def forward(self, x):
         # max(x, 0) against an array of zeros: numpy's vectorised loop takes two arrays; against
@@ -119,7 +113,6 @@ class ReLU(Function):
 
 class LeakyReLU(Function):
     name, derivative = "leaky_relu", "∂ = G·(1 if x > 0 else α)"
-    expression, worked = "leaky_relu({x})", ("{G}·(1 if {x} > 0 else {negative_slope})",)
 
     def forward(self, x):
         return np.where(x > 0, x, x * np.asarray(self.negative_slope, dtype=x.dtype))
@@ -131,7 +124,6 @@ class LeakyReLU(Function):
 
 class Abs(Function):
     name, derivative = "abs", "∂ = G·sign(x)"
-    expression, worked = "|{x}|", ("{G}·sign({x})",)
 
     def forward(self, x):
         return np.abs(x)

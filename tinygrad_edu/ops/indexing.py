@@ -59,7 +59,6 @@ class Embedding(Function):
     """weight[idx]: rows of a table picked by integer indices. Lookups of `padding_idx` send no
     gradient to its row (PyTorch's padding_idx)."""
     name, derivative = "embedding", "∂W[k] = Σ G over the lookups of row k (none for padding_idx)"
-    operands, expression = ("W",), "{W}[idx]"
     uses_inputs = False
 
     def forward(self, weight):

@@ -4,8 +4,8 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from . import _numerics
-from .elementwise import Mask, sigmoid
-from .reduce import Softmax, log_softmax, shifted_exp
+from .elementwise import Mask
+from .reduce import Softmax, shifted_exp
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -32,22 +32,7 @@ def spread_loss_grad(g, count, reduction: str):
     return g
 
 
-class _PerElement:
-    """Mixed into the fused losses, for the pictures: G reaches each element's loss divided by
-    `n` for reduction='mean' (see spread_loss_grad), so their worked derivatives say so."""
-    per_element: tuple = ()   # `worked` templates, with {G_each} for dL/d(an element's loss)
-
-    @property
-    def n(self) -> int:
-        return max(self.inputs[0].size, 1)
-
-    @property
-    def worked(self) -> tuple:
-        each = "({G} / {n})" if self.reduction == "mean" else "{G}"
-        return tuple(t.replace("{G_each}", each) for t in self.per_element)
-
-
-class CrossEntropy(_PerElement, Function):
+class CrossEntropy(Function):
     """Softmax cross-entropy of logits (N, C) against class indices (N,) — a parameter, not an
     input — or class probabilities (N, C), a second input; `weight` (C,) or None rescales each
     class, as PyTorch's: y_ic becomes w_c·y_ic.
@@ -56,8 +41,6 @@ class CrossEntropy(_PerElement, Function):
     indices by Σ_i w_yi (PyTorch's weighted mean)."""
     name, derivative = "cross_entropy", "∂z = G·(softmax(z) − y)"
     derivative_weighted = "∂z = G·w_y·(softmax(z) − y)"
-    operands, expression = ("z", "y"), "cross_entropy({z}, {y})"
-    per_element = ("{G_each}·({softmax_z} − {target})", "−{G_each}·{log_softmax_z}")
     ignore_index = None   # class indices equal to it count for nothing (F.cross_entropy passes it)
 
     def forward(self, z, probs=None):
@@ -93,31 +76,6 @@ class CrossEntropy(_PerElement, Function):
                                scale=scale)
         return reduce_loss(per_sample, self.reduction, count)
 
-    @property
-    def n(self):
-        count = self.saved.count
-        return max(self.inputs[0].shape[0], 1) if count is None else count
-
-    @property
-    def log_softmax_z(self) -> np.ndarray:
-        return log_softmax(self.inputs[0].data, axis=1)
-
-    @property
-    def softmax_z(self) -> np.ndarray:
-        return _numerics.exp(self.log_softmax_z)
-
-    @property
-    def target(self) -> np.ndarray:
-        """The class probabilities y, times the class weights: (weighted) one-hot rows for
-        class indices."""
-        if len(self.inputs) == 2:
-            y = self.inputs[1].data
-        else:
-            y = self.onehot(self.inputs[0].data)
-            if self.saved.sample_weight is not None:
-                return y * self.saved.sample_weight
-        return y if self.weight is None else y * self.weight
-
     def onehot(self, z: np.ndarray) -> np.ndarray:
         onehot = np.zeros(z.shape, dtype=z.dtype)
         onehot[np.arange(z.shape[0]), self.saved.classes] = 1   # (an ignored row's stand-in: weight 0)
@@ -147,12 +105,10 @@ class CrossEntropy(_PerElement, Function):
         return grad_z, grad_y
 
 
-class BinaryCrossEntropy(_PerElement, Function):
+class BinaryCrossEntropy(Function):
     """L = −[y·log p + (1 − y)·log(1 − p)] with both logs clamped at −100, as PyTorch does.
     ∂p = G·(p − y) / max(p(1 − p), 1e−12), ∂y = G·(log(1 − p) − log p)."""
     name, derivative = "binary_cross_entropy", "∂p = G·(p − y) / (p(1 − p))"
-    operands, expression = ("p", "y"), "bce({p}, {y})"
-    per_element = ("{G_each}·({p} − {y}) / ({p}·(1 − {p}))", "{G_each}·(log(1 − {p}) − log {p})")
     EPS = 1e-12
 
     def forward(self, p, y):
@@ -172,16 +128,10 @@ class BinaryCrossEntropy(_PerElement, Function):
         return grad_p, grad_y
 
 
-class BCEWithLogits(_PerElement, Function):
+class BCEWithLogits(Function):
     """L = max(x, 0) − x·y + log(1 + e^−|x|)  (stable for any finite x);
     ∂x = G·(σ(x) − y), ∂y = −G·x."""
     name, derivative = "bce_with_logits", "∂x = G·(σ(x) − y)"
-    operands, expression = ("x", "y"), "bce_with_logits({x}, {y})"
-    per_element = ("{G_each}·({sigmoid_x} − {y})", "−{G_each}·{x}")
-
-    @property
-    def sigmoid_x(self) -> np.ndarray:
-        return sigmoid(self.inputs[0].data)
 
     def forward(self, x, y):
         per_element = np.maximum(x, 0) - x * y + np.log1p(_numerics.exp(-np.abs(x)))

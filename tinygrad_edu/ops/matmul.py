@@ -20,7 +20,6 @@ class MatMul(Function):
     """np.matmul semantics: 1-D, 2-D and batched N-D (batch axes broadcast; the engine sums
     their gradients back). A 1-D left operand is a row (1, k), a 1-D right one a column (k, 1)."""
     name, derivative = "matmul", "∂A = G Bᵀ, ∂B = Aᵀ G"
-    operands, expression, worked = ("A", "B"), "{A} {B}", ("{G} {B}ᵀ", "{A}ᵀ {G}")
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -67,8 +66,6 @@ def _shape_mismatch(sa: tuple, sb: tuple) -> str:
 class Linear(Function):
     """y = x Wᵀ + b in one op (PyTorch's layout: W is (out, in)); x may have extra leading axes."""
     name, derivative = "linear", "∂x = G W, ∂W = Gᵀ x, ∂b = Σ G"
-    operands, expression = ("x", "W", "b"), "{x} {W}ᵀ + {b}"
-    worked = ("{G} {W}", "{G}ᵀ {x}", "Σ {G}")
 
     def forward(self, x, w, b=None):
         if x.shape[-1] != w.shape[1]:

@@ -105,7 +105,7 @@ class MaxPool(Function):
 def _first_max(offsets: list, best: np.ndarray) -> np.ndarray:
     """The first offset k (row-major in the window) whose value equals the window's max. Going
     from the last offset to the first, arg −= [v_k = max]·(arg − k) leaves the smallest such k;
-    in byte arithmetic this is ~10× faster than masked assignment."""
+    in byte arithmetic (speed: see benchmarks/README.md)."""
     last = len(offsets) - 1
     dtype = np.uint8 if last < 256 else np.int32
     arg = np.full_like(best, last, dtype=dtype)  # in best's memory order

@@ -44,7 +44,6 @@ def _spread(g: Tensor, shape: tuple, axis, keepdims: bool) -> Tensor:
 
 class Sum(Function):
     name, derivative = "sum", "∂ = G broadcast back"
-    expression, worked = "Σ({x})", ("{G} broadcast to {in_shape}",)
     uses_inputs = False
 
     def forward(self, x):
@@ -58,7 +57,6 @@ class Sum(Function):
 
 class Mean(Function):
     name, derivative = "mean", "∂ = G / n broadcast back"
-    expression, worked = "mean({x})", ("{G} / {count} broadcast to {in_shape}",)
     uses_inputs = False
 
     def forward(self, x):
@@ -75,7 +73,6 @@ class Mean(Function):
 class Max(Function):
     """Ties share the gradient equally (the subgradient numpy's amax and PyTorch's amax use)."""
     name, derivative = "max", "∂ = G·1[x = max] / #ties"
-    expression = "max({x})"
     uses_output = True
 
     def forward(self, x):
@@ -95,7 +92,6 @@ class Softmax(Function):
     """`given`: the value, when the caller has computed it already (cross_entropy's forward
     saves softmax(z) for its backward)."""
     name, derivative = "softmax", "∂ = s·(G − Σ G·s)"
-    expression, worked = "softmax({x})", ("{out}·({G} − Σ {G}·{out})",)
     uses_inputs, uses_output = False, True
     given = None
 
@@ -116,9 +112,8 @@ def shifted_exp(x: np.ndarray, axis) -> tuple:
 
 
 def _max_keepdims(x: np.ndarray, axis) -> np.ndarray:
-    """x.max(axis, keepdims=True). numpy reduces a short last axis one row at a time: the row
-    maxima of (128, 10) logits take 6.8 µs, of (1024, 10) 46 µs; as the column maxima of a
-    transposed copy, 2.5 and 6.6 µs (a maximum is exact: the same numbers)."""
+    """x.max(axis, keepdims=True); a short last axis as the column maxima of a transposed copy
+    (speed: numpy reduces it one row at a time, see benchmarks/README.md; the same numbers)."""
     if x.ndim == 2 and axis in (1, -1) and x.shape[0] >= 32 and x.shape[1] <= 16 and x.flags.c_contiguous:
         return np.ascontiguousarray(x.T).max(axis=0)[:, None]
     return x.max(axis=axis, keepdims=True)
@@ -139,7 +134,6 @@ def log_softmax(x: np.ndarray, axis) -> np.ndarray:
 
 class LogSoftmax(Function):
     name, derivative = "log_softmax", "∂ = G − softmax·Σ G"
-    expression = "log_softmax({x})"
     uses_inputs, uses_output = False, True
 
     def forward(self, x):

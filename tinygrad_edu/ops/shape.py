@@ -54,7 +54,6 @@ def transpose_axes(dims: tuple, shape: tuple) -> tuple:
 
 class Transpose(Function):
     name, derivative = "transpose", "∂ = G transposed back"
-    expression = "{x}ᵀ"
     uses_inputs = False
     is_view = True  # numpy may return a view: it shares the input's version counter
 

@@ -18,8 +18,8 @@ BLOCK = 1 << 18  # elements (1 MB of float32)
 def subtract_scaled(p: np.ndarray, scale: float, g: np.ndarray) -> None:
     """p −= scale·g in place. A large parameter is updated a block at a time, so that the
     temporary scale·g stays in the cache instead of being a second parameter-sized array written
-    to and read back from memory (the benchmark's 1024-2048-2048-10 MLP: SGD's updates 4–13 ms
-    a step before, 2.5 ms after). Same numbers: each element gets the same two operations."""
+    to and read back from memory (speed: see benchmarks/README.md). Same numbers: each element
+    gets the same two operations."""
     if p.size <= BLOCK or not (p.flags.c_contiguous and g.flags.c_contiguous and p.shape == g.shape):
         p -= scale * g
         return

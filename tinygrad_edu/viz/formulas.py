@@ -1,4 +1,4 @@
-"""How ops read in the pictures, from the templates on each op class (`Function.operands`,
+"""How ops read in the pictures, from their templates (viz/templates.py: `operands`,
 `expression`, `worked`): an unnamed tensor is named after the op that made it ("A2 − Y",
 "σ(Z2)"), and a backward step shows its local derivative with the numbers put in:
 
@@ -14,6 +14,7 @@ import string
 import numpy as np
 
 from .labels import inline_text, shape_text
+from .templates import template_of
 
 WORKED_MAX = 12     # put the numbers in only when every array involved has at most this many
 NAME_DEPTH = 2      # an unnamed input inside an unnamed tensor's name: at most this deep, then …
@@ -26,8 +27,9 @@ _MATRIX_PRODUCT = re.compile(r"\}ᵀ? \{")   # "{G} {B}ᵀ", "{A}ᵀ {G}"
 
 def operand_names(fn) -> tuple:
     """The names the op's templates give its inputs: its own `operands`, else x or a, b, c …"""
-    if fn.operands:
-        return tuple(fn.operands)
+    operands = template_of(fn).operands
+    if operands:
+        return operands
     n = len(fn.inputs)
     if n <= len(string.ascii_lowercase):
         return ("x",) if n == 1 else tuple(string.ascii_lowercase[:n])
@@ -39,6 +41,7 @@ def expression_name(t, name_of, has_own_name, depth: int = NAME_DEPTH) -> str:
     inputs' names (`name_of(input)`); inputs that are unnamed intermediates too
     (`has_own_name(input)` is False) are expanded `depth` levels deep, in brackets."""
     fn = t.grad_fn
+    expression = template_of(fn).expression
     for inner_depth in (depth, 0):
         names = {}
         for key, inp in zip(operand_names(fn), fn.inputs):
@@ -48,10 +51,10 @@ def expression_name(t, name_of, has_own_name, depth: int = NAME_DEPTH) -> str:
                 names[key] = name_of(inp)
             elif inner_depth > 0:
                 inner = expression_name(inp, name_of, has_own_name, inner_depth - 1)
-                names[key] = _bracket(inner, fn.expression, key)
+                names[key] = _bracket(inner, expression, key)
             else:
                 names[key] = "…"
-        text = _fill(fn.expression, names, fn) or f"{fn.name}({', '.join(names.values())})"
+        text = _fill(expression, names, fn) or f"{fn.name}({', '.join(names.values())})"
         if len(text) <= NAME_LENGTH:
             return text
     return text
@@ -91,11 +94,14 @@ def worked_lines(fn, grad, output, input_grads) -> tuple:
     """For each input: the local derivative, with the numbers put in for small tensors, and the
     gradient it came to — lines of text; None for an input that got no gradient."""
     labels = _derivative_parts(fn)
+    template = template_of(fn)
     values = None
     if all(np.size(a) <= WORKED_MAX for a in (grad, output.data, *(i.data for i in fn.inputs))):
         values = {key: inline_text(inp.data) for key, inp in zip(operand_names(fn), fn.inputs)}
         values.update(G=inline_text(grad), out=inline_text(output.data))
-    templates = tuple(fn.worked)
+        if template.values is not None:
+            values.update({k: _attribute_text(v) for k, v in template.values(fn).items()})
+    templates = template.worked
     lines = []
     for k, (inp, g) in enumerate(zip(fn.inputs, input_grads)):
         if g is None:

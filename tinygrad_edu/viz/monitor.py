@@ -104,9 +104,11 @@ class TrainingMonitor:
         block.steps.append(step)
         block.losses.append(loss.item() if isinstance(loss, Tensor) else float(loss))
         block.missing.append(missing)
+        last = {}
         for name, t in self._latest.items():
             block.keep_output(name, row, t.data)
-        self._last_outputs, self._latest = self._latest, {}
+            last[name] = (t.data, t.grad)  # arrays, not the tensor: the step's graph is freed now
+        self._last_outputs, self._latest = last, {}
         if row + 1 == block.size:
             self._flush()
 
@@ -137,7 +139,7 @@ class TrainingMonitor:
     def last_arrays(self) -> dict:
         """The last recorded step's activation outputs and gradients ({name: (output, ∂L/∂output)})
         and the parameters' gradients, for the histograms."""
-        outputs = {n: (t.data, None if t.grad is None else t.grad.data) for n, t in self._last_outputs.items()}
+        outputs = {n: (a, None if g is None else g.data) for n, (a, g) in self._last_outputs.items()}
         grads = {n: None if p.grad is None else p.grad.data for n, p in self.params}
         return {"outputs": outputs, "grads": grads}
 

@@ -103,9 +103,11 @@ def parameter_stats(sample: ParameterSample, before, after, grads, missing):
     """(grad_std, update_ratio), each (steps, parameters): update_ratio = log10(std(Δp) /
     std(p)), Δp = after − before, rows of samples; `missing` (steps, parameters) True where a
     parameter had no gradient: its ratio is NaN."""
+    n = len(after)
     with np.errstate(all="ignore"):
-        after = after.astype(np.float64)  # a weight of mean 1 and std 1e-3 needs float64 for Σx²/n − (Σx/n)²
-        p_std, d_std, g_std = sample.std(after), sample.std(after - before), sample.std(grads.astype(np.float64))
+        # float64: a weight of mean 1 and std 1e-3 needs it for Σx²/n − (Σx/n)²
+        stds = sample.std(np.concatenate([after, after - before, grads], dtype=np.float64))
+        p_std, d_std, g_std = stds[:n], stds[n:2 * n], stds[2 * n:]
         ratio = np.log10(d_std / p_std)
     ratio[~np.isfinite(p_std) | (p_std == 0) | missing] = np.nan
     return g_std, ratio

@@ -1,13 +1,12 @@
-"""Second (and third) derivatives of the ops added for the PyTorch-style API: gradcheck of
-tg.grad(create_graph=True), with hypothesis-drawn inputs, and second derivatives against the
-textbook formula for the elementwise ones."""
-import math
-
+"""Second derivatives of the reductions, softmax, losses, shape and join ops: gradcheck of their
+(differentiable) gradients tg.grad(create_graph=True), and the cross-entropy Hessian and the
+product with a zero by formula."""
 import numpy as np
 import pytest
+from conftest import leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import arrays, broadcastable_pair, distinct_arrays, shapes, single_axis
+from strategies import arrays, distinct_arrays, shapes, single_axis
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
@@ -16,74 +15,51 @@ from tinygrad_edu import Tensor
 FAST = settings(max_examples=10, deadline=None)
 
 
-def leaf(a):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
-
-
-def first_derivative(f):
-    return lambda x: tg.grad(f(x).sum(), [x], create_graph=True)[0]
-
-
-def _sig(x):
-    return 0.5 * (1 + np.tanh(x / 2))
-
-
-def _pdf(x):
-    return np.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-
-
-# name: (f, f'', low, high)
-SECOND = {
-    "sin": (lambda t: t.sin(), lambda x: -np.sin(x), -4, 4),
-    "cos": (lambda t: t.cos(), lambda x: -np.cos(x), -4, 4),
-    "log1p": (lambda t: t.log1p(), lambda x: -1 / (1 + x) ** 2, -0.7, 3),
-    "softplus": (lambda t: t.softplus(), lambda x: _sig(x) * (1 - _sig(x)), -6, 6),
-    "gelu": (lambda t: t.gelu(), lambda x: _pdf(x) * (2 - x * x), -5, 5),
-    "silu": (lambda t: t.silu(), lambda x: _sig(x) * (1 - _sig(x)) * (2 + x * (1 - 2 * _sig(x))), -6, 6),
-    "elu": (lambda t: t.elu(0.5), lambda x: np.where(x > 0, 0.0, 0.5 * np.exp(x)), -3, 3),
-    "sign": (lambda t: t.sign(), np.zeros_like, -3, 3),
-    "pow": (lambda t: (t * t + 1).pow(1.5), lambda x: 3 * (1 + x * x) ** 0.5 + 3 * x * x * (1 + x * x) ** -0.5, -2, 2),
-}
-
-
-@pytest.mark.parametrize("name", list(SECOND))
-@FAST
-@given(shape=shapes(max_dims=2), data=st.data())
-def test_second_derivative_of_elementwise_op(name, shape, data):
-    f, f2, low, high = SECOND[name]
-    x_np = data.draw(arrays(shape, low, high, away_from_zero=0.05))
-    x = leaf(x_np)
-    d1 = first_derivative(f)(x)
-    (d2,) = tg.grad(d1.sum(), [x])
-    np.testing.assert_allclose(d2.data, f2(x_np), rtol=1e-9, atol=1e-12)
-    assert tg.gradcheck(first_derivative(f), [leaf(x_np)])
-
-
-@pytest.mark.parametrize("name", ["gelu", "softplus", "silu", "sin"])
-def test_third_derivative(name):
-    assert tg.gradcheck(first_derivative(first_derivative(SECOND[name][0])), [leaf([0.4, -1.3, 2.2])])
-
-
 def _grad_of(f):
     return lambda t: tg.grad(f(t), [t], create_graph=True)[0]
 
 
-@pytest.mark.parametrize("name", ["maximum", "minimum", "where"])
-@FAST
-@given(data=st.data())
-def test_second_derivatives_of_selection(name, data):
-    shape_a, shape_b = data.draw(broadcastable_pair(max_dims=2, max_side=3))
-    a = data.draw(arrays(shape_a, -2, 2))
-    b = data.draw(arrays(shape_b, -2, 2))
-    while np.any(np.isclose(*np.broadcast_arrays(a, b), atol=1e-2)):
-        b = b + 0.0371
-    cond = np.broadcast_to(a, np.broadcast_shapes(a.shape, b.shape)) > 0
-    op = {"maximum": tg.maximum, "minimum": tg.minimum,
-          "where": lambda x, y: tg.where(cond, x, y)}[name]
 
-    def grads(x, y):
-        return tg.grad((op(x * x, y.sin()) ** 2).sum(), [x, y], create_graph=True)
-    assert tg.gradcheck(grads, [leaf(a), leaf(b)])
+@FAST
+@given(shape=shapes(min_dims=1, max_dims=2), data=st.data())
+def test_second_derivatives_of_softmax_log_softmax(shape, data):
+    axis = data.draw(single_axis(len(shape)))
+    x = data.draw(arrays(shape, -3, 3))
+    w = data.draw(arrays(shape, -2, 2))
+    for f in (lambda t: (t.softmax(axis) * w).sum(), lambda t: (t.log_softmax(axis=axis) * w).sum()):
+        assert tg.gradcheck(_grad_of(f), [leaf(x)])
+
+
+@pytest.mark.parametrize("name, f", [
+    ("sum", lambda t: (t.sum(axis=0) ** 2).sum()),
+    ("mean", lambda t: (t.mean(axis=-1, keepdims=True) ** 2).sum()),
+    ("max", lambda t: (t.max(axis=1) ** 3).sum()),
+    ("reshape_T", lambda t: (t.reshape(3, 2).T * t).sum()),
+    ("transpose", lambda t: (t.transpose(1, 0) @ t).sum()),
+    ("index", lambda t: (t[np.array([0, 0, 1])] ** 2).sum() + (t[:, 1:] ** 3).sum()),
+    ("matmul", lambda t: ((t @ t.T).tanh()).sum()),
+    ("matmul_1d", lambda t: (t[0] @ t[1]) ** 2),
+    ("linear", lambda t: F.linear(t, t * 2, t[0, :2]).tanh().sum()),
+    ("cross_entropy", lambda t: F.cross_entropy(t, [2, 0])),
+    ("cross_entropy_probs", lambda t: F.cross_entropy(t, t.softmax(axis=0) * 1.0, reduction="sum")),
+    ("bce", lambda t: F.binary_cross_entropy(t.sigmoid(), np.full((2, 3), 0.3))),
+    ("bce_with_logits", lambda t: F.binary_cross_entropy_with_logits(t, np.full((2, 3), 0.7), reduction="sum")),
+    ("mse", lambda t: F.mse_loss(t.tanh(), np.zeros((2, 3)), reduction="sum")),
+])
+def test_second_derivatives_of_other_ops(name, f):
+    x = np.array([[0.3, -1.2, 0.8], [1.1, 0.45, -0.6]])
+    assert tg.gradcheck(_grad_of(f), [leaf(x)])
+
+
+def test_second_derivative_of_cross_entropy_is_softmax_jacobian_over_n():
+    z = leaf([[0.5, -1.0, 2.0]])
+    (g,) = tg.grad(F.cross_entropy(z, [1]), [z], create_graph=True)
+    v = np.array([1.0, 2.0, -1.0])
+    (hv,) = tg.grad((g * Tensor(v)).sum(), [z])
+    p = np.exp(z.data[0]) / np.exp(z.data[0]).sum()
+    hessian = np.diag(p) - np.outer(p, p)
+    np.testing.assert_allclose(hv.data[0], hessian @ v, rtol=1e-10)
+
 
 
 @pytest.mark.parametrize("op", ["min", "prod", "var", "std", "logsumexp", "norm", "max_dim", "min_dim"])
@@ -132,3 +108,4 @@ def test_prod_second_derivative_with_one_zero_per_slice():
 def test_second_derivatives_of_shape_and_join_ops(name, f):
     x = np.array([[0.3, -1.2, 0.8], [1.1, 0.45, -0.6]])
     assert tg.gradcheck(_grad_of(f), [leaf(x)])
+
