@@ -126,8 +126,8 @@ _creation_order = itertools.count()  # Function.sequence_nr: a node is always cr
 
 
 def _forward(node: Function, inputs: tuple) -> np.ndarray:
-    """node.forward on the inputs' arrays; one or two inputs by name (speed: the argument list
-    of the general call costs a tenth of the chain200 benchmark, see benchmarks/README.md)."""
+    """node.forward on the inputs' arrays; one or two inputs by name (speed: the general
+    call's argument list made the 200-op chain 14 % slower, see benchmarks/README.md)."""
     if len(inputs) == 1:
         return node.forward(inputs[0].data)
     if len(inputs) == 2:

@@ -75,15 +75,13 @@ def _nested_list_array(value, op: str, arg: str) -> np.ndarray:
 
 
 def _ragged(value, where: str = "") -> str:
-    """Where a nested list's lengths first differ: 'item 0 has 2 elements, item 1 has 3'."""
-    rows = [v for v in value if isinstance(v, (list, tuple))]
-    lengths = [len(v) if isinstance(v, (list, tuple)) else None for v in value]
-    if rows and len(set(lengths)) > 1:
-        i = next(k for k, n in enumerate(lengths) if n != lengths[0])
-        say = lambda k: "a number" if lengths[k] is None else f"length {lengths[k]}"  # noqa: E731
-        return f"item {where}[0] has {say(0)}, item {where}[{i}] has {say(i)}"
-    for k, row in enumerate(rows):
-        found = _ragged(row, f"{where}[{k}]")
+    """Where a nested list's lengths first differ: 'item [0] has length 2, item [1] has length 3'."""
+    sizes = [f"has length {len(v)}" if isinstance(v, (list, tuple)) else "has a number" for v in value]
+    for i, size in enumerate(sizes):
+        if size != sizes[0]:
+            return f"item {where}[0] {sizes[0]}, item {where}[{i}] {size}"
+    for k, row in enumerate(value):
+        found = isinstance(row, (list, tuple)) and _ragged(row, f"{where}[{k}]")
         if found:
             return found
     return ""

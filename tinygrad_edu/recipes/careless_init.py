@@ -25,6 +25,7 @@ from .. import functional as F
 from ..data import batches, load_split
 from ..grad_mode import no_grad
 from ..tensor import Tensor
+from ..viz.monitor import TrainingMonitor
 
 STAGES = ("careless init: W, b ~ N(0, 1)", "+ last layer × 0.01", "+ hidden W × (5/3)/√fan_in",
           "+ batch norm before each tanh")
@@ -72,7 +73,6 @@ def fix_step_by_step(epochs: int = 3, lr: float = 0.1, batch_size: int = 32, see
                      stages=(0, 1, 2, 3)) -> list:
     """Train the stages' networks alike (SGD, the same batches), each watched by a
     TrainingMonitor; returns a Stage per network with its findings and validation loss."""
-    from ..viz import TrainingMonitor
     X_train, X_val, y_train, y_val = load_split("digits", test_fraction=0.25, seed=seed)
     results = []
     for stage in stages:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import _random, nn
 from ..documents import NETWORKS
+from ..recipes import fix_step_by_step, stages_table
 from ..tensor import Tensor
 from .graph import draw_graph
 from .html_page import save_html
@@ -98,7 +99,6 @@ def write_charts(out: Path, quiet: bool = False, demo: bool = False) -> list:
               (out / "gradient_flow_training.png", _training_plot(comparison)),
               (out / "gradients_through_time.png", memory.plot)]
     if not demo:
-        from ..recipes import fix_step_by_step, stages_table
         stages = fix_step_by_step()
         if not quiet:
             print(stages_table(stages))

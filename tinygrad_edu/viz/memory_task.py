@@ -32,6 +32,7 @@ from ..nn import GRUCell, Linear, LSTMCell, Module, MultiheadAttention, RNNCell
 from ..nn.utils import clip_grad_norm_
 from ..optim import SGD, Adam
 from ..tensor import Tensor
+from .memory_plot import plot_memory_comparison
 from .through_time import decay, gradient_through_time
 
 NOISE = 0.1
@@ -133,7 +134,6 @@ class MemoryComparison:
         return "\n".join(lines)
 
     def plot(self, path=None):
-        from .memory_plot import plot_memory_comparison
         return plot_memory_comparison(self, path)
 
 
