@@ -1,4 +1,4 @@
-"""PyTorch's spellings a script carries over (issue 22): t.size() beside numpy's t.size, devices,
+"""PyTorch's spellings a script carries over: t.size() beside numpy's t.size, devices,
 dtype methods and names, tg.nn.functional, the top-level functions, t.repeat, tg.from_numpy —
 each as PyTorch does it (values, dtypes and gradients against torch where it is installed)."""
 import importlib
