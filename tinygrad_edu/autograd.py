@@ -206,7 +206,7 @@ def _add_grads(a: Tensor, b: Tensor) -> Tensor:
 
 def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
     if not root.requires_grad:
-        if getattr(root, "_under_no_grad", False):
+        if root._under_no_grad:
             raise RuntimeError(f"backward: {describe(root)} was computed while no_grad() was on (or "
                                f"set_grad_enabled(False)), so no graph was recorded and it has no grad_fn; "
                                f"compute it outside the `with tg.no_grad():` block to differentiate it")
