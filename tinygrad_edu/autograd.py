@@ -179,7 +179,9 @@ def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
         # a view): make them read-only so that an in-place edit fails loudly instead of
         # silently changing another tensor's gradient. Accumulation is always out of place.
         g.data.setflags(write=False)
-        if t.grad is None:  # its own Tensor object (the array may be shared): t.grad.zero_() changes t's alone
+        if t.grad is None and t.grad_fn is None:
+            # a leaf's .grad is its own Tensor object (the array may be shared): w.grad.zero_()
+            # changes w's alone (an intermediate's keeps the op's: one object fewer per node)
             g = Tensor._wrap(g.data)
     else:
         g = _differentiable(g)
