@@ -74,13 +74,14 @@ class Function:
         if not state.enabled:
             _mark_under_no_grad(out, inputs)
             return out
-        needs = _needs_grad(inputs)
+        needs = tuple([t.requires_grad for t in inputs])
         if True not in needs:
             return out
-        node.inputs, node.needs_input_grad = inputs, needs
+        node.inputs, node.needs_input_grad = inputs, _SHARED.get(needs, needs)
         node.sequence_nr = next(_creation_order)
         if cls.uses_inputs:
-            node.saved_versions = _versions(inputs)
+            versions = tuple([version_number(t) for t in inputs])
+            node.saved_versions = _SHARED_VERSIONS.get(versions, versions)
         if cls.uses_output:
             node.output_ref = weakref.ref(out)
         out.grad_fn, out.requires_grad = node, True
@@ -138,28 +139,7 @@ def _forward(node: Function, inputs: tuple) -> np.ndarray:
 # (0,), (0, 0) (speed: two objects fewer per node for Python's cyclic collector, which keeps
 # revisiting a growing graph; see benchmarks/README.md)
 _SHARED = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
-_NEVER_EDITED = {1: (0,), 2: (0, 0)}
-
-
-def _needs_grad(inputs: tuple) -> tuple:
-    """For each input, whether it requires grad (speed: one or two inputs by name, not a
-    comprehension: see benchmarks/README.md)."""
-    if len(inputs) == 1:
-        needs = (inputs[0].requires_grad,)
-    elif len(inputs) == 2:
-        needs = (inputs[0].requires_grad, inputs[1].requires_grad)
-    else:
-        needs = tuple([t.requires_grad for t in inputs])
-    return _SHARED.get(needs, needs)
-
-
-def _versions(inputs: tuple) -> tuple:
-    """The inputs' version numbers (speed: most inputs were never edited in place, and share
-    one tuple of zeros: see benchmarks/README.md)."""
-    for t in inputs:
-        if t._counter is not None:
-            return tuple([version_number(t) for t in inputs])
-    return _NEVER_EDITED.get(len(inputs)) or (0,) * len(inputs)
+_SHARED_VERSIONS = {(0,): (0,), (0, 0): (0, 0)}
 
 
 def _naming_the_op(node: Function, inputs: tuple, err: Exception) -> Exception:
