@@ -1,10 +1,17 @@
-"""The PyTorch oracle's one comparison, shared by the test files that use it (they skip when
+"""The PyTorch oracle's comparisons, shared by the test files that use it (they skip when
 torch is not installed, before importing this)."""
 import numpy as np
 import torch
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
+
+
+def close(ours, theirs, what="", rtol=1e-9, atol=1e-11):
+    """Our Tensor (or array) equals PyTorch's tensor (or array) to rtol/atol; `what` names it."""
+    theirs = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else theirs
+    ours = ours.data if isinstance(ours, Tensor) else ours
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, err_msg=what)
 
 
 def compare(ours, theirs, *arrays_in, grads=None, rtol=1e-7, atol=1e-10):

@@ -1,4 +1,4 @@
-"""A course's PyTorch training script, as written for PyTorch (issue 22).
+"""A course's PyTorch training script, as written for PyTorch.
 
 tests/commands/test_course_script_runs.py runs this text twice: as it is, with PyTorch, and with
 only its imports changed — and compares the losses. Keep it a plain PyTorch script.

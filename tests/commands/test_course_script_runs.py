@@ -1,6 +1,6 @@
 """A PyTorch course script (pytorch_course_digits.py: a CNN on the digits with a Module subclass,
 DataLoader, random_split, Adam, OneCycleLR, train/eval, no_grad evaluation, save and load) runs
-with ONLY its imports changed, and gives PyTorch's losses from the same weights (issue 22).
+with ONLY its imports changed, and gives PyTorch's losses from the same weights.
 
 The two runs are made comparable from outside the script: the optimizer's constructor records
 PyTorch's initial weights and hands them to ours, and PyTorch's random permutations (the split,

@@ -1,4 +1,4 @@
-"""`pip install "tinygrad_edu[notebook]"` gives a working Jupyter (issue 22): the extra names
+"""`pip install "tinygrad_edu[notebook]"` gives a working Jupyter: the extra names
 JupyterLab and nbconvert, and where it is installed `jupyter lab` and `jupyter nbconvert` are found
 and nbconvert executes a notebook that uses tinygrad_edu."""
 import os

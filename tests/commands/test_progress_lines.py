@@ -1,4 +1,4 @@
-"""Training progress (issue 22): tqdm's bar in a terminal; in a log (CI, a file, a pipe) a plain
+"""Training progress: tqdm's bar in a terminal; in a log (CI, a file, a pipe) a plain
 line every few seconds instead of a bar's redraws."""
 import io
 import subprocess

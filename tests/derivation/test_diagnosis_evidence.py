@@ -1,5 +1,5 @@
 """The diagnosis says only what the evidence supports, compares numbers in numpy alone, and the
-broadcast-axes formula lives once (issue 18)."""
+broadcast-axes formula lives once."""
 import ast
 from pathlib import Path
 

@@ -76,7 +76,7 @@ def test_to_the_same_dtype_or_cpu_is_the_tensor_itself_and_to_int_leaves_the_gra
     assert x.to(np.float32) is x and x.to("cpu") is x
     i = x.to("int64")
     assert i.dtype == np.int64 and not i.requires_grad and i.tolist() == [1, 2]
-    with pytest.raises(RuntimeError, match="runs on the CPU"):  # the contract's part 3 (issue 22)
+    with pytest.raises(RuntimeError, match="runs on the CPU"):  # the contract's part 3
         x.to("cuda")
 
 

@@ -1,4 +1,4 @@
-"""optim.Adadelta (the optimizer of PyTorch's MNIST example; issue 22's course-script habits):
+"""optim.Adadelta (the optimizer of PyTorch's MNIST example):
 PyTorch's parameters step for step, with and without weight decay, and its state_dict."""
 import numpy as np
 import pytest

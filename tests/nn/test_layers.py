@@ -3,6 +3,7 @@ differences (first and second derivatives, hypothesis-drawn shapes), Dropout's m
 scaling, eval identity and reproducibility, the small modules, and every bad input's message."""
 import numpy as np
 import pytest
+from conftest import leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import arrays
@@ -12,10 +13,6 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, nn
 
 FAST = settings(max_examples=25, deadline=None)
-
-
-def leaf(a, name=None):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True, name=name)
 
 
 @st.composite

@@ -9,13 +9,9 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, nn
 
 torch = pytest.importorskip("torch")
+from torch_compare import close  # noqa: E402  (after the skip)
+
 TF = torch.nn.functional
-
-
-def close(ours, theirs, rtol=1e-9, atol=1e-11, what=""):
-    theirs = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else theirs
-    ours = ours.data if isinstance(ours, Tensor) else ours
-    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, err_msg=what)
 
 
 def copy_weights(ours: nn.Module, theirs) -> None:

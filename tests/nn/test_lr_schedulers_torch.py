@@ -1,4 +1,4 @@
-"""ExponentialLR, MultiStepLR, ReduceLROnPlateau and OneCycleLR (issue 22): PyTorch's learning
+"""ExponentialLR, MultiStepLR, ReduceLROnPlateau and OneCycleLR: PyTorch's learning
 rates step for step, and OneCycle's momentum (SGD's momentum, Adam's β₁) where it cycles it."""
 import numpy as np
 import pytest

@@ -282,7 +282,7 @@ def test_rmsprop_worked_first_two_steps():
                                [1 - lr * 2 / (math.sqrt(0.04 - 0.02 ** 2) + eps)], rtol=1e-12)
 
 
-def test_new_optimizers_reject_bad_hyperparameters():
+def test_rmsprop_and_adamw_reject_bad_hyperparameters():
     p = nn.Parameter(np.ones(2))
     with pytest.raises(ValueError, match="RMSprop: .*alpha=-0.1"):
         optim.RMSprop([p], alpha=-0.1)

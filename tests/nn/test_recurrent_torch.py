@@ -11,16 +11,11 @@ import tinygrad_edu as tg
 from tinygrad_edu import Tensor, nn
 
 torch = pytest.importorskip("torch")
+from torch_compare import close  # noqa: E402  (after the skip)
 
 LAYERS = {"RNN": (nn.RNN, torch.nn.RNN), "LSTM": (nn.LSTM, torch.nn.LSTM), "GRU": (nn.GRU, torch.nn.GRU)}
 CELLS = {"RNNCell": (nn.RNNCell, torch.nn.RNNCell), "LSTMCell": (nn.LSTMCell, torch.nn.LSTMCell),
          "GRUCell": (nn.GRUCell, torch.nn.GRUCell)}
-
-
-def close(ours, theirs, what):
-    theirs = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else theirs
-    ours = ours.data if isinstance(ours, Tensor) else ours
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12, err_msg=what)
 
 
 def load_into_torch(ours, theirs):
@@ -53,17 +48,17 @@ def compare(ours, theirs, x, hx, rng, what):
     total_o, total_t = 0, 0
     for k, (o, t) in enumerate(zip(outs_o, outs_t)):
         assert o.shape == tuple(t.shape), f"{what}: output {k} shape"
-        close(o, t, f"{what}: output {k}")
+        close(o, t, f"{what}: output {k}", atol=1e-12)
         w = rng.normal(size=o.shape)
         total_o = total_o + (o * Tensor(w)).sum()
         total_t = total_t + (t * torch.tensor(w)).sum()
     total_o.backward()
     total_t.backward()
-    close(xo.grad, xt.grad, f"{what}: input gradient")
+    close(xo.grad, xt.grad, f"{what}: input gradient", atol=1e-12)
     for k, (h, ht) in enumerate(zip(hos or (), hts or ())):
-        close(h.grad, ht.grad, f"{what}: gradient of initial state {k}")
+        close(h.grad, ht.grad, f"{what}: gradient of initial state {k}", atol=1e-12)
     for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
-        close(p.grad, tp.grad, f"{what}: gradient of {name}")
+        close(p.grad, tp.grad, f"{what}: gradient of {name}", atol=1e-12)
 
 
 GRID = list(itertools.product(LAYERS, [1, 2], [False, True], [False, True], [True, False], [False, True]))
@@ -136,7 +131,7 @@ def test_dropout_between_layers_only_in_training(kind):
     ours.eval()
     theirs.eval()
     x = np.random.default_rng(0).normal(size=(4, 2, 3))
-    close(ours(Tensor(x))[0], theirs(torch.from_numpy(x))[0], f"{kind} eval")
+    close(ours(Tensor(x))[0], theirs(torch.from_numpy(x))[0], f"{kind} eval", atol=1e-12)
     ours.train()
     tg.manual_seed(0)
     first = ours(Tensor(x))[0].data

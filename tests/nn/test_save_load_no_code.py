@@ -1,4 +1,4 @@
-"""tg.save / tg.load, as torch.save / torch.load, in a file that cannot run code on load (issue 22):
+"""tg.save / tg.load, as torch.save / torch.load, in a file that cannot run code on load:
 nested state dicts round-trip with equal arrays and dtypes; a model's file loads into a fresh
 model and into PyTorch; pickles (a crafted one, torch.save's) are refused and nothing runs."""
 import io

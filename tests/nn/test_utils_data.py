@@ -1,4 +1,4 @@
-"""tinygrad_edu.utils.data (issue 22): TensorDataset, DataLoader and random_split as PyTorch's —
+"""tinygrad_edu.utils.data: TensorDataset, DataLoader and random_split as PyTorch's —
 batches stacked into Tensors, len() the number of batches, shuffling from tg.manual_seed, every
 example once per epoch, fractions in random_split — and data.batches built on the same batching."""
 import numpy as np

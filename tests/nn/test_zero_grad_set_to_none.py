@@ -1,4 +1,4 @@
-"""zero_grad(set_to_none=...) of optimizers and modules, as PyTorch's (issue 22)."""
+"""zero_grad(set_to_none=...) of optimizers and modules, as PyTorch's."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""t.cumsum(dim) / tg.cumsum (a course-script habit, issue 22): one op whose gradient is the
+"""t.cumsum(dim) / tg.cumsum (a course-script habit): one op whose gradient is the
 cumulative sum of G from the end of the axis — numpy's values, finite differences with drawn
 shapes, second order, PyTorch's values and gradients, and its label."""
 import numpy as np

@@ -3,6 +3,7 @@ transpose() and .T reverse the axes; a full permutation of 3 or more axes keeps 
 meaning. Values and gradients against PyTorch, finite differences, second derivatives."""
 import numpy as np
 import pytest
+from conftest import leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import arrays, shapes
@@ -11,10 +12,6 @@ import tinygrad_edu as tg
 from tinygrad_edu import Tensor
 
 FAST = settings(max_examples=25, deadline=None)
-
-
-def leaf(a):
-    return Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
 
 
 def test_transpose_0_1_of_a_matrix_swaps_it_as_pytorch():

@@ -1,4 +1,4 @@
-"""Graph labels a new user found hard to read (issue 20): a vector's value column ran into its
+"""Graph labels a new user found hard to read: a vector's value column ran into its
 grad column, and a picture checked with tg.check_gradients read "None" in every grad cell."""
 import re
 

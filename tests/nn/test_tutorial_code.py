@@ -1,4 +1,4 @@
-"""A PyTorch user's habits, end to end (issue 10's "What was found"): code written the way PyTorch
+"""A PyTorch user's habits, end to end: code written the way PyTorch
 tutorials write it, without reading our docs, must run and give PyTorch's numbers."""
 import matplotlib
 
@@ -125,7 +125,7 @@ def test_the_common_mistakes_get_errors_that_say_what_to_do():
         h += 1
 
 
-def test_tutorial_tensor_code_with_the_new_names_matches_pytorch():
+def test_tutorial_tensor_code_with_views_joins_and_reductions_matches_pytorch():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(3)
     a = rng.normal(size=(4, 3))

@@ -1,4 +1,4 @@
-"""Layers and containers course scripts use (issue 22, habits tried beyond the contract):
+"""Layers and containers course scripts use beyond the contract:
 Sequential(OrderedDict), ModuleDict, Dropout2d, AdaptiveAvgPool2d, t.new_zeros / t.type —
 against PyTorch where it is installed."""
 from collections import OrderedDict

@@ -1,4 +1,4 @@
-"""Issue 20's picture fixes outside the graph: one way to name layers, charts a reader can
+"""The charts' details outside the graph: one way to name layers, charts a reader can
 tell apart, plot_gradient_flow's labels and ticks, PyTorch's init in the vanishing comparison,
 a figure shown once in Jupyter."""
 import numpy as np
