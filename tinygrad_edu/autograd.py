@@ -179,7 +179,9 @@ def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
         # a view): make them read-only so that an in-place edit fails loudly instead of
         # silently changing another tensor's gradient. Accumulation is always out of place.
         g.data.setflags(write=False)
-        if t.grad is None:  # its own Tensor object (the array may be shared): t.grad.zero_() changes t's alone
+        if t.grad is None and t.grad_fn is None:
+            # a leaf's .grad is its own Tensor object (the array may be shared): w.grad.zero_()
+            # changes w's alone (an intermediate's keeps the op's: one object fewer per node)
             g = Tensor._wrap(g.data)
     else:
         g = _differentiable(g)
@@ -206,7 +208,7 @@ def _add_grads(a: Tensor, b: Tensor) -> Tensor:
 
 def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
     if not root.requires_grad:
-        if getattr(root, "_under_no_grad", False):
+        if root._under_no_grad:
             raise RuntimeError(f"backward: {describe(root)} was computed while no_grad() was on (or "
                                f"set_grad_enabled(False)), so no graph was recorded and it has no grad_fn; "
                                f"compute it outside the `with tg.no_grad():` block to differentiate it")

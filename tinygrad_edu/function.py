@@ -153,7 +153,7 @@ def _naming_the_op(node: Function, inputs: tuple, err: Exception) -> Exception:
 def _mark_under_no_grad(out: Tensor, inputs: tuple) -> None:
     """A result that would have had a graph but for no_grad(): backward() will say why it has none."""
     for t in inputs:
-        if t.requires_grad or getattr(t, "_under_no_grad", False):
+        if t.requires_grad or t._under_no_grad:
             out._under_no_grad = True
             return
 

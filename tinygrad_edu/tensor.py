@@ -183,8 +183,8 @@ class Tensor:
     TypeError, as in PyTorch; a list of Python ints is a float32 leaf.
     """
 
-    # _under_no_grad: set (only) on results of ops run under no_grad() that would otherwise have
-    # been recorded, so that backward() can say why there is no graph
+    # _under_no_grad: True on results of ops run under no_grad() that would otherwise have been
+    # recorded, so that backward() can say why there is no graph
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "name", "_counter", "_under_no_grad", "__weakref__")
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
@@ -195,7 +195,7 @@ class Tensor:
         self.grad_fn = None
         self.name = name
         self._counter = None
-        self.requires_grad = False
+        self.requires_grad = self._under_no_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -209,6 +209,7 @@ class Tensor:
         t.requires_grad = grad_fn is not None
         t.name = None
         t._counter = version
+        t._under_no_grad = False
         return t
 
     @property
