@@ -43,3 +43,21 @@ def compare_second_derivatives(ours, theirs, x_np=(0.3, -1.1, 2.0)):
     (ph,) = torch.autograd.grad((pg * pg).sum(), p)
     np.testing.assert_allclose(g.data, pg.detach().numpy(), rtol=1e-10)
     np.testing.assert_allclose(h.data, ph.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def step_beside_torch(our_optimizer, torch_optimizer, steps, **kw):
+    """Run an optimizer of ours and PyTorch's of the same name on the same parameter and loss,
+    (x − 0.5)²·tanh(x) summed, asserting equal parameters after every step; returns both
+    optimizers for checks of their state."""
+    a = np.random.default_rng(0).normal(size=(3, 2))
+    x, t = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    ours, theirs = our_optimizer([x], **kw), torch_optimizer([t], **kw)
+    for _ in range(steps):
+        ours.zero_grad()
+        theirs.zero_grad()
+        ((x - 0.5) ** 2 * x.tanh()).sum().backward()
+        ((t - 0.5) ** 2 * t.tanh()).sum().backward()
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(x.numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-15)
+    return ours, theirs

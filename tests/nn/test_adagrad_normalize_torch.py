@@ -1,4 +1,4 @@
-"""optim.Adagrad, F.normalize and F.cosine_similarity (course-script habits, issue 22): PyTorch's
+"""optim.Adagrad, F.normalize and F.cosine_similarity (course-script habits): PyTorch's
 numbers and gradients."""
 import numpy as np
 import pytest
@@ -13,17 +13,9 @@ from tinygrad_edu import optim
                                 {"weight_decay": 0.1, "initial_accumulator_value": 0.2}])
 def test_adagrad_follows_pytorch_step_for_step(kw):
     torch = pytest.importorskip("torch")
-    a = np.random.default_rng(0).normal(size=(3, 2))
-    x, t = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
-    ours, theirs = optim.Adagrad([x], **kw), torch.optim.Adagrad([t], **kw)
-    for _ in range(10):
-        ours.zero_grad()
-        theirs.zero_grad()
-        ((x - 0.5) ** 2 * x.tanh()).sum().backward()
-        ((t - 0.5) ** 2 * t.tanh()).sum().backward()
-        ours.step()
-        theirs.step()
-        np.testing.assert_allclose(x.numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-15)
+    from torch_compare import step_beside_torch  # imports torch: after the skip
+
+    step_beside_torch(optim.Adagrad, torch.optim.Adagrad, 10, **kw)
 
 
 @pytest.mark.parametrize("fn", [
