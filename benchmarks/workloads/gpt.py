@@ -16,7 +16,7 @@ import numpy as np
 
 from tinygrad_edu.ops._numerics import erfc
 
-from .base import COMPILED, Workload, compiled, training_step
+from .base import COMPILED, Workload, compiled, softmax_cross_entropy, training_step
 
 LR, BETAS, EPS, WEIGHT_DECAY = 1e-3, (0.9, 0.99), 1e-8, 0.1
 LN_EPS = 1e-5
@@ -116,13 +116,7 @@ def numpy_step(p: dict):
             caches.append((h1, ln1, q, k, v, P, y, h2, ln2, f, cdf, act))
         xf, lnf = _layer_norm(x, w["transformer.ln_f.weight"], w["transformer.ln_f.bias"])
         logits = xf.reshape(n, C) @ wte.T
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        loss = -np.mean(shifted[rows, targets] - np.log(total[:, 0]))
-        d_logits = e / total                             # (softmax − onehot) / n
-        d_logits[rows, targets] -= 1
-        d_logits /= n
+        loss, d_logits = softmax_cross_entropy(logits, targets, rows)
         g = {}
         g["transformer.wte.weight"] = d_logits.T @ xf.reshape(n, C)     # the tied lm_head
         dx, g["transformer.ln_f.weight"], g["transformer.ln_f.bias"] = _layer_norm_backward(

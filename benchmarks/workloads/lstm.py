@@ -19,7 +19,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import nn, optim
 
-from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, softmax_cross_entropy, training_step
 
 LR = 0.5
 TORCH_CELL = "torch LSTMCell"
@@ -83,13 +83,7 @@ def numpy_step(p: dict):
             np.multiply(a[:, o_], tanh_cells[t], out=hiddens[t + 1])   # h_t = o ⊙ tanh(c_t)
         h_all = hiddens[1:].reshape(n, H)
         logits = h_all @ W_out.T + b_out
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        loss = -np.mean(shifted[rows, targets] - np.log(total[:, 0]))
-        d_logits = e / total                                        # (softmax − onehot) / n
-        d_logits[rows, targets] -= 1
-        d_logits /= n
+        loss, d_logits = softmax_cross_entropy(logits, targets, rows)
         dW_out = d_logits.T @ h_all
         db_out = d_logits.sum(axis=0)
         d_h_out = (d_logits @ W_out).reshape(T, B, H)

@@ -8,7 +8,7 @@ import numpy as np
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 
-from .base import COMPILED, Workload, compiled, gradient_descent_step, training_step
+from .base import COMPILED, Workload, compiled, gradient_descent_step, softmax_cross_entropy, training_step
 
 LR = 0.01
 
@@ -43,13 +43,7 @@ def numpy_step(p: dict):
             Zs.append(Z)
             As.append(np.maximum(Z, 0) if i < layers else Z)
         logits = Zs[-1]
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        loss = -np.mean(shifted[rows, labels] - np.log(total[:, 0]))
-        dZ = e / total                       # ∂L/∂logits = (softmax − onehot) / n
-        dZ[rows, labels] -= 1
-        dZ /= n
+        loss, dZ = softmax_cross_entropy(logits, labels, rows)
         for i in range(layers, 0, -1):
             dW = dZ.T @ As[i - 1]
             db = dZ.sum(axis=0)
