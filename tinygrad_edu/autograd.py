@@ -15,7 +15,7 @@ import numpy as np
 
 from . import anomaly, grad_mode, ops
 from .broadcasting import broadcast_axes
-from .grad_mode import enable_grad, no_grad, state
+from .grad_mode import backward_pass, state
 from .hooks import tensor_hooks
 from .tensor import Tensor, describe
 
@@ -72,8 +72,8 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
     capture: ids of tensors whose gradient of this pass is returned in a dict.
     on_step: optional callback `on_step(tensor, grad, grad_fn, input_grads, pending)` for each
       tensor the pass reaches, once its gradient `grad` is complete: input_grads are what its
-      op's local derivative gave each input, reduced to the input's shape and dtype (None where
-      no gradient flows; grad_fn None and input_grads () for a leaf), pending the engine's
+      op's backward returned (before reduce_to_input; None, or an input with needs_input_grad
+      False, where no gradient flows; grad_fn None and input_grads () for a leaf), pending the engine's
       {id(tensor): gradient summed so far} of the tensors not yet reached.
       viz.backward_steps shows the pass with it.
     """
@@ -88,7 +88,7 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
             _wait(r, waiting, leaf_order)
     captured = {}
     anomaly_on = grad_mode.anomaly_threads and state.anomaly
-    with _cyclic_gc_paused(), (enable_grad() if create_graph else no_grad()):
+    with _cyclic_gc_paused(), backward_pass(create_graph):
         while waiting:
             t = heappop(waiting)[1]
             g = pending.pop(id(t))
@@ -109,15 +109,12 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                 input_grads = anomaly.backward_of(grad_fn, g)  # checked for NaN/inf
             else:
                 input_grads = grad_fn.backward(g)
-            reduced = []
             for inp, ig, needed in zip(grad_fn.inputs, input_grads, grad_fn.needs_input_grad):
                 if ig is None or not needed:
-                    reduced.append(None)
                     continue
                 a, x = ig.data, inp.data
                 if a.shape != x.shape or a.dtype != x.dtype:
                     ig = reduce_to_input(ig, inp)
-                reduced.append(ig)
                 k = id(inp)
                 prev = pending.get(k)
                 if prev is None:
@@ -126,7 +123,7 @@ def run_backward(roots, root_grads, create_graph: bool, deposit: bool, capture=N
                 else:
                     pending[k] = prev + ig
             if on_step is not None:
-                on_step(t, g, grad_fn, tuple(reduced), pending)
+                on_step(t, g, grad_fn, input_grads, pending)
     return captured
 
 

@@ -68,20 +68,19 @@ class Function:
             data = observer.current().forward(node, inputs, data)
         if grad_mode.anomaly_threads and state.anomaly:
             anomaly.check_forward(node, inputs, data)
-        out = Tensor._wrap(data)
-        if cls.is_view:
-            out._counter = _shared_version(data, inputs[0])
-        if not state.enabled:
-            _mark_under_no_grad(out, inputs)
+        out = wrap(data, _shared_version(data, inputs[0]) if cls.is_view else None)
+        recording = state.enabled
+        if not recording:
+            if recording is False:  # the user's no_grad() (None: the engine's backward pass)
+                _mark_under_no_grad(out, inputs)
             return out
-        needs = tuple([t.requires_grad for t in inputs])
+        needs = _requires_grad(inputs)
         if True not in needs:
             return out
-        node.inputs, node.needs_input_grad = inputs, _SHARED.get(needs, needs)
+        node.inputs, node.needs_input_grad = inputs, needs
         node.sequence_nr = next(_creation_order)
         if cls.uses_inputs:
-            versions = tuple([version_number(t) for t in inputs])
-            node.saved_versions = _SHARED_VERSIONS.get(versions, versions)
+            node.saved_versions = _versions(inputs)
         if cls.uses_output:
             node.output_ref = weakref.ref(out)
         out.grad_fn, out.requires_grad = node, True
@@ -125,9 +124,13 @@ class Function:
 _creation_order = itertools.count()  # Function.sequence_nr: a node is always created after its inputs' nodes
 
 
+# --- the inputs by name ---------------------------------------------------------------------
+# Speed: almost every op has one or two inputs, and reading them by name instead of through a
+# comprehension (a function call of its own in Python 3.11) makes the 200-op chain ~20 % faster
+# (benchmarks/README.md). Each helper means the comprehension in its last line.
+
 def _forward(node: Function, inputs: tuple) -> np.ndarray:
-    """node.forward on the inputs' arrays; one or two inputs by name (speed: the general
-    call's argument list made the 200-op chain 14 % slower, see benchmarks/README.md)."""
+    """node.forward on the inputs' arrays."""
     if len(inputs) == 1:
         return node.forward(inputs[0].data)
     if len(inputs) == 2:
@@ -135,11 +138,31 @@ def _forward(node: Function, inputs: tuple) -> np.ndarray:
     return node.forward(*[t.data for t in inputs])
 
 
-# The few tuples almost every node holds, made once and shared: (True,), (False, True) … and
-# (0,), (0, 0) (speed: two objects fewer per node for Python's cyclic collector, which keeps
-# revisiting a growing graph; see benchmarks/README.md)
+def _requires_grad(inputs: tuple) -> tuple:
+    """Whether each input requires grad (a shared tuple: see _SHARED)."""
+    if len(inputs) == 1:
+        needs = (inputs[0].requires_grad,)
+    elif len(inputs) == 2:
+        needs = (inputs[0].requires_grad, inputs[1].requires_grad)
+    else:
+        needs = tuple([t.requires_grad for t in inputs])
+    return _SHARED.get(needs, needs)
+
+
+def _versions(inputs: tuple) -> tuple:
+    """The inputs' version numbers; for inputs never edited in place (almost all), the constants
+    (0,) and (0, 0), shared by every node."""
+    if len(inputs) == 1 and inputs[0]._counter is None:
+        return (0,)
+    if len(inputs) == 2 and inputs[0]._counter is None and inputs[1]._counter is None:
+        return (0, 0)
+    return tuple([version_number(t) for t in inputs])
+
+
+# Speed: the few tuples of needs_input_grad — (True,), (False, True), … — made once and shared:
+# one object fewer per node for Python's cyclic collector, which keeps revisiting a growing
+# graph (benchmarks/README.md).
 _SHARED = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
-_SHARED_VERSIONS = {(0,): (0,), (0, 0): (0, 0)}
 
 
 def _naming_the_op(node: Function, inputs: tuple, err: Exception) -> Exception:
@@ -186,4 +209,4 @@ def _modified_error(node: Function, t: Tensor, seen: int) -> RuntimeError:
 # Function makes Tensors, and tensor.py imports the ops, which subclass Function: so Function
 # is defined first and the modules it uses when called are imported last (see tensor.py).
 from . import anomaly  # noqa: E402
-from .tensor import Tensor, describe  # noqa: E402
+from .tensor import Tensor, describe, wrap  # noqa: E402

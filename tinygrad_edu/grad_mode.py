@@ -7,7 +7,7 @@ import threading
 
 
 class _GradState(threading.local):
-    enabled = True   # record graphs
+    enabled = True   # record graphs: True; False under no_grad(); None in the engine's backward pass
     anomaly = False  # detect_anomaly(): check every op's output and local derivative
 
 
@@ -31,7 +31,7 @@ def set_anomaly_enabled(mode: bool) -> bool:
 
 
 def is_grad_enabled() -> bool:
-    return state.enabled
+    return bool(state.enabled)
 
 
 class _GradModeSwitch:
@@ -70,6 +70,15 @@ class no_grad(_GradModeSwitch):
 class enable_grad(_GradModeSwitch):
     """Record graphs again inside a no_grad block."""
     enabled = True
+
+
+class backward_pass(_GradModeSwitch):
+    """What the engine runs the ops' backward under: a graph only for create_graph, and otherwise
+    `enabled` None rather than False, so that the gradients are not marked as a user's no_grad()
+    results (see Function.apply)."""
+
+    def __init__(self, create_graph: bool):
+        self.enabled = True if create_graph else None
 
 
 class set_grad_enabled(_GradModeSwitch):

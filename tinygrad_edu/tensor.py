@@ -172,6 +172,19 @@ def _read_only_scalar(value, dtype) -> Tensor:
     return Tensor._wrap(data)
 
 
+def wrap(data: np.ndarray, version: list | None = None) -> Tensor:
+    """A Tensor holding `data` as it is: no copy, no checks (the library's own arrays)."""
+    t = _new_object(Tensor)
+    t.data = data if type(data) is np.ndarray else np.asarray(data)
+    t.grad = t.grad_fn = t.name = None
+    t.requires_grad = t._under_no_grad = False
+    t._counter = version
+    return t
+
+
+_new_object = object.__new__
+
+
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
@@ -199,18 +212,7 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _wrap(cls, data: np.ndarray, grad_fn=None, version=None) -> Tensor:
-        """Internal constructor: no copy, no checks (ops already produced a fresh array)."""
-        t = object.__new__(cls)
-        t.data = data if type(data) is np.ndarray else np.asarray(data)
-        t.grad = None
-        t.grad_fn = grad_fn
-        t.requires_grad = grad_fn is not None
-        t.name = None
-        t._counter = version
-        t._under_no_grad = False
-        return t
+    _wrap = staticmethod(lambda data, version=None: wrap(data, version))
 
     @property
     def _version(self) -> list:
@@ -268,9 +270,8 @@ class Tensor:
         return self.data
 
     def item(self):
-        watcher = observer.current()
-        if watcher is not None:  # tg.compile is tracing a step
-            watcher.read(self, "item")
+        if observer.watching and observer.current() is not None:  # tg.compile is tracing a step
+            observer.current().read(self, "item")
         return self._single("item")
 
     def named(self, name: str) -> Tensor:
@@ -281,7 +282,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values (sharing memory and version counter), cut from the graph."""
-        t = Tensor._wrap(self.data, version=self._version)
+        t = Tensor._wrap(self.data, self._version)
         t.name = self.name
         return t
 
@@ -335,9 +336,8 @@ class Tensor:
         return f"Tensor({', '.join(parts)})"
 
     def __bool__(self) -> bool:
-        watcher = observer.current()
-        if watcher is not None:  # tg.compile is tracing a step: a branch on a value
-            watcher.read(self, "bool")
+        if observer.watching and observer.current() is not None:  # tg.compile is tracing a step: a branch on a value
+            observer.current().read(self, "bool")
         if self.data.size != 1:
             raise ValueError(f"the truth value of {describe(self)} with {self.data.size} elements "
                              "is ambiguous")

@@ -7,6 +7,7 @@ softmax of far-apart logits, e^x for x < −745) compute inside `underflow_ok()`
 silenced, and nowhere globally.
 """
 import contextlib
+import functools
 import math
 
 import numpy as np
@@ -30,35 +31,37 @@ def underflow_ok():
     return np.errstate(under="ignore")
 
 
-class ieee_results:
-    """A context in which numpy gives IEEE's answers without a warning or error, whatever the
-    caller's np.errstate: log(0) = −inf, log(−1) = √−1 = 0/0 = nan, 1/0 = inf, e^1000 = inf, a
-    sum that overflows = inf. These are PyTorch's values, and it does not warn about them."""
-    __slots__ = ("_token", "_fallback")
+def ieee_results(function):
+    """Decorator: `function` runs in a numpy error state that gives IEEE's answers without a
+    warning or error, whatever the caller's np.errstate: log(0) = −inf, log(−1) = √−1 = 0/0 =
+    nan, 1/0 = inf, e^1000 = inf, a sum that overflows = inf. These are PyTorch's values, and it
+    does not warn about them."""
+    if _error_state is None:  # pragma: no cover - other numpy versions
+        @functools.wraps(function)
+        def in_ieee_state(*args):
+            with np.errstate(all="ignore"):
+                return function(*args)
+        return in_ieee_state
 
-    def __enter__(self):
-        if _error_state is None:  # pragma: no cover - other numpy versions
-            self._fallback = np.errstate(all="ignore")
-            self._fallback.__enter__()
-        else:
-            self._token = _error_state.set(_ALL_IGNORED)
-
-    def __exit__(self, *exc):
-        if _error_state is None:  # pragma: no cover
-            self._fallback.__exit__(*exc)
-        else:
-            _error_state.reset(self._token)
+    @functools.wraps(function)
+    def in_ieee_state(*args):
+        token = _error_state.set(_ALL_IGNORED)  # what np.errstate(all="ignore") does, in ~0.1 µs (np.errstate: ~1.5 µs)
+        try:
+            return function(*args)
+        finally:
+            _error_state.reset(token)
+    return in_ieee_state
 
 
 if _error_state is not None:
     with np.errstate(all="ignore"):
-        _ALL_IGNORED = _error_state.get()  # setting the context variable: ~0.1 µs, np.errstate ~1.5 µs
+        _ALL_IGNORED = _error_state.get()
 
 
+@ieee_results
 def exp(x):
     """e^x: 0 for x < −745 and inf for x > 709 (float64), silently: those are the answers."""
-    with ieee_results():
-        return np.exp(x)
+    return np.exp(x)
 
 
 # --- erf and erfc, for GELU (numpy has no erf; scipy is not a dependency) ---------------------

@@ -46,10 +46,10 @@ class Sum(Function):
     name, derivative = "sum", "∂ = G broadcast back"
     uses_inputs = False
 
+    @_numerics.ieee_results  # a sum that overflows is inf
     def forward(self, x):
         self.save_for_backward(in_shape=x.shape)
-        with _numerics.ieee_results():  # a sum that overflows is inf
-            return x.sum(axis=self.axis, keepdims=self.keepdims)
+        return x.sum(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
         return (_spread(g, self.saved.in_shape, self.axis, self.keepdims),)
@@ -59,10 +59,10 @@ class Mean(Function):
     name, derivative = "mean", "∂ = G / n broadcast back"
     uses_inputs = False
 
+    @_numerics.ieee_results
     def forward(self, x):
         self.save_for_backward(in_shape=x.shape, count=_count(x.shape, self.axis))
-        with _numerics.ieee_results():
-            return x.mean(axis=self.axis, keepdims=self.keepdims)
+        return x.mean(axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
         # max(count, 1): an empty input (count 0) has an empty gradient, not a division by zero
@@ -166,9 +166,9 @@ class Prod(Function):
     or more zeros it is 0. (Second derivatives are exact for slices with at most one zero.)"""
     name, derivative = "prod", "∂ = G·Π_{j≠i} x_j"
 
+    @_numerics.ieee_results  # a product that overflows is inf
     def forward(self, x):
-        with _numerics.ieee_results():  # a product that overflows is inf
-            return np.prod(x, axis=self.axis, keepdims=self.keepdims)
+        return np.prod(x, axis=self.axis, keepdims=self.keepdims)
 
     def backward(self, g):
         x = self.inputs[0]
@@ -234,13 +234,13 @@ class LogSumExp(Function):
     name, derivative = "logsumexp", "∂ = G·softmax(x)"
     uses_output = True
 
+    @_numerics.ieee_results  # log 0 = −inf for the all −inf row, as PyTorch
     def forward(self, x):
         if x.size == 0:
             raise ValueError("logsumexp of an empty tensor has no value")
         m = np.max(x, axis=self.axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # a row of −inf (all masked) or with +inf: no inf − inf
-        with _numerics.ieee_results():  # log 0 = −inf for the all −inf row, as PyTorch
-            out = m + np.log(np.sum(np.exp(x - m), axis=self.axis, keepdims=True))
+        out = m + np.log(np.sum(np.exp(x - m), axis=self.axis, keepdims=True))
         return out if self.keepdims else np.squeeze(out, axis=self.axis)
 
     def backward(self, g):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autograd import run_backward
+from ..autograd import reduce_to_input, run_backward
 from ..tensor import Tensor
 from .formulas import expression_name, gradient_name, worked_lines
 from .walk import GraphWalk
@@ -74,7 +74,8 @@ def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
             return
         so_far = dict(done)
         so_far.update((k, np.array(v.data)) for k, v in pending.items())
-        produced = tuple(None if ig is None else np.array(ig.data) for ig in input_grads)
+        produced = tuple(None if ig is None or not needed else np.array(reduce_to_input(ig, inp).data)
+                         for inp, ig, needed in zip(grad_fn.inputs, input_grads, grad_fn.needs_input_grad))
         name = walk.name(t)
         forward = name
         if walk.has_own_name(t):
