@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import wrap
 
 
 def zero_gradients(params, set_to_none: bool = True) -> None:
@@ -14,4 +14,4 @@ def zero_gradients(params, set_to_none: bool = True) -> None:
         if set_to_none or p.grad is None:
             p.grad = None
         else:
-            p.grad = Tensor._wrap(np.zeros_like(p.grad.data))
+            p.grad = wrap(np.zeros_like(p.grad.data))

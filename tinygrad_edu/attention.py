@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from .dropout import _check_probability, dropout
-from .tensor import Tensor, array_of, as_tensor, describe
+from .tensor import Tensor, array_of, as_tensor, describe, wrap
 
 SDPA = "scaled_dot_product_attention"
 
@@ -112,7 +112,7 @@ def attention_weights(q: Tensor, k: Tensor, scale, blocked, added, empty_rows: f
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * scale
     if added is not None:
-        scores = scores + Tensor._wrap(added).named("attn_mask")  # the caller's array: no copy
+        scores = scores + wrap(added).named("attn_mask")  # the caller's array: no copy
     if blocked is not None:
         scores = scores.masked_fill(blocked, -np.inf)
     empty = _empty_rows(blocked, added)

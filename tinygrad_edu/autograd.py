@@ -17,7 +17,7 @@ from . import anomaly, grad_mode, ops
 from .broadcasting import broadcast_axes
 from .grad_mode import backward_pass, state
 from .hooks import tensor_hooks
-from .tensor import Tensor, describe
+from .tensor import Tensor, describe, wrap
 
 # ---------------------------------------------------------------------------------------------
 # shared gradient mechanics
@@ -47,9 +47,9 @@ def _as_grad_tensor(grad, like: Tensor, create_graph: bool) -> Tensor:
     """The seed gradient as the engine's own Tensor: a copy of the caller's data (the engine
     makes deposited .grad arrays read-only), except a seed to be differentiated through."""
     if isinstance(grad, Tensor):
-        g = grad if create_graph and grad.requires_grad else Tensor._wrap(grad.data.copy())
+        g = grad if create_graph and grad.requires_grad else wrap(grad.data.copy())
     else:
-        g = Tensor._wrap(np.array(grad, dtype=like.dtype))
+        g = wrap(np.array(grad, dtype=like.dtype))
     if g.shape != like.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} does not match "
                          f"{describe(like)} of shape {like.shape}")
@@ -179,7 +179,7 @@ def _accumulate_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
         if t.grad is None and t.grad_fn is None:
             # a leaf's .grad is its own Tensor object (the array may be shared): w.grad.zero_()
             # changes w's alone (an intermediate's keeps the op's: one object fewer per node)
-            g = Tensor._wrap(g.data)
+            g = wrap(g.data)
     else:
         g = _differentiable(g)
     t.grad = g if t.grad is None else _add_grads(t.grad, g)
@@ -191,7 +191,7 @@ def _differentiable(g: Tensor) -> Tensor:
     its own derivative is then 0 rather than an error."""
     if g.requires_grad:
         return g
-    out = Tensor._wrap(g.data)
+    out = wrap(g.data)
     out.requires_grad = True
     return out
 
@@ -212,13 +212,13 @@ def backward(root: Tensor, grad=None, create_graph: bool = False) -> None:
         raise RuntimeError(f"backward: {describe(root)} does not require grad and has no grad_fn; "
                            "create the leaves with requires_grad=True")
     if grad is None:
-        if root.size != 1:
+        if root.data.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for a single-element output, but "
-                f"{describe(root)} has {root.size} elements; a gradient argument is needed "
+                f"{describe(root)} has {root.data.size} elements; a gradient argument is needed "
                 f"(t.backward(grad) with grad of the same shape), or reduce it first "
                 f"(t.sum().backward())")
-        grad = Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
+        grad = wrap(np.ones(root.shape, dtype=root.dtype))
     else:
         grad = _as_grad_tensor(grad, root, create_graph)
     run_backward([root], [grad], create_graph, deposit=True)
@@ -247,10 +247,10 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_u
         if not o.requires_grad:
             raise RuntimeError(f"grad: output {describe(o)} does not require grad and has no grad_fn")
         if g is None:
-            if o.size != 1:
+            if o.data.size != 1:
                 raise RuntimeError(f"grad: output of shape {o.shape} is not a single element; "
                                    "a grad_outputs argument is needed")
-            g = Tensor._wrap(np.ones(o.shape, dtype=o.dtype))
+            g = wrap(np.ones(o.shape, dtype=o.dtype))
         roots.append(o)
         root_grads.append(_as_grad_tensor(g, o, create_graph))
     captured = run_backward(roots, root_grads, create_graph, deposit=False,
@@ -261,6 +261,6 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False, allow_u
         if g is None:
             if not allow_unused:
                 raise RuntimeError(f"grad: input {i} ({describe(x)}) was not used to compute the outputs")
-            g = Tensor._wrap(np.zeros(x.shape, dtype=x.dtype))
+            g = wrap(np.zeros(x.shape, dtype=x.dtype))
         result.append(_differentiable(g) if create_graph else g)
     return tuple(result)

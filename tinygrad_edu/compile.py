@@ -33,7 +33,7 @@ import numpy as np
 from . import grad_mode, observer
 from .function import Function, version_number
 from .grad_mode import state
-from .tensor import Tensor, describe
+from .tensor import Tensor, describe, wrap
 
 _TRACES_BEFORE_GIVING_UP = 4   # consecutive calls that recorded different programs
 
@@ -125,7 +125,7 @@ class OpCall:
     arrays: dict            # the node's array parameters: name -> slot or Outside
     out: int
     saved: tuple            # (name, slot) of each array forward saved for backward
-    scalar: bool            # forward gave a numpy scalar (made a 0-d array)
+    scalar: bool            # a 0-d result: forward may give it as a numpy scalar (made a 0-d array)
 
     def describe(self) -> str:
         return f"op '{self.node.name}'"
@@ -173,12 +173,10 @@ class _Trace(observer.Observer):
         return self.size - 1
 
     def forward(self, node: Function, inputs: tuple, out):
-        """node.forward(*inputs' data) gave `out`; returns the array the output Tensor is to hold
-        (a numpy scalar, e.g. of a full sum, becomes a 0-d array here rather than in
-        Tensor._wrap, so that the trace knows the array later ops read)."""
-        scalar = type(out) is not np.ndarray
-        if scalar:
-            out = np.asarray(out)
+        """node.forward(*inputs' data) gave `out`; returns the array the output Tensor is to hold.
+        A 0-d result may have come from forward as a numpy scalar (a full sum, a product of 0-d
+        arrays) that apply made an array: the replay does the same."""
+        scalar = out.ndim == 0
         for t in inputs:
             if t.grad_fn is None and id(t) not in self.leaves:
                 self.leaves[id(t)] = (t, version_number(t))
@@ -333,11 +331,11 @@ class _Program:
             else:
                 g = slots[s]
                 g.flags.writeable = False   # as eager deposits it
-                leaf.grad = Tensor._wrap(g)
+                leaf.grad = wrap(g)
         if self.result is None:
             return True, None
         kind, s = self.result
-        return True, (Tensor._wrap(slots[s]) if kind == "tensor" else slots[s].item())
+        return True, (wrap(slots[s]) if kind == "tensor" else slots[s].item())
 
 
 def _op(node: Function, ins: list, arrays: dict, out: int, saved: tuple, scalar: bool):

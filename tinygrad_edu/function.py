@@ -57,18 +57,16 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
         """Run the op on `inputs` with `params`; record it when an input requires grad."""
-        node = cls.__new__(cls)
+        node = object.__new__(cls)
         if params:
             node.__dict__.update(params)
-        try:
-            data = _forward(node, inputs)
-        except (ValueError, IndexError, TypeError) as err:
-            raise _naming_the_op(node, inputs, err) from err
+        out = _run_forward(node, inputs)
         if observer.watching and observer.current() is not None:  # tg.compile is tracing a step
-            data = observer.current().forward(node, inputs, data)
+            out.data = observer.current().forward(node, inputs, out.data)
         if grad_mode.anomaly_threads and state.anomaly:
-            anomaly.check_forward(node, inputs, data)
-        out = wrap(data, _shared_version(data, inputs[0]) if cls.is_view else None)
+            anomaly.check_forward(node, inputs, out.data)
+        if cls.is_view:
+            out._counter = _shared_version(out.data, inputs[0])
         recording = state.enabled
         if not recording:
             if recording is False:  # the user's no_grad() (None: the engine's backward pass)
@@ -129,13 +127,17 @@ _creation_order = itertools.count()  # Function.sequence_nr: a node is always cr
 # comprehension (a function call of its own in Python 3.11) makes the 200-op chain ~20 % faster
 # (benchmarks/README.md). Each helper means the comprehension in its last line.
 
-def _forward(node: Function, inputs: tuple) -> np.ndarray:
-    """node.forward on the inputs' arrays."""
-    if len(inputs) == 1:
-        return node.forward(inputs[0].data)
-    if len(inputs) == 2:
-        return node.forward(inputs[0].data, inputs[1].data)
-    return node.forward(*[t.data for t in inputs])
+def _run_forward(node: Function, inputs: tuple) -> Tensor:
+    """node.forward on the inputs' arrays, its result in a new Tensor; numpy's complaints about
+    the inputs re-raised naming the op."""
+    try:
+        if len(inputs) == 1:
+            return wrap(node.forward(inputs[0].data))
+        if len(inputs) == 2:
+            return wrap(node.forward(inputs[0].data, inputs[1].data))
+        return wrap(node.forward(*[t.data for t in inputs]))
+    except (ValueError, IndexError, TypeError) as err:
+        raise _naming_the_op(node, inputs, err) from err
 
 
 def _requires_grad(inputs: tuple) -> tuple:
@@ -152,10 +154,13 @@ def _requires_grad(inputs: tuple) -> tuple:
 def _versions(inputs: tuple) -> tuple:
     """The inputs' version numbers; for inputs never edited in place (almost all), the constants
     (0,) and (0, 0), shared by every node."""
-    if len(inputs) == 1 and inputs[0]._counter is None:
-        return (0,)
-    if len(inputs) == 2 and inputs[0]._counter is None and inputs[1]._counter is None:
-        return (0, 0)
+    if len(inputs) == 1:
+        return (0,) if inputs[0]._counter is None else (inputs[0]._counter[0],)
+    if len(inputs) == 2:
+        a, b = inputs
+        if a._counter is None and b._counter is None:
+            return (0, 0)
+        return (version_number(a), version_number(b))
     return tuple([version_number(t) for t in inputs])
 
 

@@ -9,7 +9,7 @@ from .attention import scaled_dot_product_attention  # noqa: F401  (attention, o
 from .combine import where as ops_where
 from .dropout import _check_probability, dropout, dropout2d  # noqa: F401
 from .spatial import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401  (conv and pooling)
-from .tensor import Tensor, array_of, as_tensor, describe
+from .tensor import Tensor, array_of, as_tensor, describe, wrap
 
 
 def exp(t): return as_tensor(t, "exp").exp()
@@ -160,7 +160,7 @@ def one_hot(indices, num_classes: int = -1) -> Tensor:
         finite = raw.dtype.kind in "iu" or (raw.dtype.kind == "f" and np.isfinite(raw).all())
         num_classes = max(int(np.max(raw)) + 1, 1) if finite else 1  # (else the check below says why)
     idx = _check_indices("one_hot", indices, num_classes, "num_classes")
-    return Tensor._wrap((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    return wrap((idx[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 def _class_weights(op: str, weight, scores: Tensor):
@@ -200,7 +200,7 @@ def binary_cross_entropy(probs: Tensor, target, reduction: str = "mean") -> Tens
     probs = as_tensor(probs, "binary_cross_entropy")
     target = as_tensor(target, "binary_cross_entropy", dtype=probs.dtype, arg="target")
     _same_shape("binary_cross_entropy", probs, target)
-    if probs.size and (probs.data.min() < 0 or probs.data.max() > 1):
+    if probs.data.size and (probs.data.min() < 0 or probs.data.max() > 1):
         raise ValueError(f"binary_cross_entropy: every element of the input ({describe(probs)}) must "
                          "lie in [0, 1]; for raw scores use binary_cross_entropy_with_logits")
     return ops.BinaryCrossEntropy.apply(probs, target, reduction=reduction)

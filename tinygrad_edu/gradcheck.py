@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import grad
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 
 class GradcheckError(AssertionError):
@@ -45,7 +45,7 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     if total.requires_grad:
         analytic = grad(total, [wide[i] for i in checked])
     else:  # autograd sees no path from the inputs (a detach, no_grad…): its gradient is 0
-        analytic = [Tensor._wrap(np.zeros(wide[i].shape)) for i in checked]
+        analytic = [wrap(np.zeros(wide[i].shape)) for i in checked]
 
     for slot, i in enumerate(checked):
         x = wide[i]
@@ -76,7 +76,7 @@ def _float64_copy(x):
         return x
     # C order: the perturbation loop edits the values through a flat view of this array
     data = np.array(x.data, dtype=np.float64 if x.data.dtype.kind == "f" else None, order="C")
-    t = Tensor._wrap(data)
+    t = wrap(data)
     t.name = x.name
     if x.requires_grad:
         t.requires_grad = True

@@ -4,8 +4,8 @@ While an `Observer` is installed for a thread (`with observing(obs):`), the libr
 of every call that computes or reads numbers in that thread:
 
   * `forward(node, inputs, out)`  from Function.apply, after each op's forward (backward's
-    ops included): node.forward(*inputs' arrays) gave `out`; it returns the array the output
-    Tensor is to hold;
+    ops included): node.forward(*inputs' arrays) gave `out` (an array: a numpy scalar is made
+    a 0-d array first); it returns the array the output Tensor is to hold;
   * `update(optimizer, param, grad, state, group)`  from Optimizer.step, just before
     `optimizer.update(param.data, grad, state, group)` changes a parameter;
   * `read(tensor, how)`  from Tensor.item() ("item") and bool(tensor) ("bool"): a value leaves

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _random
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 
 def multinomial(probs, num_samples: int, replacement: bool = False) -> Tensor:
@@ -31,7 +31,7 @@ def multinomial(probs, num_samples: int, replacement: bool = False) -> Tensor:
         drawn = _draw_with_replacement(weights, num_samples)
     else:
         drawn = _draw_without_replacement(weights, num_samples)
-    return Tensor._wrap(drawn.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))
+    return wrap(drawn.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
 def _check_rows(rows: np.ndarray, shape: tuple) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import ops
 from .ops.topk import along, topk_indices
-from .tensor import Tensor, ValuesIndices, array_of, as_tensor, describe
+from .tensor import Tensor, ValuesIndices, array_of, as_tensor, describe, wrap
 
 
 def masked_fill(x: Tensor, mask, value) -> Tensor:
@@ -82,7 +82,7 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
                          f"k must be in 0..{size}")
     where = topk_indices(x.data, int(k), axis, bool(largest))
     values = ops.TopK.apply(x, index=along(where, axis))
-    indices = Tensor._wrap(where.astype(np.int64))
+    indices = wrap(where.astype(np.int64))
     if scalar:
-        values, indices = values.reshape(()), Tensor._wrap(indices.data.reshape(()))
+        values, indices = values.reshape(()), wrap(indices.data.reshape(()))
     return ValuesIndices(values, indices)

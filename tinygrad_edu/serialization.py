@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 STRUCTURE = "__tinygrad_edu_structure__"  # the entry that holds the nesting, as JSON
 FORMAT = "tinygrad_edu.save"
@@ -105,7 +105,7 @@ def _place(where: tuple) -> str:
 def _decode(node: dict, arrays: dict):
     (kind, value), *rest = node.items()
     if kind == "tensor":
-        t = Tensor._wrap(arrays[value])
+        t = wrap(arrays[value])
         return t.requires_grad_(True) if rest and rest[0][1] and t.data.dtype.kind == "f" else t
     if kind == "array":
         return arrays[value]

@@ -99,7 +99,7 @@ def as_tensor(value, op: str = "Tensor", like: Tensor | None = None, dtype=None,
             raise TypeError(f"{op}: unsupported operand of type {type(value).__name__} with {describe(like)}: "
                             "expected a Tensor, a numpy array, a Python number or a list")
     arg = arg or ("data" if like is None else "the other operand")
-    return Tensor._wrap(_tensor_data(value, op, arg, dtype, like))
+    return wrap(_tensor_data(value, op, arg, dtype, like))
 
 
 def _tensor_data(value, op: str, arg: str, dtype, like=None) -> np.ndarray:
@@ -169,7 +169,7 @@ ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
 def _read_only_scalar(value, dtype) -> Tensor:
     data = np.array(value, dtype=dtype)
     data.flags.writeable = False
-    return Tensor._wrap(data)
+    return wrap(data)
 
 
 def wrap(data: np.ndarray, version: list | None = None) -> Tensor:
@@ -211,8 +211,6 @@ class Tensor:
         self.requires_grad = self._under_no_grad = False
         if requires_grad:
             self.requires_grad_(True)
-
-    _wrap = staticmethod(lambda data, version=None: wrap(data, version))
 
     @property
     def _version(self) -> list:
@@ -282,7 +280,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values (sharing memory and version counter), cut from the graph."""
-        t = Tensor._wrap(self.data, self._version)
+        t = wrap(self.data, self._version)
         t.name = self.name
         return t
 
@@ -381,7 +379,9 @@ class Tensor:
 
     @classmethod
     def _factory(cls, data, requires_grad, name) -> Tensor:
-        t = cls._wrap(data)
+        if cls is not Tensor:  # a subclass (nn.Parameter.zeros(…)) builds its own way
+            return cls(data, requires_grad=requires_grad, name=name)
+        t = wrap(data)
         t.name = name
         return t.requires_grad_(requires_grad) if requires_grad else t
 
@@ -520,7 +520,7 @@ class Tensor:
     # --- comparisons: plain boolean tensors, never differentiable ----------------------------
     def _compare(self, other, np_op):
         other = other.data if isinstance(other, Tensor) else other
-        return Tensor._wrap(np_op(self.data, other))
+        return wrap(np_op(self.data, other))
 
     def __gt__(self, other):
         return self._compare(other, np.greater)
@@ -651,7 +651,7 @@ class Tensor:
         values, indices = self[index], where.astype(np.int64)   # the gradient goes to the index
         if not keepdims:
             values, indices = values.squeeze(ax), np.squeeze(indices, axis=ax)
-        return ValuesIndices(values, Tensor._wrap(indices))
+        return ValuesIndices(values, wrap(indices))
 
     @dim_keywords
     def prod(self, axis=None, keepdims: bool = False):
@@ -702,7 +702,7 @@ class Tensor:
         if self.data.size == 0:
             raise ValueError(f"{op} of an empty tensor ({describe(self)}) has no value")
         ax = None if axis is None else ops.normalize_axis(axis, self.ndim, op)[0]
-        return Tensor._wrap(np.asarray(arg_fn(self.data, axis=ax, keepdims=keepdims), dtype=np.int64))
+        return wrap(np.asarray(arg_fn(self.data, axis=ax, keepdims=keepdims), dtype=np.int64))
 
     # --- shape --------------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -986,7 +986,7 @@ class Tensor:
         if target == self.data.dtype:
             return self.clone() if copy else self
         if target.kind != "f":  # integer results cannot require grad: outside the graph, as PyTorch
-            return Tensor._wrap(self.data.astype(target))
+            return wrap(self.data.astype(target))
         return self.cast(target)
 
     def cpu(self) -> Tensor:

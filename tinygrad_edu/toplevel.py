@@ -12,7 +12,7 @@ from . import _random
 from .combine import maximum, minimum
 from .devices import check_device
 from .ops.einsum import Einsum, parse_equation
-from .tensor import Tensor, as_tensor, describe
+from .tensor import Tensor, as_tensor, describe, wrap
 
 # dtype names, as torch.<name>: numpy's dtypes, so they work wherever a dtype does
 float32 = float = np.float32  # noqa: A001 (torch's names)
@@ -110,7 +110,7 @@ def from_numpy(array) -> Tensor:
     if array.dtype.kind not in "fiub":
         raise TypeError(f"from_numpy: can't convert an array of dtype {array.dtype}; the supported dtypes "
                         f"are floating, integer and bool")
-    return Tensor._wrap(array)
+    return wrap(array)
 
 
 # --- more of torch's top-level spellings of Tensor methods ---------------------------------------
@@ -193,7 +193,7 @@ def randperm(n: builtins.int, dtype=None, device=None) -> Tensor:
 
 def isnan(input) -> Tensor:
     """Where the values are NaN: a bool Tensor (no gradient), as torch.isnan."""
-    return Tensor._wrap(np.isnan(as_tensor(input, "isnan").data))
+    return wrap(np.isnan(as_tensor(input, "isnan").data))
 
 
 def empty(*shape, dtype=None, requires_grad: builtins.bool = False, device=None) -> Tensor:

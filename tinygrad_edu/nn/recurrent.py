@@ -19,7 +19,7 @@ import numpy as np
 from .. import _random
 from .. import functional as F
 from ..groups import mark_group
-from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor
+from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor, wrap
 from .module import Module
 from .parameter import Parameter
 
@@ -85,7 +85,7 @@ def zero_state(shape: tuple, dtype) -> Tensor:
     (equal values that nothing can change) rather than data made inside the step."""
     zeros = np.zeros(shape, dtype=dtype)
     zeros.flags.writeable = False
-    return Tensor._wrap(zeros)
+    return wrap(zeros)
 
 
 def floating_dtype(owner: str, dtype) -> np.dtype:

@@ -15,7 +15,7 @@ import string
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase  # numpy's and PyTorch's index letters
 
@@ -107,7 +107,7 @@ def _gradient_plan(inputs: list[str], output: str, k: int, sizes: dict | None):
 
 def _constant(kind: tuple, dtype) -> Tensor:
     symbol, n = kind
-    return Tensor._wrap(np.eye(n, dtype=dtype) if symbol == "δ" else np.ones(n, dtype=dtype))
+    return wrap(np.eye(n, dtype=dtype) if symbol == "δ" else np.ones(n, dtype=dtype))
 
 
 def parse_equation(equation: str, shapes: list[tuple]) -> str:

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from ..tensor import wrap
 from . import _numerics
 from .elementwise import Mask
 from .reduce import Softmax, shifted_exp
@@ -86,7 +86,7 @@ class CrossEntropy(Function):
         n = z.shape[0]
         saved = self.saved
         if saved.scale is not None and self.reduction == "mean":
-            g = g * Tensor._wrap(saved.scale)
+            g = g * wrap(saved.scale)
         else:
             g = spread_loss_grad(g, n, self.reduction)
         if self.reduction == "none":
@@ -95,7 +95,7 @@ class CrossEntropy(Function):
         if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
             onehot = Mask.apply(z, rule=self.onehot)
             if saved.sample_weight is not None:   # w_y (0 for an ignored target), kept by forward
-                g = g * Tensor._wrap(saved.sample_weight)
+                g = g * wrap(saved.sample_weight)
             return ((p - onehot) * g,)
         y, g_y = self.inputs[1], g
         if self.weight is not None:  # L_i = −Σ_c w_c·y_ic log p_ic: the target becomes w·y
@@ -119,7 +119,7 @@ class BinaryCrossEntropy(Function):
 
     def backward(self, g):
         p, y = self.inputs
-        g = spread_loss_grad(g, p.size, self.reduction)
+        g = spread_loss_grad(g, p.data.size, self.reduction)
         grad_p = grad_y = None
         if self.needs_input_grad[0]:
             grad_p = g * (p - y) / (p * (1 - p)).clip(min=self.EPS)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..function import Function
 from ..grad_mode import is_grad_enabled
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 
 
 def moments(x, axes: tuple):
@@ -61,7 +61,7 @@ class _Normalization:
         if self.batch_stats and is_grad_enabled():  # create_graph: μ(x), σ²(x) differentiable again
             mean, var = moments(x, self.axes)
         else:  # the forward's numbers (for batch statistics too: the same values, no graph needed)
-            mean, var = Tensor._wrap(self.saved.mean), Tensor._wrap(self.saved.var)
+            mean, var = wrap(self.saved.mean), wrap(self.saved.var)
         inv_std = (var + self.eps) ** -0.5
         x_hat = (x - mean) * inv_std
         g_hat = g if weight is None else g * weight.reshape(self.affine_shape)  # ∂L/∂x̂

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 from . import _numerics
 from .elementwise import Mask
 
@@ -178,8 +178,8 @@ class Prod(Function):
         # x with its zeros replaced by 1: its product is the product of the non-zeros
         nonzero = x * (1 - zero) + zero
         others = nonzero.prod(axis=axis, keepdims=True)
-        none_zero = Tensor._wrap((zeros_per_slice == 0).astype(x.dtype))
-        one_zero = Tensor._wrap((zeros_per_slice == 1).astype(x.dtype))
+        none_zero = wrap((zeros_per_slice == 0).astype(x.dtype))
+        one_zero = wrap((zeros_per_slice == 1).astype(x.dtype))
         # in a slice with one zero at i: ∂/∂x_k = x_i·Π_{j≠i,k} for k ≠ i (value 0, but its
         # derivative with respect to x_i is right), Π_{j≠i} at i
         zero_value = (x * zero).sum(axis=axis, keepdims=True)

@@ -3,7 +3,7 @@ Each input's gradient is G where it was chosen (the engine reduces broadcast sha
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 from .elementwise import Mask
 
 
@@ -26,7 +26,7 @@ def _read_only_zero(dtype) -> Tensor:
     """0 as a constant nobody can change (so that tg.compile may treat it as one)."""
     data = np.zeros((), dtype)
     data.flags.writeable = False
-    return Tensor._wrap(data)
+    return wrap(data)
 
 
 def _share_of_first(a, b):

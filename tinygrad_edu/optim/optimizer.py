@@ -79,7 +79,8 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Set every parameter's gradient to None (PyTorch's default), or to zeros with
         set_to_none=False."""
-        zero_gradients((p for group in self.param_groups for p in group["params"]), set_to_none)
+        for group in self.param_groups:
+            zero_gradients(group["params"], set_to_none)
 
     def step(self) -> None:
         states = iter(self.state)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..autograd import reduce_to_input, run_backward
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
 from .formulas import expression_name, gradient_name, worked_lines
 from .walk import GraphWalk
 
@@ -87,7 +87,7 @@ def backward_steps(root: Tensor, grad=None, module=None, params=None) -> list:
             input_grads=produced, grads_so_far=so_far,
             worked=worked_lines(grad_fn, done[id(t)], t, produced)))
 
-    run_backward([root], [Tensor._wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
+    run_backward([root], [wrap(seed)], create_graph=False, deposit=False, on_step=on_step)
     return steps
 
 
@@ -102,6 +102,6 @@ def all_gradients(root: Tensor) -> dict:
     def on_step(t, g, grad_fn, input_grads, pending):
         found[id(t)] = np.array(g.data)
 
-    seed = Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
+    seed = wrap(np.ones(root.shape, dtype=root.dtype))
     run_backward([root], [seed], create_graph=False, deposit=False, on_step=on_step)
     return found
