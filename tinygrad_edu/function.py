@@ -111,8 +111,8 @@ class Function:
                 if t._counter is not None and t._counter[0] != seen:   # _counter None: never edited
                     raise _modified_error(self, t, seen)
         if self.uses_output:
-            out = self.output
-            if version_number(out) != 0:
+            out = self.output_ref()   # (None: freed, which backward's self.output reports)
+            if out is not None and out._counter is not None and out._counter[0] != 0:
                 raise _modified_error(self, out, 0)
 
     def __repr__(self) -> str:

@@ -94,7 +94,7 @@ def as_tensor(value, op: str = "Tensor", like: Tensor | None = None, dtype=None,
         return value
     if like is not None:
         if isinstance(value, (int, float)) and dtype is None:  # the common case: t * 2.0
-            return _constant(value, _operand_dtype("f" if isinstance(value, float) else "i", like))
+            return _constant(value, like.data.dtype)
         if not isinstance(value, (np.ndarray, np.generic, list, tuple)):
             raise TypeError(f"{op}: unsupported operand of type {type(value).__name__} with {describe(like)}: "
                             "expected a Tensor, a numpy array, a Python number or a list")
@@ -110,14 +110,14 @@ def _tensor_data(value, op: str, arg: str, dtype, like=None) -> np.ndarray:
         if keeps and array.dtype.kind in "fb":
             dtype = array.dtype
         else:
-            dtype = _operand_dtype(array.dtype.kind, like) if like is not None else DEFAULT_DTYPE
+            dtype = _operand_dtype(array.dtype.kind, like.data.dtype) if like is not None else DEFAULT_DTYPE
     return np.array(array, dtype=dtype)
 
 
-def _operand_dtype(own_kind: str, like: Tensor) -> np.dtype:
-    kind = like.data.dtype.kind
-    if kind == "f" or (kind in "iu" and own_kind in "iu"):
-        return like.data.dtype
+def _operand_dtype(own_kind: str, beside: np.dtype) -> np.dtype:
+    """The dtype of values of kind `own_kind` given as the other operand of a tensor of dtype `beside`."""
+    if beside.kind == "f" or (beside.kind in "iu" and own_kind in "iu"):
+        return beside
     return DEFAULT_DTYPE
 
 
@@ -139,18 +139,20 @@ _graph_constants: dict = {}    # weak: freed with the last graph that uses them
 _no_grad_constants: dict = {}  # strong: no graph holds these (speed: see benchmarks/README.md)
 
 
-def _constant(value, dtype) -> Tensor:
-    key = (value, dtype)
+def _constant(value, beside: np.dtype) -> Tensor:
+    """The Python number `value` as the other operand of a tensor of dtype `beside`: a shared
+    read-only 0-d Tensor, in the dtype the rule above gives."""
+    key = (value, type(value), beside)   # the type too: 1 == 1.0 == True, but their dtypes differ
     if not state.enabled:
         t = _no_grad_constants.get(key)
         if t is None:
-            t = _read_only_scalar(value, dtype)
+            t = _read_only_scalar(value, beside)
             _remember(_no_grad_constants, key, t, value)
         return t
     ref = _graph_constants.get(key)
     t = ref() if ref is not None else None
     if t is None:
-        t = _read_only_scalar(value, dtype)
+        t = _read_only_scalar(value, beside)
         _remember(_graph_constants, key, weakref.ref(t), value)
     return t
 
@@ -166,8 +168,8 @@ def _remember(table: dict, key, entry, value) -> None:
 ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
 
 
-def _read_only_scalar(value, dtype) -> Tensor:
-    data = np.array(value, dtype=dtype)
+def _read_only_scalar(value, beside: np.dtype) -> Tensor:
+    data = np.array(value, dtype=_operand_dtype("f" if isinstance(value, float) else "i", beside))
     data.flags.writeable = False
     return wrap(data)
 
