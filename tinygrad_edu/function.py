@@ -160,7 +160,7 @@ def _versions(inputs: tuple) -> tuple:
         a, b = inputs
         if a._counter is None and b._counter is None:
             return (0, 0)
-        return (version_number(a), version_number(b))
+        return (0 if a._counter is None else a._counter[0], 0 if b._counter is None else b._counter[0])
     return tuple([version_number(t) for t in inputs])
 
 
