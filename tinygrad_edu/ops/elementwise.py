@@ -41,13 +41,13 @@ class Sqrt(Function):
         return (g / (2 * self.output),)
 
 
+@_numerics.ieee_results
 def sigmoid(x: np.ndarray) -> np.ndarray:
     # σ(x) = 1/(1 + e^−x). Below x ≈ −709 (−88 in float32) e^−x overflows to inf and the quotient
     # is 0, and above x ≈ 745 e^−x underflows to 0 and the quotient is 1: both are the answer
     # (σ rounded to the dtype), so neither is reported. Half the numpy calls of the form
     # e^−|x|-then-select, which avoids the overflow instead.
-    with np.errstate(over="ignore", under="ignore"):
-        return 1 / (1 + np.exp(-x))
+    return 1 / (1 + np.exp(-x))
 
 
 class Sigmoid(Function):

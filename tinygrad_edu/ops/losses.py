@@ -111,10 +111,10 @@ class BinaryCrossEntropy(Function):
     name, derivative = "binary_cross_entropy", "∂p = G·(p − y) / (p(1 − p))"
     EPS = 1e-12
 
+    @_numerics.ieee_results   # log 0 = −inf, clamped
     def forward(self, p, y):
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), -100)
-            log_1mp = np.maximum(np.log(1 - p), -100)
+        log_p = np.maximum(np.log(p), -100)
+        log_1mp = np.maximum(np.log(1 - p), -100)
         return reduce_loss(-(y * log_p + (1 - y) * log_1mp), self.reduction)
 
     def backward(self, g):

@@ -4,6 +4,7 @@ is the same mask applied to G, and differentiating again applies it once more.""
 import numpy as np
 
 from ..function import Function
+from . import _numerics
 
 
 class MaskedFill(Function):
@@ -12,9 +13,9 @@ class MaskedFill(Function):
     name, derivative = "masked_fill", "∂x = G·[¬mask], ∂value = Σ G·[mask]"
     uses_inputs = False
 
+    @_numerics.ieee_results  # a fill too large for the dtype becomes ±inf
     def forward(self, x, value=None):
-        with np.errstate(over="ignore"):  # a fill too large for the dtype becomes ±inf
-            fill = np.asarray(self.value if value is None else value).astype(x.dtype)
+        fill = np.asarray(self.value if value is None else value).astype(x.dtype)
         return np.where(self.mask, fill, x)
 
     def backward(self, g):
