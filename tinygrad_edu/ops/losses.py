@@ -48,7 +48,7 @@ class CrossEntropy(Function):
         log_p = shifted - np.log(total)
         with _numerics.underflow_ok():
             softmax = e / total   # which the backward needs: saved, not recomputed
-        count = sample_weight = classes = None   # count: the mean's denominator (None: N)
+        count = sample_weight = classes = kept = None   # count: the mean's denominator (None: N)
         if probs is None:
             rows, classes = np.arange(z.shape[0]), self.classes
             if self.ignore_index is not None:   # an ignored target: weight 0, class 0 as a stand-in
@@ -61,19 +61,23 @@ class CrossEntropy(Function):
                 sample_weight = None if self.weight is None else self.weight[classes]
             if sample_weight is not None:
                 per_sample = per_sample * sample_weight
-                count = np.sum(sample_weight)
+                count = sample_weight.sum()
         else:
             y = probs if self.weight is None else probs * self.weight
             per_sample = -np.sum(y * log_p, axis=1)
-        # 1/count for the mean's backward, as an array the node keeps (tg.compile replays it). A
-        # zero total weight gives NaN, as PyTorch; every target ignored gives a zero gradient, as PyTorch
-        scale = None
-        if count is not None:
-            nothing_kept = self.ignore_index is not None and not np.any(self.classes != self.ignore_index)
-            scale = np.asarray(0.0 if nothing_kept else 1.0 / count if count != 0 else np.nan, dtype=z.dtype)
-        self.save_for_backward(softmax=softmax, count=count, classes=classes,
-                               sample_weight=None if sample_weight is None else sample_weight.reshape(-1, 1),
-                               scale=scale)
+        # Rows with weights (a class's weight; 0 for an ignored target): backward multiplies G by
+        # w_y / Σw for the mean (a zero total weight gives NaN, as PyTorch; every target ignored, a
+        # zero gradient, as PyTorch), by w_y otherwise. An array the node keeps: tg.compile replays it.
+        row_scale = None
+        if sample_weight is not None:
+            sample_weight = sample_weight.reshape(-1, 1)
+            row_scale = sample_weight
+            if self.reduction == "mean":
+                nothing_kept = count == 0 and kept is not None and not kept.any()
+                scale = 0.0 if nothing_kept else 1.0 / count if count != 0 else np.nan
+                row_scale = sample_weight * np.asarray(scale, dtype=z.dtype)
+        self.save_for_backward(softmax=softmax, count=count, classes=classes, sample_weight=sample_weight,
+                               row_scale=row_scale)
         return reduce_loss(per_sample, self.reduction, count)
 
     def onehot(self, z: np.ndarray) -> np.ndarray:
@@ -85,18 +89,15 @@ class CrossEntropy(Function):
         z = self.inputs[0]
         n = z.shape[0]
         saved = self.saved
-        if saved.scale is not None and self.reduction == "mean":
-            g = g * wrap(saved.scale)
+        if saved.row_scale is not None:   # w_y / Σw or w_y, per row (see forward)
+            g = (g.reshape(n, 1) if self.reduction == "none" else g) * wrap(saved.row_scale)
         else:
             g = spread_loss_grad(g, n, self.reduction)
-        if self.reduction == "none":
-            g = g.reshape(n, 1)
+            if self.reduction == "none":
+                g = g.reshape(n, 1)
         p = Softmax.apply(z, axis=1, given=saved.softmax)
         if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
-            onehot = Mask.apply(z, rule=self.onehot)
-            if saved.sample_weight is not None:   # w_y (0 for an ignored target), kept by forward
-                g = g * wrap(saved.sample_weight)
-            return ((p - onehot) * g,)
+            return ((p - Mask.apply(z, rule=self.onehot)) * g,)
         y, g_y = self.inputs[1], g
         if self.weight is not None:  # L_i = −Σ_c w_c·y_ic log p_ic: the target becomes w·y
             y, g_y = y * self.weight, g * self.weight
