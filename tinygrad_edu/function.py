@@ -123,9 +123,9 @@ _creation_order = itertools.count()  # Function.sequence_nr: a node is always cr
 
 
 # --- the inputs by name ---------------------------------------------------------------------
-# Speed: almost every op has one or two inputs, and reading them by name instead of through a
-# comprehension (a function call of its own in Python 3.11) makes the 200-op chain ~20 % faster
-# (benchmarks/README.md). Each helper means the comprehension in its last line.
+# Speed: almost every op has one or two inputs, and reading them by name rather than through a
+# comprehension (a function call of its own in Python 3.11) makes the 200-op chain's step 16 %
+# shorter (benchmarks/README.md). Each helper means the comprehension in its last line.
 
 def _run_forward(node: Function, inputs: tuple) -> Tensor:
     """node.forward on the inputs' arrays, its result in a new Tensor; numpy's complaints about
@@ -166,7 +166,7 @@ def _versions(inputs: tuple) -> tuple:
 
 # Speed: the few tuples of needs_input_grad — (True,), (False, True), … — made once and shared:
 # one object fewer per node for Python's cyclic collector, which keeps revisiting a growing
-# graph (benchmarks/README.md).
+# graph (a 100,000-op chain 12 % slower without; benchmarks/README.md).
 _SHARED = {v: v for n in (1, 2) for v in itertools.product((False, True), repeat=n)}
 
 
