@@ -155,12 +155,10 @@ def _versions(inputs: tuple) -> tuple:
     """The inputs' version numbers; for inputs never edited in place (almost all), the constants
     (0,) and (0, 0), shared by every node."""
     if len(inputs) == 1:
-        return (0,) if inputs[0]._counter is None else (inputs[0]._counter[0],)
+        return (0,) if inputs[0]._counter is None else (version_number(inputs[0]),)
     if len(inputs) == 2:
         a, b = inputs
-        if a._counter is None and b._counter is None:
-            return (0, 0)
-        return (0 if a._counter is None else a._counter[0], 0 if b._counter is None else b._counter[0])
+        return (0, 0) if a._counter is None and b._counter is None else (version_number(a), version_number(b))
     return tuple([version_number(t) for t in inputs])
 
 

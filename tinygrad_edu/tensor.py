@@ -175,16 +175,14 @@ def _read_only_scalar(value, beside: np.dtype) -> Tensor:
 
 
 def wrap(data: np.ndarray, version: list | None = None) -> Tensor:
-    """A Tensor holding `data` as it is: no copy, no checks (the library's own arrays)."""
-    t = _new_object(Tensor)
+    """A Tensor holding the library's own array `data` as it is: no copy, no checks (a numpy
+    scalar, as a full sum gives, becomes a 0-d array). `version`: a view's shared counter."""
+    t = object.__new__(Tensor)
     t.data = data if type(data) is np.ndarray else np.asarray(data)
     t.grad = t.grad_fn = t.name = None
     t.requires_grad = t._under_no_grad = False
     t._counter = version
     return t
-
-
-_new_object = object.__new__
 
 
 class Tensor:

@@ -48,6 +48,19 @@ def test_backward_after_a_forward_under_no_grad_says_no_grad_was_on():
     assert w.grad is not None
 
 
+def test_a_gradient_the_engine_computed_is_not_taken_for_a_no_grad_result():
+    # backward's own ops run with recording off, but not under the user's no_grad(): backward()
+    # on a gradient says that nothing requires grad, not that no_grad() was on
+    w = tg.randn(3, 2, requires_grad=True)
+    h = tg.randn(4, 3) @ w
+    (h * w.sum()).sum().backward()             # h.grad = G·Σw, computed by the engine from w
+    assert h.grad is not None and not h.grad.requires_grad
+    with pytest.raises(RuntimeError, match="requires_grad=True") as err:
+        h.grad.backward(np.ones(h.shape))
+    assert "no_grad" not in str(err.value)
+    assert tg.is_grad_enabled() is True
+
+
 @pytest.mark.parametrize("op, make", [
     ("sigmoid", lambda x: x.sigmoid()),
     ("exp", lambda x: x.exp()),
