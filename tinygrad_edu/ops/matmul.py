@@ -25,7 +25,7 @@ class MatMul(Function):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("matmul needs at least 1-D operands; use * for scalars")
         try:
-            return a @ b if a.ndim <= 2 else matmul(a, b)
+            return matmul(a, b)
         except ValueError:  # numpy's text is about gufunc signatures: say which axes disagree
             raise ValueError(_shape_mismatch(a.shape, b.shape)) from None
 
@@ -70,7 +70,7 @@ class Linear(Function):
     def forward(self, x, w, b=None):
         if x.shape[-1] != w.shape[1]:
             raise ValueError(f"expected input with {w.shape[1]} features (last axis), got {x.shape[-1]}")
-        y = x @ w.T if x.ndim <= 2 else matmul(x, w.T)
+        y = matmul(x, w.T)
         if b is not None:
             y += b
         return y
