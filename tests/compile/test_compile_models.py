@@ -120,11 +120,15 @@ def _lstm_model(hidden=4, steps=3):
     return step, params
 
 
+def _sequence_batches(seed: int) -> list:
+    """Five (inputs of 3 time steps × 5 rows × 3 features, 5 binary labels) batches."""
+    rng = np.random.default_rng(seed)
+    return [(Tensor(rng.standard_normal((3, 5, 3)).astype(np.float32)),
+             Tensor(rng.integers(0, 2, 5), dtype=np.int64)) for _ in range(5)]
+
+
 def test_an_lstm_cell_loop_compiles_and_replays_bitwise():
-    rng = np.random.default_rng(3)
-    batches = [(Tensor(rng.standard_normal((3, 5, 3)).astype(np.float32)),
-                Tensor(rng.integers(0, 2, 5), dtype=np.int64)) for _ in range(5)]
-    fast = _run_both(_lstm_model, batches)
+    fast = _run_both(_lstm_model, _sequence_batches(3))
     assert fast.replays == 3, fast.reason
 
 
@@ -148,8 +152,5 @@ def _lstm_cell_model(hidden=4, steps=3):
 
 
 def test_an_lstm_cell_module_loop_compiles_and_replays_bitwise():
-    rng = np.random.default_rng(4)
-    batches = [(Tensor(rng.standard_normal((3, 5, 3)).astype(np.float32)),
-                Tensor(rng.integers(0, 2, 5), dtype=np.int64)) for _ in range(5)]
-    fast = _run_both(_lstm_cell_model, batches)
+    fast = _run_both(_lstm_cell_model, _sequence_batches(4))
     assert fast.replays == 3, fast.reason
