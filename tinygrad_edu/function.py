@@ -54,10 +54,16 @@ class Function:
     saved: types.SimpleNamespace  # what forward saved for backward
     created_at = None             # the user's line of code, recorded only under detect_anomaly()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):  # apply makes the node with cls()
+            raise TypeError(f"{cls.__name__}: an op defines no __init__; its parameters are given "
+                            f"to apply by keyword ({cls.__name__}.apply(x, axis=1) sets self.axis)")
+
     @classmethod
     def apply(cls, *inputs: Tensor, **params) -> Tensor:
         """Run the op on `inputs` with `params`; record it when an input requires grad."""
-        node = object.__new__(cls)
+        node = cls()
         if params:
             node.__dict__.update(params)
         out = _run_forward(node, inputs)
@@ -125,16 +131,17 @@ _creation_order = itertools.count()  # Function.sequence_nr: a node is always cr
 # --- the inputs by name ---------------------------------------------------------------------
 # Speed: almost every op has one or two inputs, and reading them by name rather than through a
 # comprehension (a function call of its own in Python 3.11) makes the 200-op chain's step 16 %
-# shorter (benchmarks/README.md). Each helper means the comprehension in its last line.
+# shorter (benchmarks/README.md). Each helper means the comprehension in its last line; two
+# inputs are tested first, as most ops have two.
 
 def _run_forward(node: Function, inputs: tuple) -> Tensor:
     """node.forward on the inputs' arrays, its result in a new Tensor; numpy's complaints about
     the inputs re-raised naming the op."""
     try:
-        if len(inputs) == 1:
-            return wrap(node.forward(inputs[0].data))
         if len(inputs) == 2:
             return wrap(node.forward(inputs[0].data, inputs[1].data))
+        if len(inputs) == 1:
+            return wrap(node.forward(inputs[0].data))
         return wrap(node.forward(*[t.data for t in inputs]))
     except (ValueError, IndexError, TypeError) as err:
         raise _naming_the_op(node, inputs, err) from err
@@ -142,10 +149,10 @@ def _run_forward(node: Function, inputs: tuple) -> Tensor:
 
 def _requires_grad(inputs: tuple) -> tuple:
     """Whether each input requires grad (a shared tuple: see _SHARED)."""
-    if len(inputs) == 1:
-        needs = (inputs[0].requires_grad,)
-    elif len(inputs) == 2:
+    if len(inputs) == 2:
         needs = (inputs[0].requires_grad, inputs[1].requires_grad)
+    elif len(inputs) == 1:
+        needs = (inputs[0].requires_grad,)
     else:
         needs = tuple([t.requires_grad for t in inputs])
     return _SHARED.get(needs, needs)
@@ -154,11 +161,11 @@ def _requires_grad(inputs: tuple) -> tuple:
 def _versions(inputs: tuple) -> tuple:
     """The inputs' version numbers; for inputs never edited in place (almost all), the constants
     (0,) and (0, 0), shared by every node."""
-    if len(inputs) == 1:
-        return (0,) if inputs[0]._counter is None else (version_number(inputs[0]),)
     if len(inputs) == 2:
         a, b = inputs
         return (0, 0) if a._counter is None and b._counter is None else (version_number(a), version_number(b))
+    if len(inputs) == 1:
+        return (0,) if inputs[0]._counter is None else (version_number(inputs[0]),)
     return tuple([version_number(t) for t in inputs])
 
 

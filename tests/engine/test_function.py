@@ -76,6 +76,13 @@ def test_parameters_stay_plain_attributes_and_saved_state_goes_to_saved():
     assert "in_shape" not in vars(y.grad_fn)
 
 
+def test_an_op_with_an_init_is_refused_where_it_is_defined():
+    with pytest.raises(TypeError, match=r"_Scaled: an op defines no __init__; its parameters are given to apply"):
+        class _Scaled(Function):
+            def __init__(self, factor):
+                self.factor = factor
+
+
 class _AddText(Function):
     name = "add_text"
 
