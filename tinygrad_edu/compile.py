@@ -76,7 +76,7 @@ class CompiledStep:
             self.reason = "a tensor the step reads changed shape or dtype (or a .grad it adds to is None)"
         elif key not in self.last:
             self.reason = "first call with these shapes"
-        if (observer.current() is not None or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
+        if (observer.current() is not observer.NOBODY or self.mismatches.get(key, 0) >= _TRACES_BEFORE_GIVING_UP
                 or (grad_mode.anomaly_threads and state.anomaly)):
             return self.step(*args)   # inside another trace, given up, or detect_anomaly(): eager
         return self._trace(key, args)

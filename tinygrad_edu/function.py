@@ -67,7 +67,7 @@ class Function:
         if params:
             node.__dict__.update(params)
         out = _run_forward(node, inputs)
-        if observer.watching and observer.current() is not None:  # tg.compile is tracing a step
+        if observer.watching:  # tg.compile is tracing a step
             out.data = observer.current().forward(node, inputs, out.data)
         if grad_mode.anomaly_threads and state.anomaly:
             anomaly.check_forward(node, inputs, out.data)

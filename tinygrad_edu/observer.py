@@ -12,7 +12,8 @@ of every call that computes or reads numbers in that thread:
     the graph for the program's Python.
 
 Nothing is replaced or patched: the engine tests the plain global `watching` (how many threads
-have an observer: 0 unless a step is being compiled), then asks `current()`.
+have an observer: 0 unless a step is being compiled), then tells `current()`, which in a thread
+without an observer of its own is `NOBODY`, the Observer that does nothing.
 """
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ class Observer:
         pass
 
 
+NOBODY = Observer()   # what a thread without an observer of its own is told
+
+
 class _Watching(threading.local):
-    observer: Observer | None = None
+    observer: Observer = NOBODY
 
 
 _watching = _Watching()
@@ -43,8 +47,8 @@ watching = 0   # threads with an observer installed
 _count_lock = threading.Lock()
 
 
-def current() -> Observer | None:
-    """The observer installed for this thread, or None."""
+def current() -> Observer:
+    """The observer installed for this thread (NOBODY if none is)."""
     return _watching.observer
 
 

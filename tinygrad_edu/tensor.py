@@ -268,7 +268,7 @@ class Tensor:
         return self.data
 
     def item(self):
-        if observer.watching and observer.current() is not None:  # tg.compile is tracing a step
+        if observer.watching:  # tg.compile is tracing a step
             observer.current().read(self, "item")
         return self._single("item")
 
@@ -334,7 +334,7 @@ class Tensor:
         return f"Tensor({', '.join(parts)})"
 
     def __bool__(self) -> bool:
-        if observer.watching and observer.current() is not None:  # tg.compile is tracing a step: a branch on a value
+        if observer.watching:  # tg.compile is tracing a step: a branch on a value
             observer.current().read(self, "bool")
         if self.data.size != 1:
             raise ValueError(f"the truth value of {describe(self)} with {self.data.size} elements "

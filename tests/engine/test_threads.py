@@ -139,3 +139,31 @@ def test_threads_backward_on_separate_graphs_with_shared_leaf_weights():
     for k in range(2):
         for g in results[k]:
             np.testing.assert_array_equal(g, expected[k])
+
+
+def test_an_observer_hears_only_its_own_thread():
+    """While tg.compile traces in one thread (the global `watching` is 1), another thread's ops
+    are told to NOBODY, the observer that does nothing: none of them reach the trace."""
+    from tinygrad_edu import observer
+
+    class Listing(observer.Observer):
+        def __init__(self):
+            self.ops = []
+
+        def forward(self, node, inputs, out):
+            self.ops.append(node.name)
+            return out
+
+    seen_elsewhere = {}
+
+    def elsewhere():
+        seen_elsewhere["observer"] = observer.current()
+        seen_elsewhere["value"] = (Tensor([1.0, 2.0]) * 3.0).sum().item()
+
+    listing = Listing()
+    with observer.observing(listing):
+        _run_in_threads(elsewhere)
+        (Tensor([1.0]) + 1.0).item()
+    assert seen_elsewhere == {"observer": observer.NOBODY, "value": 9.0}
+    assert listing.ops == ["add"]
+    assert observer.current() is observer.NOBODY and observer.watching == 0

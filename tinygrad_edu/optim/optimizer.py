@@ -93,7 +93,7 @@ class Optimizer:
                 if grad.shape != p.shape:
                     raise ValueError(f"{type(self).__name__}.step: parameter {p.name or ''} of shape "
                                      f"{p.shape} has a gradient of shape {grad.shape}")
-                if observer.watching and observer.current() is not None:  # tg.compile is tracing a step
+                if observer.watching:  # tg.compile is tracing a step
                     observer.current().update(self, p, grad, state, group)
                 self.update(p.data, grad, state, group)
                 p._version[0] += 1
