@@ -10,7 +10,8 @@ import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, optim
 from tinygrad_edu.compile import CompileError
-from tinygrad_edu.observer import NOBODY, current as current_observer
+from tinygrad_edu.observer import NOBODY
+from tinygrad_edu.observer import current as current_observer
 
 
 def seed_net(momentum=0.0):
