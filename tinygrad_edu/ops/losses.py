@@ -89,12 +89,12 @@ class CrossEntropy(Function):
         z = self.inputs[0]
         n = z.shape[0]
         saved = self.saved
+        if self.reduction == "none":
+            g = g.reshape(n, 1)   # one G per row
         if saved.row_scale is not None:   # w_y / Σw or w_y, per row (see forward)
-            g = (g.reshape(n, 1) if self.reduction == "none" else g) * wrap(saved.row_scale)
+            g = g * wrap(saved.row_scale)
         else:
             g = spread_loss_grad(g, n, self.reduction)
-            if self.reduction == "none":
-                g = g.reshape(n, 1)
         p = Softmax.apply(z, axis=1, given=saved.softmax)
         if len(self.inputs) == 1:  # the one-hot rows by an op, not bare numpy: tg.compile replays ops
             return ((p - Mask.apply(z, rule=self.onehot)) * g,)
